@@ -1,0 +1,274 @@
+"""The composable query, checked against a brute-force reading of the same semantics."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from timeline import EventQuery, InvalidEventError, Timeline, When
+
+# Fuzzy values on a small calendar, each an instant, a span, or an open/unknown-ended span.
+VALUES = [
+    "2026-02-03",
+    "2026-02-28",
+    "2026-03-01",
+    "[2026-02-01..2026-02-10]",
+    "[2026-02-25..2026-03-05]",
+    "2026-02",
+    "2026-03",
+    "2026",
+    "2026-02-03/2026-02-20",
+    "2026-02/2026-03",
+    "2026-02-26/2026-03-02",
+    "2026-01/2026-02-26",
+    "2026-02-05/..",
+    "2026-02-05/",
+    "../2026-02-05",
+    "/2026-02-05",
+    "2025-12-24/2026-01-02",
+    "2025",
+]
+
+WINDOWS = [
+    ("2026-02-01", "2026-02-28"),
+    ("2026-02", "2026-02"),
+    ("2026-02-26", "2026-02-26"),
+    ("2026-03", "2026-05"),
+    ("2026-01-01", "2026-12-31"),
+    ("2025-06", "2025-12"),
+    ("2024", "2024"),
+]
+
+FAR = 10_000  # days: stands for an unbounded end in the brute force
+
+
+def _readings(when: When) -> list[tuple[int, int]]:
+    """Every concrete (start, end) day pair consistent with ``when`` (on a bounded grid)."""
+    origin = date(2026, 2, 1).toordinal()
+
+    def day(value: object, default: int) -> int:
+        return value.toordinal() - origin if value is not None else default  # type: ignore[attr-defined]
+
+    starts = range(day(when.start_earliest, -FAR), day(when.start_latest, -FAR) + 1, 1)
+    if when.start_earliest is None:
+        starts = range(-FAR, day(when.end_latest, FAR) + 1, 97)  # sparse but reaches both sides
+    pairs = []
+    for start in starts:
+        if when.is_instant:
+            pairs.append((start, start))
+            continue
+        low = max(start, day(when.end_earliest, start))
+        high = day(when.end_latest, FAR)
+        ends = {low, high, *range(low, min(high, low + 400) + 1)}
+        pairs.extend((start, end) for end in ends if end >= start)
+    return [(s + origin, e + origin) for s, e in pairs]
+
+
+def _window(start: str, end: str) -> tuple[int, int]:
+    first = When.parse(start).start_earliest
+    last = When.parse(end).end_latest
+    assert first is not None and last is not None
+    return first.toordinal(), last.toordinal()
+
+
+def _brute(when: When, window: tuple[int, int], semantics: str) -> bool:
+    a, b = window
+    readings = _readings(when)
+    if semantics == "possible":
+        return any(s <= b and e >= a for s, e in readings)
+    if semantics == "certain":
+        return all(s <= b and e >= a for s, e in readings)
+    return all(s >= a and e <= b for s, e in readings)
+
+
+@pytest.fixture
+def fuzzy(tl: Timeline) -> Timeline:
+    for i, value in enumerate(VALUES):
+        tl.add_event(value, when=value, kind=f"test.k{i % 3}")
+    return tl
+
+
+@pytest.mark.parametrize(("start", "end"), WINDOWS)
+def test_windows_match_brute_force(fuzzy: Timeline, start: str, end: str) -> None:
+    window = _window(start, end)
+    for semantics in ("possible", "certain", "within"):
+        query = (
+            fuzzy.events().within(start, end)
+            if semantics == "within"
+            else fuzzy.events().between(start, end, certainty=semantics)  # type: ignore[arg-type]
+        )
+        got = sorted(event.title for event in query)
+        expected = sorted(v for v in VALUES if _brute(When.parse(v), window, semantics))
+        assert got == expected, f"{semantics} {start}..{end}"
+
+
+def test_certain_is_inside_possible_and_within_inside_certain(fuzzy: Timeline) -> None:
+    for start, end in WINDOWS:
+        possible = set(fuzzy.events().between(start, end).ids())
+        certain = set(fuzzy.events().between(start, end, certainty="certain").ids())
+        within = set(fuzzy.events().within(start, end).ids())
+        assert within <= certain <= possible
+
+
+def test_approximate_values_are_found_by_their_padded_hull(tl: Timeline) -> None:
+    tl.add_event("About March", when="2026-03~", kind="test")
+    tl.add_event("Exactly March", when="2026-03", kind="test")
+    low, high = When.parse("2026-03~").hull()
+    assert low is not None and high is not None and low < date(2026, 3, 1)
+    just_before = (low, date(2026, 2, 28))
+    assert [e.title for e in tl.events().between(*just_before)] == ["About March"]
+    assert [e.title for e in tl.events().between(*just_before, certainty="certain")] == []
+
+
+def test_invalid_certainty_and_reversed_window_are_refused(tl: Timeline) -> None:
+    with pytest.raises(InvalidEventError, match="certainty"):
+        tl.events().between("2026", "2027", certainty="likely")  # type: ignore[arg-type]
+    with pytest.raises(InvalidEventError, match="before it starts"):
+        tl.events().between("2027", "2026")
+
+
+@pytest.fixture
+def seeded(tl: Timeline) -> Timeline:
+    tl.add_entity("Kim Jong Un", kind="person", aliases=["Kim Jong-un", "김정은"])
+    tl.add_entity("Kim Ju Ae", kind="person")
+    tl.add_entity("Donald Trump", kind="person")
+    tl.add_place("North Korea", kind="country")
+    tl.add_place("Pyongyang", kind="city", parent="North Korea")
+    tl.add_place("Kim Il Sung Square", kind="square", parent="Pyongyang")
+    tl.add_place("China", kind="country")
+    congress = tl.add_event(
+        "Congress",
+        when="2026-02-19/2026-02-26",
+        kind="politics.congress",
+        place="Pyongyang",
+        actors={"Kim Jong Un": "chair"},
+        tags=["wpk"],
+    )
+    tl.add_event(
+        "Parade",
+        when="[2026-02-19..2026-02-26]",
+        kind="military.parade",
+        place="Kim Il Sung Square",
+        actors={"김정은": "attendee", "Kim Ju Ae": "attendee"},
+        part_of=congress,
+        tags=["wpk", "parade"],
+    )
+    tl.add_event(
+        "Militaryx drill",
+        when="2026-01-10",
+        kind="militaryx.drill",
+        place="North Korea",
+    )
+    tl.add_event(
+        "Visit",
+        when="[2026-03-01..2026-05-31]",
+        kind="diplomacy.visit",
+        status="expected",
+        place="China",
+        actors={"Donald Trump": "visitor"},
+    )
+    tl.add_event("Plans", when="2026/", kind="military.development", status="planned")
+    tl.add_event("Cancelled summit", when="2026-04", kind="diplomacy.summit", status="cancelled")
+    return tl
+
+
+def titles(query: EventQuery) -> list[str]:
+    return [event.title for event in query.order_by_time()]
+
+
+def test_involving_is_alias_aware_in_any_script_and_by_role(seeded: Timeline) -> None:
+    assert titles(seeded.events().involving("김정은")) == ["Congress", "Parade"]
+    assert titles(seeded.events().involving("KIM JONG-UN", role="attendee")) == ["Parade"]
+    assert titles(seeded.events().involving("Kim Jong Un", role="visitor")) == []
+    assert titles(seeded.events().involving("Nobody")) == []
+
+
+def test_of_kind_is_a_dotted_subtree_not_a_prefix(seeded: Timeline) -> None:
+    assert titles(seeded.events().of_kind("military")) == ["Plans", "Parade"]
+    assert titles(seeded.events().of_kind("military.parade")) == ["Parade"]
+    assert titles(seeded.events().of_kind("militaryx")) == ["Militaryx drill"]
+
+
+def test_at_is_a_place_subtree(seeded: Timeline) -> None:
+    assert titles(seeded.events().at("North Korea")) == ["Militaryx drill", "Congress", "Parade"]
+    assert titles(seeded.events().at("Pyongyang")) == ["Congress", "Parade"]
+    assert titles(seeded.events().at("kim il sung square")) == ["Parade"]
+
+
+def test_status_tags_and_parts(seeded: Timeline) -> None:
+    assert titles(seeded.events().with_status("expected", "planned")) == ["Plans", "Visit"]
+    assert titles(seeded.events().tagged("parade")) == ["Parade"]
+    congress = seeded.events().of_kind("politics.congress").first()
+    assert congress is not None
+    assert titles(seeded.events().part_of(congress)) == ["Parade"]
+    with pytest.raises(InvalidEventError, match="status"):
+        seeded.events().with_status("happened")
+
+
+def test_upcoming_skips_settled_and_past_events(seeded: Timeline) -> None:
+    assert [e.title for e in seeded.events().upcoming(as_of="2026-02-26")] == ["Plans", "Visit"]
+    assert [e.title for e in seeded.events().upcoming(as_of="2026-06-01")] == ["Plans"]
+
+
+def test_order_limit_offset_first_count(seeded: Timeline) -> None:
+    everything = titles(seeded.events())
+    assert everything == [
+        "Plans",
+        "Militaryx drill",
+        "Congress",
+        "Parade",
+        "Visit",
+        "Cancelled summit",
+    ]
+    newest_first = [e.title for e in seeded.events().order_by_time(descending=True)]
+    assert newest_first == everything[::-1]
+    assert titles(seeded.events().limit(2).offset(1)) == everything[1:3]
+    first = seeded.events().order_by_time().first()
+    assert first is not None and first.title == "Plans"
+    assert seeded.events().count() == 6
+    assert seeded.events().limit(2).count() == 2
+    assert seeded.events().of_kind("nothing").first() is None
+    with pytest.raises(InvalidEventError, match="limit"):
+        seeded.events().limit(-1)
+
+
+def test_filters_compose_and_queries_are_immutable(seeded: Timeline) -> None:
+    base = seeded.events().between("2026-02", "2026-02")
+    narrowed = base.involving("Kim Ju Ae")
+    assert titles(base) == ["Plans", "Congress", "Parade"]
+    assert titles(narrowed) == ["Parade"]
+    assert titles(base.of_kind("politics").at("Pyongyang").tagged("wpk")) == ["Congress"]
+
+
+def test_statement_is_a_plain_select(seeded: Timeline) -> None:
+    from sqlalchemy.sql import Select
+
+    statement = seeded.events().involving("Trump").statement
+    assert isinstance(statement, Select)
+    with seeded.session() as session:
+        assert [e.title for e in session.scalars(statement)] == []
+        statement = seeded.events().involving("Donald Trump").statement
+        assert [e.title for e in session.scalars(statement)] == ["Visit"]
+
+
+def test_sqlite_window_query_uses_the_window_index(tl: Timeline) -> None:
+    if tl.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    statement = tl.events().between("2026-02", "2026-02").statement
+    compiled = statement.compile(tl.engine, compile_kwargs={"literal_binds": True})
+    with tl.engine.connect() as connection:
+        plan = " ".join(
+            str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+        )
+    assert "ix_timeline_event_window" in plan, plan
+    assert "SCAN timeline_event" not in plan.replace("USING INDEX", ""), plan
+
+
+def test_window_of_one_day_finds_a_long_open_event(tl: Timeline) -> None:
+    tl.add_event("Since 1990", when="1990/..", kind="test")
+    tl.add_event("A decade", when="201X", kind="test")
+    assert titles(tl.events().between("2026-02-26", "2026-02-26")) == ["Since 1990"]
+    assert titles(tl.events().between("2015-06-01", "2015-06-01")) == ["Since 1990", "A decade"]
+    one_day = date(2015, 6, 1)
+    assert tl.events().between(one_day, one_day + timedelta(days=0)).count() == 2

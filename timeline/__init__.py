@@ -1,0 +1,82 @@
+"""timeline: dated events from the news, with uncertain dates and provenance, in SQL.
+
+>>> from timeline import Timeline
+>>> with Timeline("events.db") as tl:  # doctest: +SKIP
+...     tl.add_event("Congress closes", when="2026-02-26", kind="politics.congress")
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import (
+    EventNotFoundError,
+    InvalidDateError,
+    InvalidEventError,
+    MigrationError,
+    NotFoundError,
+    SchemaOutOfDateError,
+    SchemaTooNewError,
+    TimelineError,
+)
+from .models import (
+    Claim,
+    Entity,
+    EntityAlias,
+    Event,
+    EventExternalId,
+    EventTag,
+    Participation,
+    Place,
+    PlaceAlias,
+    Relation,
+    Source,
+    Statement,
+    StatementAbout,
+    metadata,
+)
+from .query import EventQuery
+from .timeline import Timeline
+from .vocab import RelationKind, Status
+from .when import ALLEN_RELATIONS, Certainty, Conventions, EndState, Precision, When
+
+try:
+    __version__ = version("timeline")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "ALLEN_RELATIONS",
+    "Certainty",
+    "Claim",
+    "Conventions",
+    "EndState",
+    "Entity",
+    "EntityAlias",
+    "Event",
+    "EventExternalId",
+    "EventNotFoundError",
+    "EventQuery",
+    "EventTag",
+    "InvalidDateError",
+    "InvalidEventError",
+    "MigrationError",
+    "NotFoundError",
+    "Participation",
+    "Place",
+    "PlaceAlias",
+    "Precision",
+    "Relation",
+    "RelationKind",
+    "SchemaOutOfDateError",
+    "SchemaTooNewError",
+    "Source",
+    "Statement",
+    "StatementAbout",
+    "Status",
+    "Timeline",
+    "TimelineError",
+    "When",
+    "__version__",
+    "metadata",
+]

@@ -1,0 +1,68 @@
+"""Engines: what ``Timeline(target)`` accepts, and the SQLite settings the library relies on."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from .errors import TimelineError
+
+#: How long a SQLite writer waits for another one before failing (milliseconds).
+BUSY_TIMEOUT_MS = 5000
+
+
+def _sqlite_url(path: str) -> str:
+    return "sqlite://" if path == ":memory:" else f"sqlite:///{path}"
+
+
+def make_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) -> Engine:
+    """An engine for ``target``: a SQLite file path, ``":memory:"``, a URL, or an ``Engine``.
+
+    An ``Engine`` passed in is used as it is: the host application owns its settings.
+    """
+    if isinstance(target, Engine):
+        return target
+    if not isinstance(target, (str, os.PathLike)):
+        raise TimelineError(
+            f"cannot open {target!r}: pass a file path, a database URL or a SQLAlchemy Engine"
+        )
+    text = os.fspath(target)
+    url = text if "://" in text else _sqlite_url(text)
+    options: dict[str, Any] = {"echo": echo}
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        engine = create_engine(url, **options)
+        _configure_sqlite(engine, in_memory="poolclass" in options)
+        return engine
+    try:
+        return create_engine(url, **options)
+    except Exception as exc:  # unknown dialect, missing driver, malformed URL
+        hint = " (install timeline[postgres] for PostgreSQL)" if "postgres" in url else ""
+        raise TimelineError(f"cannot open {url!r}: {exc}{hint}") from exc
+
+
+def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+    """WAL, foreign keys, a busy timeout, and transactions SQLite really begins.
+
+    pysqlite's legacy transaction handling would run DDL outside any transaction; taking BEGIN
+    over makes migrations and imports all-or-nothing (SQLAlchemy's documented recipe).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(connection.info.get("timeline_begin", "BEGIN"))

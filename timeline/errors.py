@@ -1,0 +1,84 @@
+"""The one exception hierarchy of timeline.
+
+Every error raised on purpose by the library is a :class:`TimelineError`. Where a class refines a
+builtin (``ValueError``, ``LookupError``) it inherits it too, so ``except ValueError`` keeps
+working. Each carries the offending input as attributes and says what to do next.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class TimelineError(Exception):
+    """Base class for every error raised by timeline."""
+
+
+class InvalidDateError(TimelineError, ValueError):
+    """A value could not be read as a date, a time or a :class:`~timeline.When`.
+
+    :ivar value: the input as given.
+    :ivar part: the offending part of the input, when one can be named.
+    :ivar reason: why it was refused.
+    """
+
+    def __init__(self, value: Any, reason: str, *, part: str | None = None) -> None:
+        self.value = value
+        self.reason = reason
+        self.part = part
+        where = f" (at {part!r})" if part is not None and part != value else ""
+        super().__init__(f"invalid date {value!r}{where}: {reason}")
+
+
+class InvalidEventError(TimelineError, ValueError):
+    """Event data (or an entity, place, source…) failed validation; nothing was written.
+
+    :ivar field: the field at fault, when known.
+    :ivar value: the value at fault, when known.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, value: Any = None) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(message)
+
+
+class NotFoundError(TimelineError, LookupError):
+    """A named or numbered row does not exist.
+
+    :ivar kind: what was looked for (``"event"``, ``"entity"``, ``"place"``…).
+    :ivar key: the name or id that was not found.
+    """
+
+    def __init__(self, kind: str, key: Any, hint: str = "") -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} {key!r}" + (f"; {hint}" if hint else ""))
+
+
+class EventNotFoundError(NotFoundError):
+    """No event with that id."""
+
+    def __init__(self, key: Any) -> None:
+        super().__init__("event", key)
+
+
+class MigrationError(TimelineError):
+    """The migration scripts are missing, or an upgrade failed."""
+
+
+class SchemaOutOfDateError(MigrationError):
+    """The database is not at the revision this version of timeline expects.
+
+    :ivar current: the revision the database is at (``None`` for an empty database).
+    :ivar head: the revision this version of timeline expects.
+    """
+
+    def __init__(self, current: str | None, head: str, message: str) -> None:
+        self.current = current
+        self.head = head
+        super().__init__(message)
+
+
+class SchemaTooNewError(SchemaOutOfDateError):
+    """The database was migrated by a newer version of timeline than this one."""

@@ -1,0 +1,188 @@
+"""Schema migrations: find the shipped Alembic scripts and bring a database to head.
+
+The scripts live in the top-level ``alembic/`` folder of the source tree and ship inside the wheel
+as ``timeline/_alembic``. The library keeps its own version table,
+``timeline_alembic_version``, and only ever looks at ``timeline_`` tables, so a host
+application's tables and Alembic history in the same database are left alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from .errors import MigrationError, SchemaOutOfDateError, SchemaTooNewError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: The library's own Alembic version table.
+VERSION_TABLE = "timeline_alembic_version"
+TABLE_PREFIX = "timeline_"
+
+# Alembic's ``context`` and ``op`` are process globals: one migration at a time per process.
+_LOCK = threading.Lock()
+
+
+def script_location() -> Path:
+    """The folder holding ``env.py`` and ``versions/``, in a wheel or in a source checkout."""
+    shipped = resources.files("timeline") / "_alembic"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    checkout = Path(__file__).resolve().parent.parent / "alembic"
+    # Installed, this path would be the Alembic library itself: insist on env.py, no __init__.
+    if (checkout / "env.py").is_file() and not (checkout / "__init__.py").exists():
+        return checkout
+    raise MigrationError(
+        "timeline's migration scripts are missing from this installation; reinstall timeline"
+    )
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic filter: compare only timeline's own tables, never the host's."""
+    if type_ == "table":
+        return bool(name) and str(name).startswith(TABLE_PREFIX) and name != VERSION_TABLE
+    return True
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render timeline's column types as plain ``sa.*`` types in migration files."""
+    from sqlmodel.sql.sqltypes import AutoString
+
+    from .types import StrEnumType, UTCDateTime
+
+    if type_ == "type":
+        if isinstance(obj, UTCDateTime):
+            return "sa.DateTime(timezone=True)"
+        if isinstance(obj, StrEnumType):
+            return "sa.String(length=20)"
+        if isinstance(obj, AutoString):
+            return f"sa.String(length={obj.length})" if obj.length else "sa.String()"
+    return False
+
+
+def alembic_config(connection: Connection | Engine | None = None) -> Config:
+    """An Alembic ``Config`` for timeline's scripts, with no ini file (host logging untouched)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(script_location()).replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The revision this version of timeline expects."""
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise MigrationError(f"timeline's migrations have {len(heads)} heads: {heads}")
+    return str(heads[0])
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision recorded in the database (``None`` if timeline never migrated it)."""
+    from alembic.runtime.migration import MigrationContext
+
+    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+    heads = context.get_current_heads()
+    return heads[0] if heads else None
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def _refuse_if_newer(current: str | None, head: str) -> None:
+    if current is not None and current not in _known_revisions():
+        raise SchemaTooNewError(
+            current,
+            head,
+            f"the database is at revision {current}, which this version of timeline does not "
+            f"know (its newest is {head}): it was written by a newer timeline; upgrade the "
+            "timeline package before opening it",
+        )
+
+
+def check(engine: Engine) -> None:
+    """Raise :class:`SchemaOutOfDateError` unless the database is at head; change nothing."""
+    head = head_revision()
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    _refuse_if_newer(current, head)
+    if current != head:
+        raise SchemaOutOfDateError(
+            current,
+            head,
+            f"the database is at revision {current or 'none (empty)'}, timeline needs {head}: "
+            "open it with migrate=True or run `timeline db upgrade`",
+        )
+
+
+@contextmanager
+def _migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction; on SQLite, foreign keys off and the file locked."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch ALTERs copy tables; foreign keys must be off, and PRAGMA is a no-op in a
+            # transaction, so set it on the driver connection before BEGIN.
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=OFF")
+            connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            if sqlite:
+                connection.info.pop("timeline_begin", None)
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _run(engine: Engine, revision: str, *, down: bool = False) -> None:
+    from alembic import command
+
+    with _LOCK, _migration_connection(engine) as connection:
+        config = alembic_config(connection)
+        if down:
+            command.downgrade(config, revision)
+        else:
+            _refuse_if_newer(current_revision(connection), head_revision())
+            command.upgrade(config, revision)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database up to ``revision`` (default: head), all or nothing.
+
+    :raises SchemaTooNewError: if the database was written by a newer timeline.
+    """
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    if revision == "head" and current == head_revision():
+        return
+    try:
+        _run(engine, revision)
+    except MigrationError:
+        raise
+    except Exception as exc:
+        raise MigrationError(f"upgrading the timeline schema failed: {exc}") from exc
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database down to ``revision`` (``"base"`` drops every timeline table)."""
+    try:
+        _run(engine, revision, down=True)
+    except Exception as exc:
+        raise MigrationError(f"downgrading the timeline schema failed: {exc}") from exc

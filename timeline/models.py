@@ -1,0 +1,416 @@
+"""The tables of a timeline, as SQLModel models on a private ``MetaData``.
+
+Every table is prefixed ``timeline_`` and lives in :data:`metadata`, never in
+``SQLModel.metadata``, so a host application's own models and migrations are untouched.
+Rows are built by :class:`~timeline.Timeline` through validation; the models are also plain
+SQLModel classes for use in a :meth:`~timeline.Timeline.session`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, MetaData, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from .types import StrEnumType, UTCDateTime
+from .vocab import RelationKind, Status
+from .when import EndState, Precision, When
+
+#: Alembic's recommended naming convention, so every constraint has a stable name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: The library's own metadata: every ``timeline_`` table and nothing else.
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+#: Stored in the hull columns for an open or unknown end, so that windows need no NULL tests.
+MIN_DAY = date(1, 1, 1)
+MAX_DAY = date(9999, 12, 31)
+
+#: Upper hull lengths (days) of the span classes behind the bucketed window index.
+SPAN_CLASS_LIMITS = (31, 366, 3653)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TimelineModel(SQLModel, registry=registry(metadata=metadata)):
+    """Base of every timeline table: the private registry keeps them out of ``SQLModel.metadata``."""
+
+
+def span_class(search_start: date, search_end: date) -> int:
+    """Bucket of a hull by length: 0 up to a month, 1 a year, 2 a decade, 3 longer or open."""
+    length = (search_end - search_start).days
+    for bucket, limit in enumerate(SPAN_CLASS_LIMITS):
+        if length <= limit:
+            return bucket
+    return len(SPAN_CLASS_LIMITS)
+
+
+def _civil(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _utc(value: date | datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc) if isinstance(value, datetime) else None
+
+
+def _zone(value: date | datetime | None) -> str | None:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return None
+    key = getattr(value.tzinfo, "key", None)  # zoneinfo.ZoneInfo
+    if key:
+        return str(key)
+    offset = value.utcoffset()
+    assert offset is not None
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _aware(at: datetime, zone: str | None) -> datetime:
+    from dateutil import tz
+
+    if zone is None:
+        return at
+    if zone[0] in "+-":
+        sign = -1 if zone[0] == "-" else 1
+        hours, minutes = zone[1:].split(":")
+        return at.astimezone(tz.tzoffset(None, sign * (int(hours) * 3600 + int(minutes) * 60)))
+    zoneinfo = tz.gettz(zone)
+    return at.astimezone(zoneinfo) if zoneinfo is not None else at
+
+
+class WhenColumns(TimelineModel):
+    """The columns that store a :class:`~timeline.When` (on events and on claims).
+
+    The strict bounds are civil dates (``start_earliest``…); where a time is known at an end its
+    UTC instant and zone are kept too (``start_at``, ``start_tz``). ``search_start`` and
+    ``search_end`` hold the padded search hull, with ``0001-01-01`` / ``9999-12-31`` for an open
+    or unknown end, and ``span_class`` buckets the hull by length for the window index.
+    """
+
+    span: bool | None = None
+    start_state: str | None = Field(default=None, max_length=7)
+    end_state: str | None = Field(default=None, max_length=7)
+    start_earliest: date | None = None
+    start_latest: date | None = None
+    end_earliest: date | None = None
+    end_latest: date | None = None
+    start_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    start_tz: str | None = Field(default=None, max_length=64)
+    end_tz: str | None = Field(default=None, max_length=64)
+    start_precision: str | None = Field(default=None, max_length=10)
+    end_precision: str | None = Field(default=None, max_length=10)
+    start_approximate: bool | None = None
+    start_uncertain: bool | None = None
+    end_approximate: bool | None = None
+    end_uncertain: bool | None = None
+    edtf: str | None = None
+    date_phrase: str | None = None
+    date_reference: date | None = None
+    search_start: date | None = None
+    search_end: date | None = None
+    span_class: int | None = None
+
+    @staticmethod
+    def when_columns(when: When) -> dict[str, Any]:
+        """The column values that store ``when``."""
+        low, high = when.hull()
+        search_start, search_end = low or MIN_DAY, high or MAX_DAY
+        return {
+            "span": when.span,
+            "start_state": when.start_state.value,
+            "end_state": when.end_state.value,
+            "start_earliest": _civil(when.start_earliest),
+            "start_latest": _civil(when.start_latest),
+            "end_earliest": _civil(when.end_earliest),
+            "end_latest": _civil(when.end_latest),
+            "start_at": _utc(when.start_earliest),
+            "end_at": _utc(when.end_earliest),
+            "start_tz": _zone(when.start_earliest),
+            "end_tz": _zone(when.end_earliest),
+            "start_precision": when.start_precision.value,
+            "end_precision": when.end_precision.value,
+            "start_approximate": when.start_approximate,
+            "start_uncertain": when.start_uncertain,
+            "end_approximate": when.end_approximate,
+            "end_uncertain": when.end_uncertain,
+            "edtf": when.edtf,
+            "date_phrase": when.phrase,
+            "date_reference": when.reference,
+            "search_start": search_start,
+            "search_end": search_end,
+            "span_class": span_class(search_start, search_end),
+        }
+
+    @property
+    def when(self) -> When | None:
+        """The stored :class:`~timeline.When` (``None`` on a claim that asserts no date)."""
+        if self.span is None:
+            return None
+        start: Any = self.start_earliest
+        start_latest: Any = self.start_latest
+        end_earliest: Any = self.end_earliest
+        end_latest: Any = self.end_latest
+        if self.start_at is not None:
+            start = start_latest = _aware(self.start_at, self.start_tz)
+        if self.end_at is not None:
+            end_earliest = end_latest = _aware(self.end_at, self.end_tz)
+        return When(
+            start_earliest=start,
+            start_latest=start_latest,
+            end_earliest=end_earliest,
+            end_latest=end_latest,
+            span=self.span,
+            start_state=EndState(self.start_state),
+            end_state=EndState(self.end_state),
+            start_precision=Precision(self.start_precision),
+            end_precision=Precision(self.end_precision),
+            start_approximate=bool(self.start_approximate),
+            start_uncertain=bool(self.start_uncertain),
+            end_approximate=bool(self.end_approximate),
+            end_uncertain=bool(self.end_uncertain),
+            edtf=self.edtf,
+            phrase=self.date_phrase,
+            reference=self.date_reference,
+        )
+
+
+def _bound_checks() -> tuple[CheckConstraint, ...]:
+    """CHECK constraints that keep the four points and the hull ordered (NULL ends pass)."""
+    return (
+        CheckConstraint("start_earliest <= start_latest", name="start_ordered"),
+        CheckConstraint("end_earliest <= end_latest", name="end_ordered"),
+        CheckConstraint("start_earliest <= end_earliest", name="earliest_ordered"),
+        CheckConstraint("start_latest <= end_latest", name="latest_ordered"),
+        CheckConstraint("search_start <= search_end", name="hull_ordered"),
+        CheckConstraint("start_state IN ('known', 'open', 'unknown')", name="start_state"),
+        CheckConstraint("end_state IN ('known', 'open', 'unknown')", name="end_state"),
+    )
+
+
+class Entity(TimelineModel, table=True):
+    """A person, organization, country, party, media outlet, military unit…"""
+
+    __tablename__ = "timeline_entity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(min_length=1)
+    kind: str = Field(min_length=1, max_length=64, index=True)
+    country: str | None = Field(default=None, max_length=8)
+    external_ids: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
+
+
+class EntityAlias(TimelineModel, table=True):
+    """A name an entity goes by, in any script; ``key`` is the case- and accent-free lookup key."""
+
+    __tablename__ = "timeline_entity_alias"
+    __table_args__ = (UniqueConstraint("entity_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_id: int = Field(foreign_key="timeline_entity.id", ondelete="CASCADE")
+    name: str
+    key: str = Field(index=True)
+
+
+class Place(TimelineModel, table=True):
+    """A place, inside an optional parent (Kim Il Sung Square ⊂ Pyongyang ⊂ North Korea)."""
+
+    __tablename__ = "timeline_place"
+    __table_args__ = (
+        CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(min_length=1)
+    kind: str = Field(min_length=1, max_length=64)
+    country: str | None = Field(default=None, max_length=8)
+    parent_id: int | None = Field(default=None, foreign_key="timeline_place.id", index=True)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    external_ids: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class PlaceAlias(TimelineModel, table=True):
+    """A name a place goes by; ``key`` is its lookup key."""
+
+    __tablename__ = "timeline_place_alias"
+    __table_args__ = (UniqueConstraint("place_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    place_id: int = Field(foreign_key="timeline_place.id", ondelete="CASCADE")
+    name: str
+    key: str = Field(index=True)
+
+
+class Source(TimelineModel, table=True):
+    """A published document (an article, a dispatch) from a publisher (an outlet entity)."""
+
+    __tablename__ = "timeline_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(min_length=1)
+    url: str | None = Field(default=None, index=True)
+    publisher_id: int = Field(foreign_key="timeline_entity.id", index=True)
+    published: date
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
+
+
+class Event(WhenColumns, table=True):
+    """Something that happened, is happening or is expected: a title, a kind and a ``When``."""
+
+    __tablename__ = "timeline_event"
+    __table_args__ = (
+        *_bound_checks(),
+        CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence_range"),
+        # Window index: one B-tree range scan per span class, so long and open events never
+        # make a month window walk every earlier start (PERF-BASELINES, G1/G5).
+        Index("ix_timeline_event_window", "span_class", "search_start", "search_end"),
+        Index("ix_timeline_event_bounds", "search_start", "search_end"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(min_length=1)
+    summary: str | None = None
+    kind: str = Field(min_length=1, max_length=128, index=True)
+    status: Status = Field(default=Status.OCCURRED, sa_type=StrEnumType(Status))
+    place_id: int | None = Field(default=None, foreign_key="timeline_place.id", index=True)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    span: bool = False
+    start_state: str = Field(default="known", max_length=7)
+    end_state: str = Field(default="known", max_length=7)
+    start_precision: str = Field(default="day", max_length=10)
+    end_precision: str = Field(default="day", max_length=10)
+    start_approximate: bool = False
+    start_uncertain: bool = False
+    end_approximate: bool = False
+    end_uncertain: bool = False
+    search_start: date = MIN_DAY
+    search_end: date = MAX_DAY
+    span_class: int = 3
+    created_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
+
+    def __repr__(self) -> str:
+        when = self.when
+        return f"Event(id={self.id!r}, title={self.title!r}, when={str(when)!r})"
+
+
+class EventExternalId(TimelineModel, table=True):
+    """An identifier of the event elsewhere (GDELT, ACLED, Wikidata…), unique per scheme."""
+
+    __tablename__ = "timeline_event_external_id"
+    __table_args__ = (UniqueConstraint("scheme", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE", index=True)
+    scheme: str = Field(min_length=1, max_length=32)
+    value: str = Field(min_length=1)
+
+
+class EventTag(TimelineModel, table=True):
+    """A free tag on an event."""
+
+    __tablename__ = "timeline_event_tag"
+    __table_args__ = (Index("ix_timeline_event_tag_tag", "tag", "event_id"),)
+
+    event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(primary_key=True, min_length=1)
+
+
+class Participation(TimelineModel, table=True):
+    """An entity's part in an event, with a role; carries the event's hull for actor timelines."""
+
+    __tablename__ = "timeline_participation"
+    __table_args__ = (
+        Index(
+            "ix_timeline_participation_actor_window",
+            "entity_id",
+            "search_start",
+            "search_end",
+            "event_id",
+        ),
+    )
+
+    event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE", primary_key=True)
+    entity_id: int = Field(foreign_key="timeline_entity.id", ondelete="CASCADE", primary_key=True)
+    role: str = Field(primary_key=True, max_length=32)
+    search_start: date = MIN_DAY
+    search_end: date = MAX_DAY
+
+
+class Relation(TimelineModel, table=True):
+    """A directed link between two events: ``source_event`` *kind* ``target_event``."""
+
+    __tablename__ = "timeline_relation"
+    __table_args__ = (
+        UniqueConstraint("source_event_id", "target_event_id", "kind"),
+        CheckConstraint("source_event_id <> target_event_id", name="not_self"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE")
+    target_event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE", index=True)
+    kind: RelationKind = Field(sa_type=StrEnumType(RelationKind))
+
+
+class Claim(WhenColumns, table=True):
+    """What one document says about one event: the status and/or ``When`` it asserts."""
+
+    __tablename__ = "timeline_claim"
+    __table_args__ = (
+        *_bound_checks(),
+        CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE", index=True)
+    source_id: int | None = Field(default=None, foreign_key="timeline_source.id", index=True)
+    status: Status | None = Field(default=None, sa_type=StrEnumType(Status))
+    quote: str | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    published: date | None = None
+    recorded_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
+
+
+class Statement(TimelineModel, table=True):
+    """Who said what, when, as reported by which document, and about which event."""
+
+    __tablename__ = "timeline_statement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    speaker_id: int = Field(foreign_key="timeline_entity.id", index=True)
+    text: str = Field(min_length=1)
+    source_id: int | None = Field(default=None, foreign_key="timeline_source.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="timeline_event.id", index=True)
+    said_edtf: str | None = None
+    said_earliest: date | None = None
+    said_latest: date | None = None
+    recorded_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
+
+
+class StatementAbout(TimelineModel, table=True):
+    """An entity a statement talks about."""
+
+    __tablename__ = "timeline_statement_about"
+
+    statement_id: int = Field(
+        foreign_key="timeline_statement.id", ondelete="CASCADE", primary_key=True
+    )
+    entity_id: int = Field(
+        foreign_key="timeline_entity.id", ondelete="CASCADE", primary_key=True, index=True
+    )

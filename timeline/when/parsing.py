@@ -1,0 +1,120 @@
+"""``When.parse``: dispatch any input to the EDTF, ISO 8601, phrase or free-text reader."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from timeline.errors import InvalidDateError
+from timeline.when.conventions import Conventions
+from timeline.when.edtf import looks_like_edtf, parse_edtf
+from timeline.when.edtf_write import to_edtf
+from timeline.when.enums import Precision
+from timeline.when.value import Endpoint, When
+
+__all__ = ["MAX_LENGTH", "finish", "parse_value"]
+
+#: Longer text is refused outright: this bounds the time any input can take.
+MAX_LENGTH = 200
+
+_BASIC = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_WEEK = re.compile(r"(\d{4})-?W(\d{2})(?:-?([1-7]))?")
+_ORDINAL = re.compile(r"(\d{4})-(\d{3})")
+_SPACED_TIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)"
+)
+
+
+def parse_value(value: Any, reference: date | None, conventions: Conventions | None) -> When:
+    """Read ``value`` (see :meth:`When.parse`)."""
+    conventions = conventions or Conventions()
+    if isinstance(value, When):
+        return value
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise InvalidDateError(
+                value, "a naive datetime has no zone; attach a tzinfo (e.g. timezone.utc)"
+            )
+        return When.build(Endpoint(value, value, Precision.TIME))
+    if isinstance(value, date):
+        return When.build(Endpoint(value, value, Precision.DAY))
+    if not isinstance(value, str):
+        raise InvalidDateError(
+            value, f"expected a When, a date, a datetime or text, not {type(value).__name__}"
+        )
+    if reference is not None and not isinstance(reference, date):
+        raise InvalidDateError(reference, "the reference must be a date or a datetime")
+    if isinstance(reference, datetime) and reference.utcoffset() is None:
+        raise InvalidDateError(reference, "the reference is a naive datetime; attach a tzinfo")
+    if len(value) > MAX_LENGTH:
+        raise InvalidDateError(
+            value[:40] + "…", f"text longer than {MAX_LENGTH} characters is not read as a date"
+        )
+    source = value.strip()
+    if not source:
+        raise InvalidDateError(value, "empty text is not a date")
+    iso = _iso(source, value, conventions)
+    if iso is not None:
+        return iso
+    edtf_error: InvalidDateError | None = None
+    if looks_like_edtf(source):
+        try:
+            result = parse_edtf(source, conventions)
+        except InvalidDateError as error:
+            edtf_error = error
+        else:
+            if result.edtf == source:
+                return result
+            return dataclasses.replace(result, phrase=value)
+    from timeline.when.phrases import parse_phrase
+
+    found = parse_phrase(value, reference, conventions)  # its errors are the more specific
+    if found is not None:
+        return found
+    if edtf_error is not None:
+        raise edtf_error
+    raise InvalidDateError(
+        value, "not EDTF, ISO 8601, a date in words or a phrase that can be resolved"
+    )
+
+
+def finish(when: When, text: str, reference: date | None, conventions: Conventions) -> When:
+    """Record ``text`` and ``reference`` on ``when``; rewrite its EDTF for the hemisphere."""
+    edtf = when.edtf
+    if conventions.hemisphere != "north":
+        edtf = to_edtf(when, conventions.hemisphere)
+    return dataclasses.replace(when, edtf=edtf, phrase=text, reference=reference)
+
+
+def _iso(source: str, text: str, conventions: Conventions) -> When | None:
+    """ISO 8601 forms EDTF does not have: basic ``20260226``, weeks, ordinal days, spaced times."""
+    try:
+        if match := _BASIC.fullmatch(source):
+            year, month, day = map(int, match.groups())
+            result = parse_edtf(f"{year:04d}-{month:02d}-{day:02d}", conventions)
+        elif match := _WEEK.fullmatch(source):
+            year, week, weekday = match.groups()
+            monday = date.fromisocalendar(int(year), int(week), 1)
+            if weekday:
+                day = monday + timedelta(days=int(weekday) - 1)
+                result = When.build(Endpoint(day, day, Precision.DAY))
+            else:
+                result = When.build(Endpoint(monday, monday + timedelta(days=6), Precision.WEEK))
+        elif match := _ORDINAL.fullmatch(source):
+            year, ordinal = map(int, match.groups())
+            first = date(year, 1, 1)
+            day = first + timedelta(days=ordinal - 1)
+            if not ordinal >= 1 or day.year != year:
+                raise InvalidDateError(text, f"{year} has no day {ordinal}", part=match.group(2))
+            result = When.build(Endpoint(day, day, Precision.DAY))
+        elif match := _SPACED_TIME.fullmatch(source):
+            result = parse_edtf(f"{match.group(1)}T{match.group(2).replace(' ', '')}", conventions)
+        else:
+            return None
+    except ValueError as error:
+        if isinstance(error, InvalidDateError):
+            raise
+        raise InvalidDateError(text, str(error)) from None
+    return dataclasses.replace(result, phrase=text)
