@@ -33,7 +33,9 @@ down_revision = None
 branch_labels = None
 depends_on = None
 def upgrade():
-    op.create_table("host_note", sa.Column("id", sa.Integer, primary_key=True), sa.Column("body", sa.String))
+    op.create_table(
+        "host_note", sa.Column("id", sa.Integer, primary_key=True), sa.Column("body", sa.String)
+    )
 def downgrade():
     op.drop_table("host_note")
 """
@@ -82,14 +84,20 @@ def test_importing_timeline_leaves_sqlmodel_metadata_alone() -> None:
     assert timeline.metadata is not SQLModel.metadata
 
 
+HOST_METADATA = MetaData()
+
+
+class HostNote(SQLModel, table=True):
+    """A host application's own SQLModel table, on its own metadata."""
+
+    __tablename__ = "host_sqlmodel_note"
+    metadata = HOST_METADATA
+    id: int | None = Field(default=None, primary_key=True)
+
+
 def test_host_sqlmodel_models_coexist(engine: Engine) -> None:
     host_metadata = MetaData()
-
-    class Note(SQLModel, table=True):
-        __tablename__ = "host_sqlmodel_note"
-        metadata = host_metadata
-        id: int | None = Field(default=None, primary_key=True)
-
+    HostNote.__table__.to_metadata(host_metadata)
     Table("host_plain", host_metadata, Column("id", Integer, primary_key=True), Column("x", String))
     host_metadata.create_all(engine)
     with Timeline(engine) as tl:

@@ -44,7 +44,7 @@ def _utcnow() -> datetime:
 
 
 class TimelineModel(SQLModel, registry=registry(metadata=metadata)):
-    """Base of every timeline table: the private registry keeps them out of ``SQLModel.metadata``."""
+    """Base of every timeline table; its private registry keeps them out of SQLModel's."""
 
 
 def span_class(search_start: date, search_end: date) -> int:

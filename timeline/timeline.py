@@ -31,7 +31,7 @@ from .models import (
     StatementAbout,
     WhenColumns,
 )
-from .query import EventQuery
+from .query import EventQuery, entity_ids_named
 from .text import name_key
 from .vocab import RelationKind, Status, check_kind, check_role
 from .when import Conventions, When
@@ -202,13 +202,12 @@ class Timeline:
             if entity is None:
                 raise NotFoundError("entity", name)
             return entity
-        key = name_key(_text(name, "entity name"))
+        _text(name, "entity name")
         found = list(
             session.scalars(
                 select(Entity)
-                .join(EntityAlias, col(EntityAlias.entity_id) == col(Entity.id))
-                .where(col(EntityAlias.key) == key)
-                .distinct()
+                .where(col(Entity.id).in_(entity_ids_named(name)))
+                .order_by(col(Entity.id))
             )
         )
         if not found:
@@ -291,9 +290,10 @@ class Timeline:
         found = list(
             session.scalars(
                 select(Place)
-                .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
-                .where(col(PlaceAlias.key) == key)
-                .distinct()
+                .where(
+                    col(Place.id).in_(select(PlaceAlias.place_id).where(col(PlaceAlias.key) == key))
+                )
+                .order_by(col(Place.id))
             )
         )
         if not found:

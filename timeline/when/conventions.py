@@ -152,6 +152,10 @@ class Conventions:
                 date(first.year + cuts[part], 1, 1),
                 date(min(first.year + cuts[part + 1] - 1, MAX_YEAR), 12, 31),
             )
+        if precision in (Precision.SEASON, Precision.QUARTER, Precision.HALF):
+            size = 1 if precision is not Precision.HALF else 2
+            begin = add_months(first, size * part)
+            return months_window(begin.year, begin.month, size)
         length = (last - first).days + 1
         lo = first + timedelta(days=length * part // 3)
         hi = first + timedelta(days=length * (part + 1) // 3 - 1)

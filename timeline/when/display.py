@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +17,12 @@ if TYPE_CHECKING:
 __all__ = ["display", "hull", "sort_key", "unit_label"]
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_SEASON_BY_CODE = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
-_SOUTH_SEASON_BY_CODE = {29: "spring", 30: "summer", 31: "autumn", 32: "winter"}
+_SEASON_BY_CODE = {
+    code: name
+    for first in (21, 25, 29)
+    for code, name in zip(range(first, first + 4), ("spring", "summer", "autumn", "winter"))
+}
+_SEASON_EDTF = re.compile(r"(\d{4})-(2[1-9]|3[0-2])[?~%]?")
 DASH = "\u2013"  # an en dash, as in "19\u201326 Feb 2026"
 SPACED_DASH = f" {DASH} "
 _FAR = 10**8  # beyond every date ordinal: stands for an unbounded side in sort keys
@@ -133,9 +138,7 @@ def _label(code: str, precision: Precision, lo: date, hi: date) -> str:
         return str(year)
     if precision is Precision.SEASON:
         number = int(code[-2:])
-        season = _SEASON_BY_CODE.get(number) or _SOUTH_SEASON_BY_CODE[number]
-        if number in _SOUTH_SEASON_BY_CODE:
-            season += " (southern)"
+        season = _SEASON_BY_CODE[number]
         if hi.year != year:
             return f"{season} {year}{DASH}{hi.year % 100:02d}"
         return f"{season} {year}"
@@ -181,7 +184,7 @@ def _qualify(text: str, approximate: bool, uncertain: bool) -> str:
 def _before_label(hi: date, precision: Precision) -> str:
     """ "before Apr 2026" for a window that ends with March 2026 (at month precision)."""
     after = add_days(civil(hi), 1)
-    for candidate in (precision, Precision.MONTH, Precision.YEAR):
+    for candidate in (precision, Precision.YEAR, Precision.MONTH):
         if candidate in (Precision.DAY, Precision.TIME):
             continue
         label = unit_label(*_unit_at(after, candidate), candidate)
@@ -192,7 +195,7 @@ def _before_label(hi: date, precision: Precision) -> str:
 
 def _after_label(lo: date, precision: Precision) -> str:
     before = add_days(civil(lo), -1)
-    for candidate in (precision, Precision.MONTH, Precision.YEAR):
+    for candidate in (precision, Precision.YEAR, Precision.MONTH):
         if candidate in (Precision.DAY, Precision.TIME):
             continue
         window = _unit_at(before, candidate)
@@ -238,6 +241,9 @@ def display(when: When) -> str:
             text = _after_label(se, precision)
         else:
             label = unit_label(se, sl, precision)
+            season = _SEASON_EDTF.fullmatch(when.edtf or "")
+            if season is not None and precision is Precision.SEASON:
+                label = _label(f"{season.group(1)}-{season.group(2)}", precision, se, sl)
             text = label or f"between {_coarse_range(se, sl, precision, ' and ')}"
         return _qualify(text, approximate, uncertain)
     ee, el = when.end_earliest, when.end_latest

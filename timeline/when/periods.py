@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from dateutil.relativedelta import relativedelta
+
 from timeline.errors import InvalidDateError
 from timeline.when.calendar import (
     MAX_YEAR,
@@ -83,13 +85,15 @@ _P_WEEKDAY = re.compile(
     r"(?: (?:morning|afternoon|evening|night))?"
 )
 _P_WEEKEND = re.compile(r"(?:(this|last|next|past|coming) )?weekend")
-_P_UNIT = re.compile(rf"(?:({_RELATIVE}) )?(week|month|quarter|year|decade|century)")
+_P_UNIT = re.compile(
+    rf"(?:({_RELATIVE}|this past) )?(week|month|quarter|year|decade|century)"
+)
 _P_SEASON = re.compile(
     rf"(?:({_RELATIVE}) )?(spring|summer|autumn|fall|winter)"
     r"(?: (?:of )?(\d{4})(?:[-/](\d{2}|\d{4}))?)?"
 )
 _P_MONTH = re.compile(rf"(?:(this|last|next|past|coming) )?({MONTH_RE})(?: (?:of )?(\d{{4}}))?")
-_P_DAY_MONTH = re.compile(rf"(\d{{1,2}}) ({MONTH_RE})(?: (\d{{4}}))?")
+_P_DAY_MONTH = re.compile(rf"(\d{{1,2}})(?: of)? ({MONTH_RE})(?: (\d{{4}}))?")
 _P_MONTH_DAY = re.compile(rf"({MONTH_RE}) (\d{{1,2}})(?: (\d{{4}}))?")
 _P_NUMERIC = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})")
 _P_YEAR = re.compile(r"(?:(?:the )?year )?(\d{4})")
@@ -124,8 +128,21 @@ def _direction(word: str | None) -> int:
     return 0
 
 
+_ROLLING = {"week": relativedelta(weeks=1), "month": relativedelta(months=1),
+            "quarter": relativedelta(months=3), "year": relativedelta(years=1),
+            "decade": relativedelta(years=10), "century": relativedelta(years=100)}  # fmt: skip
+_UNIT_PRECISION = {"week": Precision.WEEK, "month": Precision.MONTH, "quarter": Precision.QUARTER,
+                   "year": Precision.YEAR, "decade": Precision.DECADE,
+                   "century": Precision.CENTURY}  # fmt: skip
+
+
 def _unit(unit: str, word: str | None, ctx: Context) -> Period:
     ref = ctx.ref()
+    if word in ("past", "this past"):  # "the past week": the seven days up to the reference
+        try:
+            return Period(ref - _ROLLING[unit], ref, _UNIT_PRECISION[unit])
+        except (ValueError, OverflowError):
+            return Period(date.min, ref, _UNIT_PRECISION[unit])
     step = _direction(word)
     if unit == "week":
         lo, hi = week_window(ref + timedelta(weeks=step))
