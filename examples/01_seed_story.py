@@ -163,7 +163,7 @@ def print_story(tl: Timeline) -> None:
     """Print the timeline and answer a reader's questions."""
     print("Timeline (fuzzy dates shown as they are known):")
     for event in tl.events().order_by_time():
-        print(f"  {event.when!s:<30} {event.status!s:<9} {event.title}")
+        print(f"  {event.when!s:<38} {event.status!s:<9} {event.title}")
 
     print("\nWhat is expected next, as of the report (26 Feb 2026)?")
     for event in tl.events().upcoming(as_of="2026-02-26"):
@@ -172,9 +172,10 @@ def print_story(tl: Timeline) -> None:
     congress = tl.events().of_kind("politics.congress").order_by_time().first()
     assert congress is not None
     print(f"\nWhat happened during the {congress.title} ({congress.when})?")
+    inside = ["starts", "during", "finishes", "equals"]  # Allen relations that mean "within"
     for event in tl.events().part_of(congress).order_by_time():
-        during = event.when.relation(congress.when, "during")
-        print(f"  {event.title} — during the congress: {during}")
+        certainty = event.when.relation(congress.when, inside)
+        print(f"  {event.title} — inside the congress's dates: {certainty}")
 
     print("\nWhat did Kim say, and about whom?")
     for statement in tl.statements(speaker="김정은"):

@@ -235,7 +235,7 @@ def _pair(left: str, right: str, ctx: Context) -> tuple[Period, Period] | None:
             a = _period(left, ctx)
         if a is None:
             return None
-        if a.lo > b.hi and not _has_year(left):
+        if a.lo > b.hi and not _has_year(left) and a.lo.month > b.hi.month:
             a = _period(left, ctx, default_year=b.lo.year - 1) or a
     if a.lo > b.hi:
         raise ctx.error("the range ends before it starts", part=right)
@@ -350,14 +350,6 @@ def _count(s: str, ctx: Context) -> Period | None:
         number = match.group(1) or match.group(3)
         unit = match.group(2) or match.group(4)
         return _offset(number, _UNITS[unit], +1, ctx)
-    if match := _R_PAST_N.fullmatch(s):
-        unit = _UNITS[match.group(3)]
-        n = number_range(match.group(2))[1]
-        ref = ctx.ref()
-        delta = _delta(unit, n)
-        if match.group(1) in ("past", "last", "previous"):
-            return Period(ref - delta, ref, _COUNT_PRECISION[unit])
-        return Period(ref + timedelta(days=1), ref + delta, _COUNT_PRECISION[unit])
     if match := _R_WITHIN.fullmatch(s):
         unit = _UNITS[match.group(2)]
         ref = ctx.ref()
@@ -375,6 +367,14 @@ def _count(s: str, ctx: Context) -> Period | None:
         unit = match.group(1)
         ref = ctx.ref()
         return Period(ref - ctx.conventions.horizon(unit), ref, _COUNT_PRECISION[unit])
+    if match := _R_PAST_N.fullmatch(s):
+        unit = _UNITS[match.group(3)]
+        n = number_range(match.group(2))[1]
+        ref = ctx.ref()
+        delta = _delta(unit, n)
+        if match.group(1) in ("past", "last", "previous"):
+            return Period(ref - delta, ref, _COUNT_PRECISION[unit])
+        return Period(ref + timedelta(days=1), ref + delta, _COUNT_PRECISION[unit])
     return None
 
 
