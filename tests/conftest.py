@@ -21,6 +21,12 @@ POSTGRES_URL = os.environ.get("TIMELINE_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("TIMELINE_REQUIRE_POSTGRES") == "1"
 
 
+def pytest_report_header() -> str:
+    if POSTGRES_URL:
+        return f"timeline: PostgreSQL tests run against {make_url(POSTGRES_URL).render_as_string()}"
+    return "timeline: PostgreSQL tests skipped (set TIMELINE_TEST_POSTGRES_URL to run them)"
+
+
 def _unavailable(reason: str) -> None:
     if REQUIRE_POSTGRES:
         pytest.fail(f"PostgreSQL is required (TIMELINE_REQUIRE_POSTGRES=1): {reason}")

@@ -138,8 +138,7 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
         if sqlite:
             # Batch ALTERs copy tables; foreign keys must be off, and PRAGMA is a no-op in a
             # transaction, so set it on the driver connection before BEGIN.
-            driver = connection.connection.driver_connection
-            assert driver is not None
+            driver: Any = connection.connection.driver_connection
             driver.execute("PRAGMA foreign_keys=OFF")
             connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
         try:

@@ -116,12 +116,12 @@ def certainly_within(first: date, last: date) -> ColumnElement[bool]:
 
 def entity_ids_named(name: str) -> Select[Any]:
     """SQL: ids of the entities with ``name`` among their names or aliases (any case, accents)."""
-    return select(EntityAlias.entity_id).where(col(EntityAlias.key) == name_key(name))
+    return select(col(EntityAlias.entity_id)).where(col(EntityAlias.key) == name_key(name))
 
 
 def place_subtree(name: str) -> Select[Any]:
     """SQL: ids of the places called ``name`` and of every place inside them."""
-    roots = select(PlaceAlias.place_id.label("id")).where(  # type: ignore[attr-defined]
+    roots: Select[Any] = select(col(PlaceAlias.place_id).label("id")).where(
         col(PlaceAlias.key) == name_key(name)
     )
     tree = roots.cte("timeline_place_tree", recursive=True)
@@ -179,7 +179,7 @@ class EventQuery:
 
     def involving(self, name: str, role: str | None = None) -> EventQuery:
         """Events an entity takes part in, found by any of its names; optionally in ``role``."""
-        links = select(Participation.event_id).where(
+        links = select(col(Participation.event_id)).where(
             col(Participation.entity_id).in_(entity_ids_named(name))
         )
         if role is not None:
@@ -201,13 +201,13 @@ class EventQuery:
 
     def tagged(self, tag: str) -> EventQuery:
         """Events carrying ``tag``."""
-        tagged = select(EventTag.event_id).where(col(EventTag.tag) == tag.strip())
+        tagged = select(col(EventTag.event_id)).where(col(EventTag.tag) == tag.strip())
         return self._filter(col(Event.id).in_(tagged))
 
     def part_of(self, event: Event | int) -> EventQuery:
         """Events recorded as part of ``event`` (the parade during the congress)."""
         parent = event.id if isinstance(event, Event) else event
-        parts = select(Relation.source_event_id).where(
+        parts = select(col(Relation.source_event_id)).where(
             col(Relation.target_event_id) == parent,
             col(Relation.kind) == RelationKind.PART_OF.value,
         )

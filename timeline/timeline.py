@@ -177,7 +177,9 @@ class Timeline:
             session.add(entity)
             session.flush()
         known = set(
-            session.scalars(select(EntityAlias.key).where(col(EntityAlias.entity_id) == entity.id))
+            session.scalars(
+                select(col(EntityAlias.key)).where(col(EntityAlias.entity_id) == entity.id)
+            )
         )
         for alias in names:
             key = name_key(alias)
@@ -202,7 +204,7 @@ class Timeline:
             if entity is None:
                 raise NotFoundError("entity", name)
             return entity
-        _text(name, "entity name")
+        name = _text(name, "entity name")
         found = list(
             session.scalars(
                 select(Entity)
@@ -261,7 +263,9 @@ class Timeline:
                 session.add(row)
                 session.flush()
             known = set(
-                session.scalars(select(PlaceAlias.key).where(col(PlaceAlias.place_id) == row.id))
+                session.scalars(
+                    select(col(PlaceAlias.key)).where(col(PlaceAlias.place_id) == row.id)
+                )
             )
             for alias in names:
                 key = name_key(alias)
@@ -291,7 +295,9 @@ class Timeline:
             session.scalars(
                 select(Place)
                 .where(
-                    col(Place.id).in_(select(PlaceAlias.place_id).where(col(PlaceAlias.key) == key))
+                    col(Place.id).in_(
+                        select(col(PlaceAlias.place_id)).where(col(PlaceAlias.key) == key)
+                    )
                 )
                 .order_by(col(Place.id))
             )
@@ -503,7 +509,7 @@ class Timeline:
         with self.session() as session:
             found = self._event(session, event)
             rows = session.execute(
-                select(Entity, Participation.role)
+                select(Entity, col(Participation.role))
                 .join(Participation, col(Participation.entity_id) == col(Entity.id))
                 .where(col(Participation.event_id) == found.id)
                 .order_by(col(Participation.role), col(Entity.name))
@@ -579,7 +585,7 @@ class Timeline:
                 subject = self._entity(session, about)
                 query = query.where(
                     col(Statement.id).in_(
-                        select(StatementAbout.statement_id).where(
+                        select(col(StatementAbout.statement_id)).where(
                             col(StatementAbout.entity_id) == subject.id
                         )
                     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from typing import TypeVar
+
+_E = TypeVar("_E", bound="_StrEnum")
 
 from .errors import InvalidEventError
 
@@ -15,7 +18,7 @@ class _StrEnum(str, Enum):
         return str(self.value)
 
     @classmethod
-    def coerce(cls, value: object, *, field: str) -> _StrEnum:
+    def coerce(cls: type[_E], value: object, *, field: str) -> _E:
         """Return the member for ``value`` (a member or its string), or raise a clear error."""
         try:
             return cls(value.strip().lower() if isinstance(value, str) else value)
