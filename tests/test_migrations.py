@@ -93,8 +93,46 @@ def test_a_database_from_a_newer_timeline_is_refused(engine: Engine) -> None:
         assert caught.value.current == "from_the_future"
 
 
+OPEN_AND_ADD = """
+import sys
+from timeline import Timeline
+with Timeline(sys.argv[1]) as tl:
+    tl.add_event(sys.argv[2], when="2026-02-26", kind="politics")
+"""
+
+
+def test_processes_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = str(tmp_path / "shared.db")
+    runs = [
+        subprocess.Popen([sys.executable, "-c", OPEN_AND_ADD, path, f"event {i}"]) for i in range(4)
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0, 0]
+    with Timeline(path) as tl:
+        assert sorted(e.title for e in tl.events()) == [f"event {i}" for i in range(4)]
+
+
+def test_timeline_opens_a_postgres_url(postgres_url: str) -> None:
+    with Timeline(postgres_url) as tl:
+        tl.add_event("Kept", when="2026", kind="politics")
+    with Timeline(postgres_url, migrate=False) as tl:
+        assert [e.title for e in tl.events()] == ["Kept"]
+        assert "postgresql" in repr(tl)
+
+
 def test_missing_scripts_are_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(migrations, "__file__", str(tmp_path / "timeline" / "migrations.py"))
     monkeypatch.setattr(migrations.resources, "files", lambda _: tmp_path / "nothing")
     with pytest.raises(MigrationError, match="missing"):
         migrations.script_location()
+
+
+def test_a_bad_target_is_a_clear_error() -> None:
+    from timeline import TimelineError
+
+    with pytest.raises(TimelineError, match="file path, a database URL or a SQLAlchemy Engine"):
+        Timeline(42)  # type: ignore[arg-type]
+    with pytest.raises(TimelineError, match="nosuchdialect"):
+        Timeline("nosuchdialect://x")

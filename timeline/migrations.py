@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from .errors import MigrationError, SchemaOutOfDateError, SchemaTooNewError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 #: The library's own Alembic version table.
 VERSION_TABLE = "timeline_alembic_version"
@@ -79,11 +81,17 @@ def alembic_config(connection: Connection | Engine | None = None) -> Config:
     return config
 
 
-def head_revision() -> str:
-    """The revision this version of timeline expects."""
+@cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process (they do not change while it runs)."""
     from alembic.script import ScriptDirectory
 
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The revision this version of timeline expects."""
+    heads = _scripts().get_heads()
     if len(heads) != 1:
         raise MigrationError(f"timeline's migrations have {len(heads)} heads: {heads}")
     return str(heads[0])
@@ -99,9 +107,7 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return {rev.revision for rev in _scripts().walk_revisions()}
 
 
 def _refuse_if_newer(current: str | None, head: str) -> None:
