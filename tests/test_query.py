@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -209,6 +209,8 @@ def test_status_tags_and_parts(seeded: Timeline) -> None:
 def test_upcoming_skips_settled_and_past_events(seeded: Timeline) -> None:
     assert [e.title for e in seeded.events().upcoming(as_of="2026-02-26")] == ["Plans", "Visit"]
     assert [e.title for e in seeded.events().upcoming(as_of="2026-06-01")] == ["Plans"]
+    naive = datetime(2026, 6, 1, 12, 0)  # a naive datetime stands for its civil date
+    assert [e.title for e in seeded.events().upcoming(as_of=naive)] == ["Plans"]
 
 
 def test_order_limit_offset_first_count(seeded: Timeline) -> None:

@@ -82,6 +82,12 @@ def test_add_place_nests_and_dedupes_by_parent(story: Timeline) -> None:
     assert story.place("North Korea").country == "KP"
 
 
+def test_add_place_without_parent_finds_the_known_place(story: Timeline) -> None:
+    city = story.place("Pyongyang")
+    assert story.add_place("pyongyang", kind="city").id == city.id
+    assert story.add_place("Pyongyang", kind="province").id != city.id
+
+
 def test_add_place_refuses_bad_coordinates(tl: Timeline) -> None:
     before = _counts(tl)
     with pytest.raises(InvalidEventError, match="lat"):

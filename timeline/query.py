@@ -43,8 +43,17 @@ from .when import When
 Certainty = Literal["possible", "certain"]
 
 
+def _civil_input(value: Any) -> Any:
+    """A naive datetime in a query bound stands for its civil date."""
+    return value.date() if isinstance(value, datetime) and value.tzinfo is None else value
+
+
 def _day_bounds(start: Any, end: Any) -> tuple[date, date]:
-    """The first day of ``start`` and the last day of ``end`` (each anything ``When`` parses)."""
+    """The first day of ``start`` and the last day of ``end`` (each anything ``When`` parses).
+
+    A naive ``datetime`` stands for its civil date.
+    """
+    start, end = _civil_input(start), _civil_input(end)
     first = When.parse(start).start_earliest
     last = When.parse(end).end_latest
     if first is None or last is None:

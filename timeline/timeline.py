@@ -232,7 +232,8 @@ class Timeline:
     ) -> Place:
         """Add a place (inside ``parent``, by name or row), or return the existing one.
 
-        A place with the same name (or alias) and the same parent is the same place.
+        A place with the same name (or alias) and the same parent is the same place; with no
+        ``parent`` given, so is a known place of the same name and ``kind``.
         """
         with self._write() as session:
             name = _text(name, "place name")
@@ -240,21 +241,22 @@ class Timeline:
             parent_id = parent_row.id if parent_row is not None else None
             names = [name, *(_text(alias, "alias") for alias in aliases)]
             keys = {name_key(n) for n in names}
-            same_parent = (
-                col(Place.parent_id).is_(None)
-                if parent_id is None
-                else col(Place.parent_id) == parent_id
+            kind = check_kind(kind, field="place kind")
+            # Without a parent, any place of that kind and name is the one meant.
+            same = (
+                col(Place.kind) == kind if parent_id is None else col(Place.parent_id) == parent_id
             )
             row = session.scalars(
                 select(Place)
                 .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
-                .where(col(PlaceAlias.key).in_(keys), same_parent)
+                .where(col(PlaceAlias.key).in_(keys), same)
+                .order_by(col(Place.id))
             ).first()
             if row is None:
                 row = _build(
                     Place,
                     name=name,
-                    kind=check_kind(kind, field="place kind"),
+                    kind=kind,
                     country=country.upper() if country else None,
                     parent_id=parent_id,
                     lat=lat,
