@@ -3,6 +3,7 @@ InvalidDateError, and parsing time is bounded."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import date, timedelta
 
@@ -15,7 +16,6 @@ from timeline.when.value import le
 from timeline.when.words import MONTHS, NUMBERS, WEEKDAYS
 
 QUALIFIER = st.sampled_from(["", "", "", "?", "~", "%"])
-DIGIT_OR_X = st.sampled_from(list("0123456789") + ["X"])
 
 
 @st.composite
@@ -106,17 +106,13 @@ def test_bounds_are_always_ordered(text: str) -> None:
     _assert_ordered(_parse_or_skip(text))
 
 
-WORDS = sorted(
-    set(MONTHS)
-    | set(WEEKDAYS)
-    | set(NUMBERS)
-    | set(
-        "early mid late later earlier this next last past coming recent the of in on by "
-        "since until from to between and before after around c. sometime spring summer "
-        "autumn winter week weekend month year quarter half decade century days weeks "
-        "months years ago end beginning start q2 h1 fy 1990s 19th 2026 26 03 - – / ? ~ , .".split()
-    )  # fmt: skip
+_EXTRA_WORDS = (
+    "early mid late later earlier this next last past coming recent the of in on by since until "
+    "from to between and before after around c. sometime spring summer autumn winter week "
+    "weekend month year quarter half decade century days weeks months years ago end beginning "
+    "start q2 h1 fy 1990s 19th 2026 26 03 - \u2013 / ? ~ , ."
 )
+WORDS = sorted(set(MONTHS) | set(WEEKDAYS) | set(NUMBERS) | set(_EXTRA_WORDS.split(" ")))
 PHRASE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=7).map(" ".join)
 ANY_TEXT = st.one_of(
     st.text(max_size=60),
@@ -175,10 +171,8 @@ ADVERSARIAL = [
 def test_parsing_time_is_bounded() -> None:
     for text in ADVERSARIAL:
         started = time.perf_counter()
-        try:
+        with contextlib.suppress(InvalidDateError):
             When.parse(text, date(2026, 2, 26))
-        except InvalidDateError:
-            pass
         assert time.perf_counter() - started < 0.25, text
 
 

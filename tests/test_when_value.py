@@ -239,6 +239,15 @@ def test_sort_key_is_consistent_with_equality() -> None:
         ("1984-1X", "between Oct and Dec 1984"),
         ("2026-02-26T10:00:00Z", "26 Feb 2026 10:00 UTC"),
         ("2026-02-26T19:00:00+09:00", "26 Feb 2026 19:00 +09:00"),
+        ("2026-02-26T09:00:00Z/2026-02-26T17:00:00Z", "26 Feb 2026 09:00\u201317:00 UTC"),
+        ("2026-02-19/2026-02-19", "19 Feb 2026"),
+        ("2026-21/2026-23", "spring 2026 \u2013 autumn 2026"),
+        ("2026-03~/2026-05", "c. Mar 2026 \u2013 May 2026"),
+        ("{..1984}", "until 1984"),
+        ("XXXX", "unknown date"),
+        ("2026-41", "H2 2026"),
+        ("2026-37", "Jan\u2013Apr 2026"),
+        ("1XXX", "the 2nd millennium"),
     ],
 )
 def test_display(text: str, shown: str) -> None:
@@ -263,3 +272,21 @@ def test_repr() -> None:
     odd = When.between("2026-03", "[2026-03-10..2026-04-20]")
     assert odd.edtf is None
     assert repr(odd).startswith("When(start=2026-03-01..2026-03-31")
+
+
+@pytest.mark.parametrize(
+    ("text", "hull"),
+    [
+        ("2004-06-11~", (D(2004, 6, 8), D(2004, 6, 14))),  # the whole date: by its precision
+        ("2004-06-~11", (D(2004, 6, 8), D(2004, 6, 14))),  # the day only
+        ("~2004-06-11", (D(2003, 6, 11), D(2005, 6, 11))),  # the year only: by a year
+        ("2004-06~-11", (D(2003, 6, 11), D(2005, 6, 11))),  # year and month: by a year
+        ("2004-~06-11", (D(2004, 5, 11), D(2004, 7, 11))),  # the month only: by a month
+        ("2026-21~", (D(2026, 2, 1), D(2026, 6, 30))),
+        ("~2004-06-11/2005", (D(2003, 6, 11), D(2005, 12, 31))),
+    ],
+)
+def test_hull_pads_by_the_coarsest_approximate_component(
+    text: str, hull: tuple[date, date]
+) -> None:
+    assert When.parse(text).hull() == hull

@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from timeline.when.calendar import MAX_YEAR, Window, add_months, month_window, months_window
 from timeline.when.enums import Precision
 
-__all__ = ["SEASONS", "Conventions"]
+__all__ = ["DEFAULT_CONVENTIONS", "SEASONS", "Conventions"]
 
 #: Season names, in the order EDTF numbers them (21 spring … 24 winter).
 SEASONS: tuple[str, ...] = ("spring", "summer", "autumn", "winter")
@@ -87,6 +87,12 @@ class Conventions:
     strict_centuries: bool = False
     default_tz: tzinfo | None = None
     horizons: Mapping[str, relativedelta] = field(default_factory=dict)
+    _pads: dict[Precision, relativedelta] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+    _horizons: dict[str, relativedelta] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         if self.hemisphere not in _SEASON_START:
@@ -96,23 +102,25 @@ class Conventions:
         padding = dict(_DEFAULT_PADDING)
         for key, value in dict(self.padding).items():
             padding[Precision(key)] = _as_relativedelta(value)
+        object.__setattr__(self, "_pads", padding)
         object.__setattr__(self, "padding", tuple(sorted(padding.items())))
         horizons = dict(_DEFAULT_HORIZONS)
         for key, value in dict(self.horizons).items():
             if key not in _DEFAULT_HORIZONS:
                 raise ValueError(f"unknown horizon {key!r}; use one of {sorted(_DEFAULT_HORIZONS)}")
             horizons[key] = _as_relativedelta(value)
+        object.__setattr__(self, "_horizons", horizons)
         object.__setattr__(self, "horizons", tuple(sorted(horizons.items())))
 
     # -- padding and horizons -------------------------------------------------------------
 
     def pad(self, precision: Precision) -> relativedelta:
         """How far an approximate end of this precision is padded in the search hull."""
-        return dict(self.padding)[Precision(precision)]  # type: ignore[call-overload]
+        return self._pads[Precision(precision)]
 
     def horizon(self, unit: str) -> relativedelta:
         """How far "the coming <unit>" / "recent <unit>" reach (unit: days, weeks…)."""
-        return dict(self.horizons)[unit]  # type: ignore[call-overload]
+        return self._horizons[unit]
 
     # -- seasons ----------------------------------------------------------------------------
 
@@ -139,14 +147,15 @@ class Conventions:
         """
         first, last = window
         if precision is Precision.MONTH:
-            cuts = [(1, 10), (11, 20), (21, last.day)][part]
-            return first.replace(day=cuts[0]), first.replace(day=cuts[1])
+            days = [(1, 10), (11, 20), (21, last.day)][part]
+            return first.replace(day=days[0]), first.replace(day=days[1])
         if precision is Precision.YEAR:
             return months_window(first.year, 1 + 4 * part, 4)
         if precision in (Precision.DECADE, Precision.CENTURY, Precision.MILLENNIUM):
             span = last.year - first.year + 1
-            cuts = [0, round(span * 0.4), round(span * 0.7), span]
-            if precision is not Precision.DECADE:
+            if precision is Precision.DECADE:
+                cuts = [0, round(span * 0.4), round(span * 0.7), span]
+            else:
                 cuts = [0, span // 3, 2 * span // 3, span]
             return (
                 date(first.year + cuts[part], 1, 1),
@@ -175,3 +184,7 @@ class Conventions:
         """The ``ordinal``-th century (19 → 1800-1899, or 1801-1900 with strict centuries)."""
         first = (ordinal - 1) * 100 + (1 if self.strict_centuries else 0)
         return date(max(first, 1), 1, 1), date(min(first + 99, MAX_YEAR), 12, 31)
+
+
+#: The default conventions, built once.
+DEFAULT_CONVENTIONS = Conventions()

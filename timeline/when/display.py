@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from timeline.when.calendar import add_days, add_months, civil, month_end
-from timeline.when.conventions import Conventions
+from timeline.when.conventions import DEFAULT_CONVENTIONS, Conventions
+from timeline.when.edtf_date import approximate_unit
 from timeline.when.edtf_write import unit_code
 from timeline.when.enums import PRECISION_RANK, EndState, Precision
 
@@ -20,7 +21,9 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 _SEASON_BY_CODE = {
     code: name
     for first in (21, 25, 29)
-    for code, name in zip(range(first, first + 4), ("spring", "summer", "autumn", "winter"))
+    for code, name in zip(
+        range(first, first + 4), ("spring", "summer", "autumn", "winter"), strict=True
+    )
 }
 _SEASON_EDTF = re.compile(r"(\d{4})-(2[1-9]|3[0-2])[?~%]?")
 DASH = "\u2013"  # an en dash, as in "19\u201326 Feb 2026"
@@ -42,16 +45,35 @@ def _shift(value: date, precision: Precision, conventions: Conventions, sign: in
 
 def hull(when: When, conventions: Conventions | None = None) -> tuple[date | None, date | None]:
     """Earliest start and latest end as civil dates, padded for approximate ends."""
-    conventions = conventions or Conventions()
+    conventions = conventions or DEFAULT_CONVENTIONS
     lo = None if when.start_earliest is None else civil(when.start_earliest)
     hi = None if when.end_latest is None else civil(when.end_latest)
     start_approx = when.start_approximate or (not when.span and when.end_approximate)
     end_approx = when.end_approximate or (not when.span and when.start_approximate)
+    start_unit, end_unit = _pad_units(when)
     if lo is not None and start_approx:
-        lo = _shift(lo, when.start_precision, conventions, -1)
+        lo = _shift(lo, start_unit, conventions, -1)
     if hi is not None and end_approx:
-        hi = _shift(hi, when.end_precision, conventions, +1)
+        hi = _shift(hi, end_unit, conventions, +1)
     return lo, hi
+
+
+def _coarser(a: Precision, b: Precision | None) -> Precision:
+    if b is None or PRECISION_RANK[a] >= PRECISION_RANK[b]:
+        return a
+    return b
+
+
+def _pad_units(when: When) -> tuple[Precision, Precision]:
+    """The precision each end is padded by: its own, or a coarser approximate component."""
+    start, end = when.start_precision, when.end_precision
+    text = when.edtf
+    if not text or text[0] in "[{" or not any(c in text for c in "~%"):
+        return start, end
+    parts = text.split("/") if "/" in text else [text, text]
+    if len(parts) != 2:
+        return start, end
+    return _coarser(start, approximate_unit(parts[0])), _coarser(end, approximate_unit(parts[1]))
 
 
 def _bound_key(value: date | None, missing: int) -> tuple[int, int, int]:
@@ -232,8 +254,10 @@ def display(when: When) -> str:
         approximate = when.start_approximate or when.end_approximate
         uncertain = when.start_uncertain or when.end_uncertain
         precision = when.start_precision
-        if se is None and sl is None:
-            return "unknown date"
+        if (se is None and sl is None) or (
+            precision is Precision.UNKNOWN and (se, sl) == (date.min, date.max)
+        ):
+            return _qualify("unknown date", approximate, uncertain)
         if se is None:
             assert sl is not None
             text = _before_label(sl, precision)
@@ -251,6 +275,17 @@ def display(when: When) -> str:
     end_known = ee is not None and el is not None
     if start_known and end_known:
         assert se is not None and sl is not None and ee is not None and el is not None
+        if se == sl == ee == el and not isinstance(se, datetime):
+            return _qualify(_day(se), when.start_approximate, when.start_uncertain)
+        if (
+            isinstance(se, datetime)
+            and isinstance(ee, datetime)
+            and se.date() == ee.date()
+            and se.tzinfo == ee.tzinfo
+            and _time(se).rsplit(" ", 1)[1] == _time(ee).rsplit(" ", 1)[1]
+        ):
+            zone = _time(se).rsplit(" ", 1)[1]
+            return f"{_day(se)} {se:%H:%M}{DASH}{ee:%H:%M} {zone}"
         if (
             se == sl
             and ee == el

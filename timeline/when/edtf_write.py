@@ -171,8 +171,8 @@ def to_edtf(when: When, hemisphere: str = "north") -> str | None:
         if code is not None:
             return code + q_start
         precision = when.start_precision
-        lo, hi = _member(se, se, sl, precision), _member(sl, se, sl, precision)
-        return f"[{lo}{q_start}..{hi}{q_start}]"
+        first, last = _member(se, se, sl, precision), _member(sl, se, sl, precision)
+        return f"[{first}{q_start}..{last}{q_start}]"
     texts = []
     for lo, hi, state, precision, approximate, uncertain in (
         (se, sl, when.start_state, when.start_precision,
@@ -186,10 +186,10 @@ def to_edtf(when: When, hemisphere: str = "north") -> str | None:
             texts.append("")
         else:
             assert lo is not None and hi is not None
-            text = point_text(lo, hi, precision, approximate, uncertain, hemisphere)
-            if text is None:
+            end_text = point_text(lo, hi, precision, approximate, uncertain, hemisphere)
+            if end_text is None:
                 return None
-            texts.append(text)
+            texts.append(end_text)
     if texts[0] in ("", "..") and texts[1] in ("", ".."):
         return None
     return "/".join(texts)

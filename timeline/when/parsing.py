@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from timeline.errors import InvalidDateError
-from timeline.when.conventions import Conventions
+from timeline.when.conventions import DEFAULT_CONVENTIONS, Conventions
 from timeline.when.edtf import looks_like_edtf, parse_edtf
 from timeline.when.edtf_write import to_edtf
 from timeline.when.enums import Precision
@@ -29,7 +28,7 @@ _SPACED_TIME = re.compile(
 
 def parse_value(value: Any, reference: date | None, conventions: Conventions | None) -> When:
     """Read ``value`` (see :meth:`When.parse`)."""
-    conventions = conventions or Conventions()
+    conventions = conventions or DEFAULT_CONVENTIONS
     if isinstance(value, When):
         return value
     if isinstance(value, datetime):
@@ -52,6 +51,17 @@ def parse_value(value: Any, reference: date | None, conventions: Conventions | N
         raise InvalidDateError(
             value[:40] + "…", f"text longer than {MAX_LENGTH} characters is not read as a date"
         )
+    try:
+        return _parse_text(value, reference, conventions)
+    except InvalidDateError:
+        raise
+    except (ValueError, OverflowError) as error:  # calendar arithmetic beyond year 1 or 9999
+        raise InvalidDateError(
+            value, f"it resolves outside the supported dates (years 1 to 9999): {error}"
+        ) from error
+
+
+def _parse_text(value: str, reference: date | None, conventions: Conventions) -> When:
     source = value.strip()
     if not source:
         raise InvalidDateError(value, "empty text is not a date")
@@ -67,7 +77,7 @@ def parse_value(value: Any, reference: date | None, conventions: Conventions | N
         else:
             if result.edtf == source:
                 return result
-            return dataclasses.replace(result, phrase=value)
+            return result.with_text(value, None)
     from timeline.when.phrases import parse_phrase
 
     found = parse_phrase(value, reference, conventions)  # its errors are the more specific
@@ -85,21 +95,23 @@ def finish(when: When, text: str, reference: date | None, conventions: Conventio
     edtf = when.edtf
     if conventions.hemisphere != "north":
         edtf = to_edtf(when, conventions.hemisphere)
-    return dataclasses.replace(when, edtf=edtf, phrase=text, reference=reference)
+    result = when.with_text(text, reference)
+    object.__setattr__(result, "edtf", edtf)
+    return result
 
 
 def _iso(source: str, text: str, conventions: Conventions) -> When | None:
     """ISO 8601 forms EDTF does not have: basic ``20260226``, weeks, ordinal days, spaced times."""
     try:
         if match := _BASIC.fullmatch(source):
-            year, month, day = map(int, match.groups())
-            result = parse_edtf(f"{year:04d}-{month:02d}-{day:02d}", conventions)
+            digits = match.groups()
+            result = parse_edtf(f"{digits[0]}-{digits[1]}-{digits[2]}", conventions)
         elif match := _WEEK.fullmatch(source):
-            year, week, weekday = match.groups()
-            monday = date.fromisocalendar(int(year), int(week), 1)
+            iso_year, week, weekday = match.groups()
+            monday = date.fromisocalendar(int(iso_year), int(week), 1)
             if weekday:
-                day = monday + timedelta(days=int(weekday) - 1)
-                result = When.build(Endpoint(day, day, Precision.DAY))
+                one = monday + timedelta(days=int(weekday) - 1)
+                result = When.build(Endpoint(one, one, Precision.DAY))
             else:
                 result = When.build(Endpoint(monday, monday + timedelta(days=6), Precision.WEEK))
         elif match := _ORDINAL.fullmatch(source):
@@ -117,4 +129,4 @@ def _iso(source: str, text: str, conventions: Conventions) -> When | None:
         if isinstance(error, InvalidDateError):
             raise
         raise InvalidDateError(text, str(error)) from None
-    return dataclasses.replace(result, phrase=text)
+    return result.with_text(text, None)

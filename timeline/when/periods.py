@@ -85,9 +85,7 @@ _P_WEEKDAY = re.compile(
     r"(?: (?:morning|afternoon|evening|night))?"
 )
 _P_WEEKEND = re.compile(r"(?:(this|last|next|past|coming) )?weekend")
-_P_UNIT = re.compile(
-    rf"(?:({_RELATIVE}|this past) )?(week|month|quarter|year|decade|century)"
-)
+_P_UNIT = re.compile(rf"(?:({_RELATIVE}|this past) )?(week|month|quarter|year|decade|century)")
 _P_SEASON = re.compile(
     rf"(?:({_RELATIVE}) )?(spring|summer|autumn|fall|winter)"
     r"(?: (?:of )?(\d{4})(?:[-/](\d{2}|\d{4}))?)?"

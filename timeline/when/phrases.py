@@ -10,20 +10,19 @@ python-dateutil, but only when every field of the date is present in the text.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
-
-from dateutil import parser as dateutil_parser
-from dateutil.relativedelta import relativedelta
 
 from timeline.errors import InvalidDateError
 from timeline.when.calendar import add_days, add_months, checked_date, month_window, week_window
 from timeline.when.conventions import Conventions
+from timeline.when.counts import count
 from timeline.when.edtf import looks_like_edtf, parse_edtf
 from timeline.when.enums import PRECISION_RANK, EndState, Precision
+from timeline.when.freetext import absolute_text, normalise
 from timeline.when.periods import Context, Period, period
 from timeline.when.value import Endpoint, When
-from timeline.when.words import MONTH_RE, MONTHS, NUMBER_RE, WEEKDAY_RE, WEEKDAYS, number_range
+from timeline.when.words import MONTH_RE, MONTHS, WEEKDAY_RE, WEEKDAYS
 
 __all__ = ["parse_phrase"]
 
@@ -35,26 +34,7 @@ _FILLERS = (
     "as soon as", "as late as", "expected", "scheduled for", "slated for", "planned for",
     "set for", "due", "in", "on", "at", "during", "over", "of", "from",
 )  # fmt: skip
-_DASHES = str.maketrans(dict.fromkeys("\u2013\u2014\u2015\u2212", " \u2013 "))
-_UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months",
-          "months": "months", "year": "years", "years": "years", "decade": "decades",
-          "decades": "decades"}  # fmt: skip
-_UNIT_RE = "(days?|weeks?|months?|years?|decades?)"
 
-_R_COUNT_AGO = re.compile(rf"({NUMBER_RE}) {_UNIT_RE} (ago|earlier|before|back)")
-_R_COUNT_AHEAD = re.compile(rf"(?:in|after) ({NUMBER_RE}) {_UNIT_RE}(?: time)?|"
-                            rf"({NUMBER_RE}) {_UNIT_RE} (?:from now|later|hence)")  # fmt: skip
-_R_WITHIN = re.compile(rf"within (?:the next )?(?:({NUMBER_RE}) )?{_UNIT_RE}")
-_R_PAST_N = re.compile(
-    rf"(?:the )?(past|last|previous|next|coming|following) ({NUMBER_RE}) {_UNIT_RE}"
-)
-_R_COMING = re.compile(
-    r"(?:the )?(?:coming|next few|next couple of|following|upcoming) (days|weeks|months|years)|"
-    r"(?:the )?(days|weeks|months|years) (?:ahead|to come)"
-)
-_R_RECENT = re.compile(
-    r"(?:the )?(?:recent|past few|last few|last couple of|past couple of) (days|weeks|months|years)"
-)
 _R_PART = re.compile(r"(early|mid|late)[- ](.+)")
 _R_EDGE = re.compile(r"(?:the )?(beginning|start|end|middle|turn) of (.+)")
 _R_LATER = re.compile(r"(earlier|later) (?:this |in (?:the )?|on |)(.+)")
@@ -71,23 +51,11 @@ _R_MONTH_DAY_RANGE = re.compile(
 )
 _R_RANGE = re.compile(r"(.+?) (?:\u2013|-|to|until|till|through|thru) (.+)")
 _R_WEEKDAY_PREFIX = re.compile(rf"({WEEKDAY_RE}) (.+)")
-_R_ORDINAL_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
 class _Result(NamedTuple):
     start: Endpoint
     end: Endpoint | None  # None: an instant whose window is ``start``
-
-
-def normalise(text: str) -> str:
-    """Lower case, plain quotes and dashes, no commas or abbreviation dots, single spaces."""
-    s = text.lower().translate(_DASHES).replace("\u2019", "'").replace("\u2018", "'")
-    s = re.sub(r"(?<=[a-z])\.", " ", s)
-    if "[" not in s and "{" not in s:
-        s = s.replace(",", " ")
-    s = _R_ORDINAL_SUFFIX.sub(r"\1", s)
-    s = " ".join(s.split())
-    return s.rstrip(".!;:")
 
 
 def parse_phrase(text: str, reference: date | None, conventions: Conventions) -> When | None:
@@ -119,7 +87,8 @@ def parse_phrase(text: str, reference: date | None, conventions: Conventions) ->
             break
     result = _with_fillers(s, ctx)
     if result is None:
-        result = _dateutil(text, ctx)
+        found = absolute_text(text, ctx)
+        result = None if found is None else _Result(found, None)
     if result is None:
         return None
     start, end = result
@@ -227,8 +196,8 @@ def _pair(left: str, right: str, ctx: Context) -> tuple[Period, Period] | None:
     if left.isdigit() and len(left) <= 2:
         if b.precision is not Precision.DAY:
             return None
-        a = Period(*([checked_date(b.lo.year, b.lo.month, int(left), ctx.text, part=left)] * 2),
-                   Precision.DAY)  # fmt: skip
+        day = checked_date(b.lo.year, b.lo.month, int(left), ctx.text, part=left)
+        a: Period | None = Period(day, day, Precision.DAY)
     else:
         a = _period(left, ctx, default_year=b.lo.year) if not _has_year(left) else None
         if a is None:
@@ -237,6 +206,8 @@ def _pair(left: str, right: str, ctx: Context) -> tuple[Period, Period] | None:
             return None
         if a.lo > b.hi and not _has_year(left) and a.lo.month > b.hi.month:
             a = _period(left, ctx, default_year=b.lo.year - 1) or a
+    if a is None:
+        return None
     if a.lo > b.hi:
         raise ctx.error("the range ends before it starts", part=right)
     return a, b
@@ -299,7 +270,7 @@ def _period(s: str, ctx: Context, default_year: int | None = None) -> Period | N
         base = _period(match.group(1), ctx, default_year)
         if base is not None and base.precision is Precision.DAY:
             return Period(*week_window(base.lo), Precision.WEEK)
-    counted = _count(inner, ctx)
+    counted = count(inner, ctx)
     if counted is not None:
         return counted
     return period(inner, ctx, default_year)
@@ -333,119 +304,6 @@ def _later(word: str, base: Period, ctx: Context) -> Period:
     if base.lo == base.hi == ref:
         return base  # "later today", "earlier today"
     if lo > hi:
-        where = "over" if word == "later" else "not begun"
-        raise ctx.error(f"that period is already {where} on the reference date {ref}")
+        where = "has already ended" if word == "later" else "has not begun yet"
+        raise ctx.error(f"that period {where} on the reference date {ref}")
     return Period(lo, hi, base.precision)
-
-
-_COUNT_PRECISION = {"days": Precision.DAY, "weeks": Precision.WEEK, "months": Precision.MONTH,
-                    "years": Precision.YEAR, "decades": Precision.DECADE}  # fmt: skip
-
-
-def _count(s: str, ctx: Context) -> Period | None:
-    """ "three weeks ago", "in two days", "the past two weeks", "in the coming weeks"…"""
-    if match := _R_COUNT_AGO.fullmatch(s):
-        return _offset(match.group(1), _UNITS[match.group(2)], -1, ctx)
-    if match := _R_COUNT_AHEAD.fullmatch(s):
-        number = match.group(1) or match.group(3)
-        unit = match.group(2) or match.group(4)
-        return _offset(number, _UNITS[unit], +1, ctx)
-    if match := _R_WITHIN.fullmatch(s):
-        unit = _UNITS[match.group(2)]
-        ref = ctx.ref()
-        if match.group(1):
-            delta = _delta(unit, number_range(match.group(1))[1])
-        else:
-            delta = ctx.conventions.horizon(unit if unit != "decades" else "years")
-        return Period(ref, ref + delta, _COUNT_PRECISION[unit])
-    if match := _R_COMING.fullmatch(s):
-        unit = match.group(1) or match.group(2)
-        ref = ctx.ref()
-        return Period(ref + timedelta(days=1), ref + ctx.conventions.horizon(unit),
-                      _COUNT_PRECISION[unit])  # fmt: skip
-    if match := _R_RECENT.fullmatch(s):
-        unit = match.group(1)
-        ref = ctx.ref()
-        return Period(ref - ctx.conventions.horizon(unit), ref, _COUNT_PRECISION[unit])
-    if match := _R_PAST_N.fullmatch(s):
-        unit = _UNITS[match.group(3)]
-        n = number_range(match.group(2))[1]
-        ref = ctx.ref()
-        delta = _delta(unit, n)
-        if match.group(1) in ("past", "last", "previous"):
-            return Period(ref - delta, ref, _COUNT_PRECISION[unit])
-        return Period(ref + timedelta(days=1), ref + delta, _COUNT_PRECISION[unit])
-    return None
-
-
-def _delta(unit: str, n: int) -> relativedelta:
-    if unit == "decades":
-        return relativedelta(years=10 * n)
-    return relativedelta(**{unit: n})
-
-
-def _offset(number: str, unit: str, sign: int, ctx: Context) -> Period:
-    low, high = number_range(number)
-    if high > 10000:
-        raise ctx.error("that is too far away", part=number)
-    ref = ctx.ref()
-    near, far = sorted((sign * low, sign * high))
-    precision = _COUNT_PRECISION[unit]
-    try:
-        if unit == "days":
-            return Period(ref + timedelta(days=near), ref + timedelta(days=far), precision)
-        if unit == "weeks":
-            return Period(ref + timedelta(days=7 * near - 3), ref + timedelta(days=7 * far + 3),
-                          precision)  # fmt: skip
-        if unit == "months":
-            first, last = add_months(ref, near), add_months(ref, far)
-            return Period(month_window(first.year, first.month)[0],
-                          month_window(last.year, last.month)[1], precision)  # fmt: skip
-        step = 10 if unit == "decades" else 1
-        first_year, last_year = ref.year + step * near, ref.year + step * far
-        if unit == "decades":
-            first_year, last_year = first_year - 2, last_year + 2
-        return Period(date(first_year, 1, 1), date(last_year, 12, 31), precision)
-    except (ValueError, OverflowError):
-        raise ctx.error("that is outside the supported range of dates", part=number) from None
-
-
-_DATEUTIL_OK = re.compile(r"[\w\s,./:+-]*")
-_HAS_MONTH = re.compile(rf"\b{MONTH_RE}\b")
-
-
-def _dateutil(text: str, ctx: Context) -> _Result | None:
-    """An absolute date in words via python-dateutil; every field must come from the text."""
-    s = normalise(text)
-    if not _HAS_MONTH.search(s) or not any(c.isdigit() for c in s):
-        return None
-    s = re.sub(rf"\b{WEEKDAY_RE}\b", " ", s)
-    try:
-        first = dateutil_parser.parse(s, default=datetime(1, 1, 1, 0, 0))
-        second = dateutil_parser.parse(s, default=datetime(2, 2, 2, 1, 1))
-    except (ValueError, OverflowError, TypeError, LookupError, ArithmeticError):
-        return None
-    has_year = first.year == second.year
-    has_month = first.month == second.month
-    has_day = first.day == second.day
-    has_time = first.hour == second.hour and first.minute == second.minute
-    if not has_month:
-        return None
-    if has_time:
-        raise ctx.error("a time in words is not read; write it as ISO 8601 with a zone")
-    year = first.year if has_year else None
-    if not has_day:
-        y = year if year is not None else _nearest(first.month, ctx)
-        return _Result(Endpoint(*month_window(y, first.month), Precision.MONTH), None)
-    if year is None:
-        p = period(f"{first.day} {list(MONTHS)[list(MONTHS.values()).index(first.month)]}", ctx)
-        assert p is not None
-        return _Result(_point(p), None)
-    day = date(first.year, first.month, first.day)
-    return _Result(Endpoint(day, day, Precision.DAY), None)
-
-
-def _nearest(month: int, ctx: Context) -> int:
-    from timeline.when.periods import nearest_month
-
-    return nearest_month(month, ctx, None)

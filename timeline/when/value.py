@@ -7,14 +7,16 @@ The four-point model: the start lies in ``[start_earliest, start_latest]`` and t
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from timeline.errors import InvalidDateError
 from timeline.when.calendar import civil
+from timeline.when.endpoint import Endpoint, check_bound, coerce, describe, le
 from timeline.when.enums import EndState, Precision
 
 if TYPE_CHECKING:
@@ -22,30 +24,6 @@ if TYPE_CHECKING:
     from timeline.when.enums import Certainty
 
 __all__ = ["Endpoint", "When"]
-
-Bound = date | None  # a date, an aware datetime (a subclass of date), or None
-
-
-class Endpoint(NamedTuple):
-    """One end of a value while it is being built: its window, precision and qualifiers."""
-
-    lo: date | None
-    hi: date | None
-    precision: Precision = Precision.DAY
-    approximate: bool = False
-    uncertain: bool = False
-    state: EndState = EndState.KNOWN
-
-
-def le(a: date, b: date) -> bool:
-    """``a <= b``: as instants for two datetimes, else by civil date."""
-    if isinstance(a, datetime) and isinstance(b, datetime):
-        return a <= b
-    return civil(a) <= civil(b)
-
-
-def _describe(value: date | None) -> str:
-    return "open" if value is None else value.isoformat()
 
 
 @dataclass(frozen=True)
@@ -91,11 +69,11 @@ class When:
         setter = object.__setattr__
         text = self.edtf or self.phrase or "When(...)"
         for name in ("start_state", "end_state"):
-            setter(self, name, _coerce(EndState, getattr(self, name), text, name))
+            setter(self, name, coerce(EndState, getattr(self, name), text, name))
         for name in ("start_precision", "end_precision"):
             value = getattr(self, name)
             if value is not None:
-                setter(self, name, _coerce(Precision, value, text, name))
+                setter(self, name, coerce(Precision, value, text, name))
         for name in (
             "span",
             "start_approximate",
@@ -105,7 +83,7 @@ class When:
         ):
             setter(self, name, bool(getattr(self, name)))
         for name in ("start_earliest", "start_latest", "end_earliest", "end_latest"):
-            _check_bound(getattr(self, name), text, name)
+            check_bound(getattr(self, name), text, name)
         if self.reference is not None and not isinstance(self.reference, date):
             raise InvalidDateError(self.reference, "a reference must be a date", part="reference")
         self._check_shape(text)
@@ -125,11 +103,11 @@ class When:
                 )
             if (se is None) != (self.start_state is not EndState.KNOWN):
                 raise InvalidDateError(
-                    text, f"start_earliest is {_describe(se)} but start_state is {self.start_state}"
+                    text, f"start_earliest is {describe(se)} but start_state is {self.start_state}"
                 )
             if (sl is None) != (self.end_state is not EndState.KNOWN):
                 raise InvalidDateError(
-                    text, f"the latest time is {_describe(sl)} but end_state is {self.end_state}"
+                    text, f"the latest time is {describe(sl)} but end_state is {self.end_state}"
                 )
         else:
             for lo, hi, state, end in (
@@ -140,7 +118,7 @@ class When:
                 if known != (lo is not None) or known != (hi is not None):
                     raise InvalidDateError(
                         text,
-                        f"the {end} bounds are {_describe(lo)}..{_describe(hi)} but {end}_state "
+                        f"the {end} bounds are {describe(lo)}..{describe(hi)} but {end}_state "
                         f"is {state}: an end is known exactly when both its bounds are given",
                         part=end,
                     )
@@ -152,7 +130,7 @@ class When:
                 raise InvalidDateError(
                     text,
                     f"an end with a time must have equal earliest and latest ({end}: "
-                    f"{_describe(lo)}..{_describe(hi)})",
+                    f"{describe(lo)}..{describe(hi)})",
                     part=end,
                 )
         for a, b, what in (
@@ -270,7 +248,10 @@ class When:
 
     def with_text(self, phrase: str | None, reference: date | None) -> When:
         """This value with ``phrase`` and ``reference`` recorded (they do not affect equality)."""
-        return dataclasses.replace(self, phrase=phrase, reference=reference)
+        result = copy.copy(self)  # no re-validation: these fields do not affect the value
+        object.__setattr__(result, "phrase", phrase)
+        object.__setattr__(result, "reference", reference)
+        return result
 
     # -- views --------------------------------------------------------------------------------
 
@@ -372,30 +353,9 @@ class When:
         if self.edtf is not None:
             parts.append(repr(self.edtf))
         else:
-            parts.append(f"start={_describe(self.start_earliest)}..{_describe(self.start_latest)}")
+            parts.append(f"start={describe(self.start_earliest)}..{describe(self.start_latest)}")
             if self.span:
-                parts.append(f"end={_describe(self.end_earliest)}..{_describe(self.end_latest)}")
+                parts.append(f"end={describe(self.end_earliest)}..{describe(self.end_latest)}")
         if self.phrase is not None:
             parts.append(f"phrase={self.phrase!r}")
         return f"When({', '.join(parts)})"
-
-
-def _coerce(kind: Any, value: Any, text: str, name: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        choices = ", ".join(repr(m.value) for m in kind)
-        raise InvalidDateError(text, f"{name} must be one of {choices}", part=repr(value)) from None
-
-
-def _check_bound(value: Any, text: str, name: str) -> None:
-    if value is None:
-        return
-    if not isinstance(value, date):
-        raise InvalidDateError(text, f"{name} must be a date, an aware datetime or None", part=name)
-    if isinstance(value, datetime) and value.utcoffset() is None:
-        raise InvalidDateError(
-            text,
-            f"{name} is a naive datetime; attach a tzinfo (e.g. datetime.timezone.utc)",
-            part=name,
-        )
