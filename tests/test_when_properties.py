@@ -4,9 +4,9 @@ InvalidDateError, and parsing time is bounded."""
 from __future__ import annotations
 
 import contextlib
-import time
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -168,23 +168,17 @@ ADVERSARIAL = [
 ]
 
 
-def test_parsing_time_is_bounded() -> None:
+def test_adversarial_text_only_raises_invalid_date_error() -> None:
+    # Speed on hostile input is measured in benchmarks/bench_when.py, not timed here.
     for text in ADVERSARIAL:
-        started = time.perf_counter()
         with contextlib.suppress(InvalidDateError):
             When.parse(text, date(2026, 2, 26))
-        assert time.perf_counter() - started < 0.25, text
 
 
-def test_long_text_is_refused_at_once() -> None:
-    started = time.perf_counter()
-    try:
+def test_long_text_is_refused_before_parsing() -> None:
+    with pytest.raises(InvalidDateError, match="longer than") as caught:
         When.parse("spring " * 10_000)
-    except InvalidDateError as error:
-        assert "longer than" in error.reason
-    else:  # pragma: no cover
-        raise AssertionError("long text was accepted")
-    assert time.perf_counter() - started < 0.05
+    assert caught.value.value.startswith("spring")
 
 
 @given(st.dates(date(1, 1, 1), date(9999, 12, 31)), st.integers(0, 400))
