@@ -290,3 +290,13 @@ def test_hull_pads_by_the_coarsest_approximate_component(
     text: str, hull: tuple[date, date]
 ) -> None:
     assert When.parse(text).hull() == hull
+
+
+def test_reference_may_be_iso_text() -> None:
+    from datetime import date
+
+    assert When.parse("later this spring", reference="2026-02-26") == When.parse(
+        "later this spring", reference=date(2026, 2, 26)
+    )
+    with pytest.raises(InvalidDateError, match="single day"):
+        When.parse("later this spring", reference="2026-02")

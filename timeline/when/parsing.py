@@ -26,7 +26,7 @@ _SPACED_TIME = re.compile(
 )
 
 
-def parse_value(value: Any, reference: date | None, conventions: Conventions | None) -> When:
+def parse_value(value: Any, reference: date | str | None, conventions: Conventions | None) -> When:
     """Read ``value`` (see :meth:`When.parse`)."""
     conventions = conventions or DEFAULT_CONVENTIONS
     if isinstance(value, When):
@@ -43,8 +43,10 @@ def parse_value(value: Any, reference: date | None, conventions: Conventions | N
         raise InvalidDateError(
             value, f"expected a When, a date, a datetime or text, not {type(value).__name__}"
         )
+    if isinstance(reference, str):
+        reference = _single_day(reference, conventions)
     if reference is not None and not isinstance(reference, date):
-        raise InvalidDateError(reference, "the reference must be a date or a datetime")
+        raise InvalidDateError(reference, "the reference must be a date, a datetime or ISO text")
     if isinstance(reference, datetime) and reference.utcoffset() is None:
         raise InvalidDateError(reference, "the reference is a naive datetime; attach a tzinfo")
     if len(value) > MAX_LENGTH:
@@ -130,3 +132,11 @@ def _iso(source: str, text: str, conventions: Conventions) -> When | None:
             raise
         raise InvalidDateError(text, str(error)) from None
     return result.with_text(text, None)
+
+
+def _single_day(text: str, conventions: Conventions) -> date:
+    """A reference given as text ("2026-02-26"): it must name one day or one moment."""
+    moment = parse_value(text, None, conventions)
+    if moment.span or moment.start_earliest is None or moment.start_earliest != moment.start_latest:
+        raise InvalidDateError(text, "a reference date must be a single day or moment")
+    return moment.start_earliest

@@ -154,14 +154,15 @@ class When:
     def parse(
         cls,
         value: When | date | str,
-        reference: date | None = None,
+        reference: date | str | None = None,
         *,
         conventions: Conventions | None = None,
     ) -> When:
         """Read ``value``: a :class:`When`, a ``date``, an aware ``datetime`` or text.
 
         Text may be EDTF (levels 0-2), ISO 8601, an absolute date in words ("Feb. 26, 2026")
-        or a relative phrase ("later this spring") resolved against ``reference``.
+        or a relative phrase ("later this spring") resolved against ``reference`` (a date, an
+        aware datetime, or text naming one day such as ``"2026-02-26"``).
 
         :raises InvalidDateError: naming the input and the part that could not be read.
         """
