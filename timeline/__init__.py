@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
     EventNotFoundError,
+    ImportRowError,
     InvalidDateError,
     InvalidEventError,
     MigrationError,
@@ -18,6 +19,7 @@ from .errors import (
     SchemaOutOfDateError,
     SchemaTooNewError,
     TimelineError,
+    UnknownFormatError,
 )
 from .models import (
     Claim,
@@ -58,6 +60,7 @@ __all__ = [
     "EventNotFoundError",
     "EventQuery",
     "EventTag",
+    "ImportRowError",
     "InvalidDateError",
     "InvalidEventError",
     "MigrationError",
@@ -76,6 +79,7 @@ __all__ = [
     "Status",
     "Timeline",
     "TimelineError",
+    "UnknownFormatError",
     "When",
     "__version__",
     "metadata",

@@ -82,3 +82,38 @@ class SchemaOutOfDateError(MigrationError):
 
 class SchemaTooNewError(SchemaOutOfDateError):
     """The database was migrated by a newer version of timeline than this one."""
+
+
+class ImportRowError(TimelineError, ValueError):
+    """An input row was refused, so the import wrote nothing.
+
+    :ivar source: the file (or stream) name.
+    :ivar line: the 1-based line (or record) number of the row.
+    :ivar field: the column or field at fault, when known.
+    :ivar reason: why the row was refused.
+    """
+
+    def __init__(self, source: str, line: int, reason: str, field: str | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.field = field
+        self.reason = reason
+        column = f" [{field}]" if field else ""
+        super().__init__(
+            f"{source or 'input'}:{line}{column}: {reason}; nothing was imported (fix the row, "
+            "or import with skip_invalid=True / --skip-invalid to import the good rows and "
+            "report the bad ones)"
+        )
+
+
+class UnknownFormatError(TimelineError, ValueError):
+    """No importer or exporter has that format name.
+
+    :ivar name: the format asked for.
+    :ivar known: the format names there are.
+    """
+
+    def __init__(self, name: str, known: list[str], what: str = "import") -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"unknown {what} format {name!r}; use one of: {', '.join(known)}")

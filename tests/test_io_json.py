@@ -1,0 +1,108 @@
+"""JSON and JSON Lines: lossless round trip, published schema, atomic and idempotent import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from fixtures.story import seed
+from sqlalchemy import Engine
+
+from timeline import ImportRowError, Timeline, UnknownFormatError
+from timeline.io import export_file, import_file
+from timeline.io.jsonschema import DOCUMENT_SCHEMA, RECORD_SCHEMA
+
+
+def _records(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _without_recorded_time(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    return records
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_export_then_import_gives_the_same_database(
+    tl: Timeline, fmt: str, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    seed(tl)
+    first = tmp_path / f"first.{fmt}"
+    assert export_file(tl, first, format=fmt) == 3
+    with Timeline(f"{tmp_path}/copy.db") as copy:
+        summary = import_file(copy, first, format=fmt)
+        assert (summary.created, summary.skipped, summary.errors) == (3, 0, [])
+        second = tmp_path / f"second.{fmt}"
+        export_file(copy, second, format=fmt)
+        assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+        parade = copy.events().of_kind("military.parade").first()
+        assert parade is not None
+        assert [e.name for e, _ in copy.actors(parade)] == ["Kim Jong Un"]
+        assert len(copy.statements(speaker="김정은")) == 1
+        assert copy.events().part_of(copy.events().of_kind("politics").first()).count() == 1
+
+
+def test_reimport_changes_nothing(tl: Timeline, tmp_path: Path) -> None:
+    seed(tl)
+    path = tmp_path / "all.jsonl"
+    export_file(tl, path, format="jsonl")
+    again = import_file(tl, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert again.claims == 0 and again.documents == 0
+    assert tl.events().count() == 3
+
+
+def test_every_exported_record_matches_the_published_schema(tl: Timeline, tmp_path: Path) -> None:
+    seed(tl)
+    lines, document = tmp_path / "a.jsonl", tmp_path / "a.json"
+    export_file(tl, lines, format="jsonl")
+    export_file(tl, document, format="json")
+    validator = jsonschema.Draft202012Validator(RECORD_SCHEMA)
+    records = _records(lines)
+    assert {r["type"] for r in records} >= {"entity", "place", "source", "event", "claim"}
+    for record in records:
+        validator.validate(record)
+    jsonschema.Draft202012Validator(DOCUMENT_SCHEMA).validate(
+        json.loads(document.read_text(encoding="utf-8"))
+    )
+
+
+def test_a_bad_record_imports_nothing_and_names_its_line(tl: Timeline, tmp_path: Path) -> None:
+    seed(tl)
+    path = tmp_path / "all.jsonl"
+    export_file(tl, path, format="jsonl")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    events = [i for i, line in enumerate(lines) if '"type": "event"' in line]
+    broken = json.loads(lines[events[-1]])
+    broken["when"]["start_earliest"] = "2026-13-40"
+    lines[events[-1]] = json.dumps(broken)
+    lines.insert(2, "{not json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Timeline(f"{tmp_path}/empty.db") as empty:
+        with pytest.raises(ImportRowError) as raised:
+            import_file(empty, path)
+        assert raised.value.line == 3 and "not JSON" in str(raised.value)
+        assert empty.events().count() == 0
+        summary = import_file(empty, path, skip_invalid=True)
+        assert next(e.line for e in summary.errors) == 3
+        assert events[-1] + 2 in [e.line for e in summary.errors]
+        assert summary.created == 2 and empty.events().count() == 2
+
+
+def test_unknown_format_is_refused(tl: Timeline, tmp_path: Path) -> None:
+    with pytest.raises(UnknownFormatError, match="use one of"):
+        export_file(tl, tmp_path / "x.out", format="yaml")
+    with pytest.raises(UnknownFormatError):
+        import_file(tl, tmp_path / "x.unknown")
+
+
+def test_export_to_a_stream_and_dry_run(tl: Timeline, tmp_path: Path, engine: Engine) -> None:
+    seed(tl)
+    path = tmp_path / "a.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        export_file(tl, out, format="jsonl")
+    with Timeline(f"{tmp_path}/dry.db") as other:
+        summary = import_file(other, path, dry_run=True)
+        assert summary.dry_run and summary.created == 3
+        assert other.events().count() == 0

@@ -1,0 +1,543 @@
+"""The ``timeline`` command line: thin commands over the library (needs ``timeline[cli]``).
+
+``timeline --db DB import FILE --format F [--skip-invalid] [--mapping M]``,
+``timeline --db DB export --format F -o FILE``, ``timeline ls --between 2026-01 2026-06``…
+``--db`` (or ``TIMELINE_DB``) is a SQLite path or a database URL. Exit codes: 0 success,
+1 the library refused (the message names the problem; nothing was written), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
+
+try:
+    import click
+except ImportError:  # pragma: no cover - the console script still explains itself
+    click = None  # type: ignore[assignment]
+
+from .errors import NotFoundError, TimelineError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Formats of import and export (the library's registries, named for --help).
+IMPORT_FORMATS = ("json", "jsonl", "csv", "acled", "gdelt-events", "gdelt-mentions", "ics")
+
+
+def main() -> None:
+    """Entry point of the ``timeline`` console script and of ``python -m timeline``."""
+    if click is None:
+        sys.stderr.write(
+            "timeline: the command line needs its extra: pip install 'timeline[cli]'\n"
+        )
+        raise SystemExit(1)
+    cli(prog_name="timeline")
+
+
+if click is not None:
+
+    def _fail_cleanly(function: F) -> F:
+        """Turn a library error into ``Error: message`` and exit code 1."""
+
+        @wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return function(*args, **kwargs)
+            except TimelineError as error:
+                raise click.ClickException(str(error)) from error
+
+        return run  # type: ignore[return-value]
+
+    def _is_missing_file(db: str) -> bool:
+        return "://" not in db and db != ":memory:" and not os.path.exists(db)
+
+    @contextmanager
+    def _open(ctx: click.Context, *, create: bool = False) -> Iterator[Any]:
+        from .timeline import Timeline
+
+        db = ctx.obj["db"]
+        if not create and _is_missing_file(db):
+            raise click.ClickException(
+                f"no database at {db!r}; create it with `timeline --db {db} init` "
+                "(or set TIMELINE_DB)"
+            )
+        with Timeline(db) as tl:
+            yield tl
+
+    def _cell(value: Any) -> str:
+        from rich.markup import escape
+
+        return "" if value is None else escape(str(value))
+
+    def _echo_json(value: Any) -> None:
+        click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+    # -- the query options shared by ls and export ------------------------------------------
+
+    def _query_options(function: F) -> F:
+        options = [
+            click.option(
+                "--between",
+                nargs=2,
+                metavar="START END",
+                help="Possibly overlapping this window (any date text: 2026-02, 'spring 2026').",
+            ),
+            click.option("--certain", is_flag=True, help="With --between: certainly overlapping."),
+            click.option(
+                "--within",
+                nargs=2,
+                metavar="START END",
+                help="Certainly entirely inside this window.",
+            ),
+            click.option("--involving", metavar="NAME", help="Involving this entity (any alias)."),
+            click.option("--role", metavar="ROLE", help="With --involving: in this role."),
+            click.option(
+                "--kind", metavar="KIND", help="Of this kind or below (military ⊃ military.parade)."
+            ),
+            click.option("--at", "place", metavar="PLACE", help="At this place or inside it."),
+            click.option("--status", multiple=True, help="With this status (repeatable)."),
+            click.option("--tag", metavar="TAG", help="Carrying this tag."),
+            click.option(
+                "--search", metavar="TEXT", help="Full-text search of titles, summaries and quotes."
+            ),
+            click.option(
+                "--upcoming", is_flag=True, help="May still begin after today (or --as-of)."
+            ),
+            click.option(
+                "--as-of", "as_of", metavar="DATE", help="As the published record stood on DATE."
+            ),
+            click.option("--limit", type=click.IntRange(min=0), help="At most this many events."),
+        ]
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    def _query(tl: Any, options: dict[str, Any]) -> Any:
+        query = tl.events()
+        if options.get("between"):
+            certainty = "certain" if options.get("certain") else "possible"
+            query = query.between(*options["between"], certainty=certainty)
+        if options.get("within"):
+            query = query.within(*options["within"])
+        if options.get("involving"):
+            query = query.involving(options["involving"], role=options.get("role"))
+        if options.get("kind"):
+            query = query.of_kind(options["kind"])
+        if options.get("place"):
+            query = query.at(options["place"])
+        if options.get("status"):
+            query = query.with_status(*options["status"])
+        if options.get("tag"):
+            query = query.tagged(options["tag"])
+        if options.get("search"):
+            if not hasattr(query, "search"):
+                raise click.ClickException("full-text search is not available in this version")
+            query = query.search(options["search"])
+        as_of = options.get("as_of")
+        query = query.upcoming(as_of=as_of) if options.get("upcoming") else query.order_by_time()
+        if options.get("limit") is not None:
+            query = query.limit(options["limit"])
+        if as_of:
+            if not hasattr(query, "as_of"):
+                raise click.ClickException("--as-of is not available in this version")
+            query = query.as_of(as_of)
+        return query
+
+    def _event_dict(tl: Any, event: Any) -> dict[str, Any]:
+        when = event.when
+        return {
+            "id": event.id,
+            "title": event.title,
+            "when": event.edtf,
+            "display": when.display() if when else None,
+            "kind": event.kind,
+            "status": str(event.status),
+            "place": tl.place(event.place_id).name if event.place_id else None,
+            "summary": event.summary,
+        }
+
+    # -- commands ---------------------------------------------------------------------------
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option(
+        "--db",
+        envvar="TIMELINE_DB",
+        default="timeline.db",
+        show_default=True,
+        help="SQLite file or database URL (env: TIMELINE_DB).",
+    )
+    @click.version_option(package_name="timeline", prog_name="timeline")
+    @click.pass_context
+    def cli(ctx: click.Context, db: str) -> None:
+        """Dated events from the news, with fuzzy dates, in a SQL database."""
+        ctx.obj = {"db": db}
+
+    @cli.command()
+    @click.pass_context
+    @_fail_cleanly
+    def init(ctx: click.Context) -> None:
+        """Create the database (or bring it to the current schema)."""
+        from . import migrations
+
+        with _open(ctx, create=True) as tl, tl.engine.connect() as connection:
+            revision = migrations.current_revision(connection)
+        click.echo(f"{ctx.obj['db']}: ready (schema revision {revision})")
+
+    @cli.command()
+    @click.argument("title")
+    @click.option("--when", required=True, help="EDTF, ISO 8601, free text or a phrase.")
+    @click.option("--kind", required=True, help="Dotted kind, e.g. military.parade.")
+    @click.option("--status", default="occurred", show_default=True)
+    @click.option("--place", help="Place name (created with --place-kind if unknown).")
+    @click.option("--place-kind", default="place", show_default=True)
+    @click.option("--actor", "actors", multiple=True, metavar="NAME=ROLE", help="Repeatable.")
+    @click.option("--actor-kind", default="person", show_default=True, help="Kind of new actors.")
+    @click.option("--tag", "tags", multiple=True, help="Repeatable.")
+    @click.option("--summary")
+    @click.option("--id", "ids", multiple=True, metavar="SCHEME:VALUE", help="External id.")
+    @click.option("--reference", help="Date that relative phrases are resolved against.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the event as JSON.")
+    @click.pass_context
+    @_fail_cleanly
+    def add(ctx: click.Context, /, title: str, **options: Any) -> None:
+        """Record an event."""
+        roles: dict[str, list[str]] = {}
+        for text in options["actors"]:
+            name, sep, role = text.rpartition("=")
+            if not sep or not name.strip():
+                raise click.BadParameter(f"{text!r} is not NAME=ROLE", param_hint="--actor")
+            roles.setdefault(name.strip(), []).append(role.strip())
+        external = {}
+        for text in options["ids"]:
+            scheme, sep, value = text.partition(":")
+            if not sep:
+                raise click.BadParameter(f"{text!r} is not SCHEME:VALUE", param_hint="--id")
+            external[scheme] = value
+        with _open(ctx, create=True) as tl:
+            for name in roles:
+                try:
+                    tl.entity(name)
+                except NotFoundError:
+                    tl.add_entity(name, kind=options["actor_kind"])
+            if options["place"]:
+                try:
+                    tl.place(options["place"])
+                except NotFoundError:
+                    tl.add_place(options["place"], kind=options["place_kind"])
+            reference = (
+                tl.parse_when(options["reference"]).start_earliest if options["reference"] else None
+            )
+            event = tl.add_event(
+                title,
+                when=options["when"],
+                kind=options["kind"],
+                status=options["status"],
+                place=options["place"],
+                actors=roles,
+                tags=options["tags"],
+                summary=options["summary"],
+                external_ids=external,
+                reference=reference,
+            )
+            if options["as_json"]:
+                _echo_json(_event_dict(tl, event))
+            else:
+                click.echo(f"added event {event.id}: {event.title} ({event.when})")
+
+    @cli.command(name="ls")
+    @_query_options
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    @click.pass_context
+    @_fail_cleanly
+    def ls(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
+        """List events, filtered by the query options, in time order."""
+        with _open(ctx) as tl:
+            events = _query(tl, options).all()
+            rows = [_event_dict(tl, event) for event in events]
+        if as_json:
+            _echo_json(rows)
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=None, header_style="bold")
+        for name in ("id", "when", "status", "kind", "title", "place"):
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            shown = {**row, "when": row["display"] or row["when"]}
+            table.add_row(
+                *(_cell(shown[k]) for k in ("id", "when", "status", "kind", "title", "place"))
+            )
+        Console(width=max(100, Console().width)).print(table)
+        click.echo(f"{len(rows)} event{'s' if len(rows) != 1 else ''}")
+
+    cli.add_command(ls, name="query")
+
+    @cli.command()
+    @click.argument("event_id", type=int)
+    @click.option("--json", "as_json", is_flag=True)
+    @click.pass_context
+    @_fail_cleanly
+    def show(ctx: click.Context, event_id: int, as_json: bool) -> None:
+        """Show one event: its date, actors, ids, tags and what each source claims."""
+        from .io.views import event_views
+
+        with _open(ctx) as tl:
+            tl.get_event(event_id)
+            view = next(event_views(tl, ids=[event_id]))
+            claims = tl.claims(event_id)
+            data = _event_dict(tl, view.event)
+            data.update(
+                actors=[{"name": e.name, "role": r} for e, r in view.actors],
+                tags=view.tags,
+                external_ids=view.external_ids,
+                sources=[
+                    {"title": s.title, "url": s.url, "published": s.published.isoformat()}
+                    for s in view.sources
+                ],
+                claims=[
+                    {
+                        "status": str(c.status) if c.status else None,
+                        "when": c.edtf,
+                        "published": c.published.isoformat() if c.published else None,
+                        "quote": c.quote,
+                    }
+                    for c in claims
+                ],
+            )
+        if as_json:
+            _echo_json(data)
+            return
+        click.echo(f"#{data['id']} {data['title']}")
+        for key in ("display", "when", "kind", "status", "place", "summary"):
+            if data[key]:
+                click.echo(f"  {key:<9} {data[key]}")
+        for actor in data["actors"]:
+            click.echo(f"  actor     {actor['name']} ({actor['role']})")
+        if data["tags"]:
+            click.echo(f"  tags      {', '.join(data['tags'])}")
+        for scheme, value in data["external_ids"].items():
+            click.echo(f"  id        {scheme}:{value}")
+        for claim in data["claims"]:
+            said = " ".join(str(claim[k]) for k in ("status", "when", "quote") if claim[k])
+            click.echo(f"  claim     {claim['published'] or '-'}: {said}")
+        for source in data["sources"]:
+            link = f" <{source['url']}>" if source["url"] else ""
+            click.echo(f"  source    {source['published']} {source['title']}{link}")
+
+    @cli.command(name="import")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option(
+        "--format",
+        "-f",
+        "format_",
+        type=click.Choice(IMPORT_FORMATS),
+        help="Default: from the file name.",
+    )
+    @click.option("--skip-invalid", is_flag=True, help="Import the good rows; report the bad ones.")
+    @click.option(
+        "--mapping",
+        type=click.Path(exists=True, dir_okay=False),
+        help="CSV column mapping (JSON file).",
+    )
+    @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+    @click.option(
+        "--report",
+        type=click.Path(dir_okay=False),
+        help="Write the bad rows here (CSV: line, field, reason).",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+    @click.pass_context
+    @_fail_cleanly
+    def import_(ctx: click.Context, /, file: str, format_: str | None, **options: Any) -> None:
+        """Import FILE in one transaction: all or nothing, unless --skip-invalid."""
+        from .io import import_file
+
+        with (
+            _open(ctx, create=True) as tl,
+            _progress(f"importing {os.path.basename(file)}") as step,
+        ):
+            summary = import_file(
+                tl,
+                file,
+                format=format_,
+                skip_invalid=options["skip_invalid"],
+                dry_run=options["dry_run"],
+                mapping=options["mapping"],
+                progress=step,
+            )
+        if options["report"]:
+            import csv
+
+            with open(options["report"], "w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                writer.writerow(["line", "field", "reason"])
+                for error in summary.errors:
+                    writer.writerow([error.line, error.field or "", error.reason])
+        if options["as_json"]:
+            _echo_json(summary.as_dict())
+            return
+        if summary.dry_run:
+            for title in summary.created_titles[:50]:
+                click.echo(f"  would create: {title}")
+        for error in summary.errors:
+            click.echo(f"skipped {error}", err=True)
+        click.echo(str(summary))
+
+    @contextmanager
+    def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        console = Console(stderr=True)
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        ) as bar:
+            task = bar.add_task(label, total=None)
+
+            def step(done: int, total: int | None) -> None:
+                bar.update(task, completed=done, total=total)
+
+            yield step
+
+    @cli.command(name="export")
+    @click.option(
+        "--format",
+        "-f",
+        "format_",
+        help="json, jsonl, csv, ics, timelinejs, geojson, jsonld… Default: from -o.",
+    )
+    @click.option(
+        "--output",
+        "-o",
+        default="-",
+        show_default=True,
+        help="File to write ('-': standard output).",
+    )
+    @_query_options
+    @click.pass_context
+    @_fail_cleanly
+    def export(ctx: click.Context, /, format_: str | None, output: str, **options: Any) -> None:
+        """Export events (all, or those the query options select)."""
+        from .io import EXPORTERS, export_file
+
+        if format_ is not None and format_ not in EXPORTERS:
+            raise click.BadParameter(
+                f"{format_!r}; use one of: {', '.join(sorted(EXPORTERS))}", param_hint="--format"
+            )
+        with _open(ctx) as tl:
+            chosen = (
+                any(v for k, v in options.items() if k != "limit")
+                or options.get("limit") is not None
+            )
+            count = export_file(
+                tl, output, format=format_, query=_query(tl, options) if chosen else None
+            )
+        if output != "-":
+            click.echo(f"wrote {count} events to {output}", err=True)
+
+    @cli.command()
+    def schema() -> None:
+        """Print the JSON Schema of the JSON / JSON Lines records."""
+        from .io.jsonschema import RECORD_SCHEMA
+
+        _echo_json(RECORD_SCHEMA)
+
+    # -- db -----------------------------------------------------------------------------------
+
+    @cli.group()
+    def db() -> None:
+        """Schema migrations: upgrade, downgrade, current, history."""
+
+    def _engine(ctx: click.Context) -> Any:
+        from .database import make_engine
+
+        if _is_missing_file(ctx.obj["db"]):
+            raise click.ClickException(f"no database at {ctx.obj['db']!r}")
+        return make_engine(ctx.obj["db"])
+
+    @db.command()
+    @click.argument("revision", default="head")
+    @click.pass_context
+    @_fail_cleanly
+    def upgrade(ctx: click.Context, revision: str) -> None:
+        """Upgrade the schema to REVISION (default: head)."""
+        from . import migrations
+
+        engine = _engine(ctx) if revision != "head" or not _is_missing_file(ctx.obj["db"]) else None
+        if engine is None:
+            from .database import make_engine
+
+            engine = make_engine(ctx.obj["db"])
+        try:
+            migrations.upgrade(engine, revision)
+            with engine.connect() as connection:
+                click.echo(f"at revision {migrations.current_revision(connection)}")
+        finally:
+            engine.dispose()
+
+    @db.command()
+    @click.argument("revision")
+    @click.pass_context
+    @_fail_cleanly
+    def downgrade(ctx: click.Context, revision: str) -> None:
+        """Downgrade the schema to REVISION ('base' drops every timeline table)."""
+        from . import migrations
+
+        engine = _engine(ctx)
+        try:
+            migrations.downgrade(engine, revision)
+            with engine.connect() as connection:
+                click.echo(f"at revision {migrations.current_revision(connection) or 'base'}")
+        finally:
+            engine.dispose()
+
+    @db.command()
+    @click.pass_context
+    @_fail_cleanly
+    def current(ctx: click.Context) -> None:
+        """Print the database's revision and the one this timeline expects."""
+        from . import migrations
+
+        engine = _engine(ctx)
+        try:
+            with engine.connect() as connection:
+                revision = migrations.current_revision(connection)
+        finally:
+            engine.dispose()
+        head = migrations.head_revision()
+        state = "up to date" if revision == head else f"head is {head}"
+        click.echo(f"{revision or 'base (empty)'} ({state})")
+
+    @db.command()
+    @click.pass_context
+    @_fail_cleanly
+    def history(ctx: click.Context) -> None:
+        """List the migrations, newest first; '*' marks the database's revision."""
+        from alembic.script import ScriptDirectory
+
+        from . import migrations
+
+        current_rev = None
+        if not _is_missing_file(ctx.obj["db"]):
+            engine = _engine(ctx)
+            try:
+                with engine.connect() as connection:
+                    current_rev = migrations.current_revision(connection)
+            finally:
+                engine.dispose()
+        scripts = ScriptDirectory.from_config(migrations.alembic_config())
+        for script in scripts.walk_revisions():
+            mark = "*" if script.revision == current_rev else " "
+            click.echo(f"{mark} {script.revision}  {script.doc}")

@@ -1,0 +1,256 @@
+"""Shared pieces of every importer and exporter: records, row errors, summaries, file reading.
+
+An importer turns a file into a stream of :class:`EventRecord` (or :class:`RowError` for a row
+it cannot read); :mod:`timeline.io.loader` writes that stream in one transaction. An exporter
+is a function ``(tl, query, out) -> int`` registered by format name in
+:data:`timeline.io.EXPORTERS`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import TimelineError
+from ..when import When
+
+#: ``progress(done, total)``: bytes read so far and the file size (``None`` when unknown).
+Progress = Callable[[int, "int | None"], None]
+
+#: Formula triggers in spreadsheets (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad input row: where it was and why it was refused."""
+
+    line: int
+    reason: str
+    field: str | None = None
+    source: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}:" if self.source else "line "
+        column = f" [{self.field}]" if self.field else ""
+        return f"{where}{self.line}{column}: {self.reason}"
+
+
+class BadRow(Exception):
+    """Raised inside an importer for one row; becomes a :class:`RowError`."""
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, for a dry run, would do)."""
+
+    format: str
+    source: str = ""
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    documents: int = 0
+    claims: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    created_titles: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts and the errors as plain data (for ``--json`` and reports)."""
+        return {
+            "format": self.format,
+            "source": self.source,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "documents": self.documents,
+            "claims": self.claims,
+            "dry_run": self.dry_run,
+            "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in self.errors],
+            "notes": list(self.notes),
+        }
+
+    def __str__(self) -> str:
+        verb = "would create" if self.dry_run else "created"
+        return (
+            f"{self.source or self.format}: {verb} {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, skipped {self.skipped} "
+            f"({self.documents} new documents, {self.claims} new claims)"
+        )
+
+
+@dataclass
+class EntityIn:
+    """An actor as an importer found it; matched to a stored entity by name (any alias)."""
+
+    name: str
+    kind: str
+    country: str | None = None
+    external_ids: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PlaceIn:
+    """A place as an importer found it, inside an optional parent."""
+
+    name: str
+    kind: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    parent: PlaceIn | None = None
+    external_ids: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SourceIn:
+    """A published document: matched by URL, else by title, publisher and date."""
+
+    title: str
+    publisher: str
+    published: date | datetime
+    url: str | None = None
+
+
+@dataclass
+class ClaimIn:
+    """What one document says about the event."""
+
+    source: SourceIn | None = None
+    status: str | None = None
+    when: When | None = None
+    quote: str | None = None
+    confidence: float | None = None
+
+
+@dataclass
+class EventRecord:
+    """One event read from a file, with everything around it, ready for the loader."""
+
+    line: int
+    title: str
+    when: When | str
+    kind: str
+    status: str = "occurred"
+    summary: str | None = None
+    confidence: float | None = None
+    place: PlaceIn | None = None
+    actors: list[tuple[EntityIn, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    external_ids: dict[str, str] = field(default_factory=dict)
+    claims: list[ClaimIn] = field(default_factory=list)
+    reference: date | None = None
+    updated_at: datetime | None = None
+    part_of: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ClaimRecord:
+    """A claim about an event already stored, found by external id (GDELT mentions)."""
+
+    line: int
+    scheme: str
+    value: str
+    claim: ClaimIn
+
+
+@dataclass
+class Step:
+    """Any other unit of work (a JSON record): ``apply(loader)`` returns an outcome word."""
+
+    line: int
+    apply: Callable[[Any], str]
+
+
+Item = EventRecord | ClaimRecord | Step | RowError
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file wrapper that reports how many bytes were read (for progress bars)."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress | None, total: int | None) -> None:
+        self._raw = raw
+        self._progress = progress
+        self._total = total
+        self._done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._done += n
+        if self._progress is not None and n:
+            self._progress(self._done, self._total)
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def open_text(
+    path: str | os.PathLike[str], progress: Progress | None = None, newline: str | None = None
+) -> IO[str]:
+    """Open ``path`` for streaming text reading (UTF-8, BOM tolerated), reporting progress."""
+    file = Path(path)
+    try:
+        raw = file.open("rb")
+    except OSError as error:
+        raise TimelineError(f"cannot read {os.fspath(path)!r}: {error.strerror}") from error
+    total = file.stat().st_size
+    buffered = io.BufferedReader(CountingReader(raw, progress, total), buffer_size=1 << 16)
+    return io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=newline)
+
+
+def text_or_none(value: Any) -> str | None:
+    """``value`` stripped, or ``None`` when it is empty."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def float_or_none(value: Any, field_name: str) -> float | None:
+    """A float from text, ``None`` when empty; :class:`BadRow` when not a number."""
+    text = text_or_none(value)
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise BadRow(f"{field_name} must be a number, not {text!r}", field_name) from None
+
+
+def slug(text: str) -> str:
+    """A kind-safe word: lower case, runs of other characters become ``_``."""
+    out = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in text.strip().lower())
+    return "_".join(part for part in out.split("_") if part) or "unknown"
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet will run as a formula (prefix ``'`` on triggers)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def iter_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:
+    """Lines with their 1-based numbers, newline stripped."""
+    for number, line in enumerate(stream, 1):
+        yield number, line.rstrip("\r\n")

@@ -1,0 +1,598 @@
+"""The library's own JSON and JSON Lines format: a lossless dump of a timeline.
+
+A file is a sequence of *records*, each an object with a ``type``: ``entity``, ``place``,
+``source``, ``event``, ``relation``, ``claim``, ``statement`` (see :data:`RECORD_SCHEMA`, the
+published JSON Schema). JSON Lines holds one record per line, after a header line
+``{"type": "timeline", "version": 1}``; JSON holds ``{"timeline": 1, "records": [...]}``.
+Records refer to each other by the ``id`` they carry in the file; importing maps those to new
+database ids, matching what is already stored, so a second import of the same file changes
+nothing, and export → import → export gives the same records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import IO, TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from ..models import (
+    Claim,
+    Entity,
+    EntityAlias,
+    Event,
+    EventExternalId,
+    EventTag,
+    Participation,
+    Place,
+    PlaceAlias,
+    Relation,
+    Source,
+    Statement,
+    StatementAbout,
+    WhenColumns,
+)
+from ..text import name_key
+from ..vocab import RelationKind, Status
+from .base import BadRow, Item, Progress, RowError, Step, open_text
+from .claims import resync
+from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
+from .loader import Loader, _validate
+from .views import BATCH
+
+if TYPE_CHECKING:
+    from ..query import EventQuery
+    from ..timeline import Timeline
+
+VERSION = 1
+
+__all__ = ["RECORD_SCHEMA", "read_json", "read_jsonl", "records", "write_json", "write_jsonl"]
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def _when(row: WhenColumns) -> dict[str, Any] | None:
+    if row.span is None:
+        return None
+    return {name: _iso(getattr(row, name)) for name in WHEN_FIELDS}
+
+
+def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str, Any]]:
+    """Every record of the timeline (or of the events of ``query``), in dependency order."""
+    event_ids = (query if query is not None else tl.events()).ids()
+    wanted = set(event_ids)
+    with tl.session() as session:
+        aliases: dict[int, list[str]] = {}
+        for entity_id, name in session.execute(
+            select(col(EntityAlias.entity_id), col(EntityAlias.name)).order_by(col(EntityAlias.id))
+        ):
+            aliases.setdefault(entity_id, []).append(name)
+        for entity in session.scalars(select(Entity).order_by(col(Entity.id))):
+            assert entity.id is not None
+            yield {
+                "type": "entity",
+                "id": entity.id,
+                "name": entity.name,
+                "kind": entity.kind,
+                "country": entity.country,
+                "aliases": [a for a in aliases.get(entity.id, []) if a != entity.name],
+                "external_ids": dict(entity.external_ids or {}),
+                "created_at": _iso(entity.created_at),
+            }
+        place_aliases: dict[int, list[str]] = {}
+        for place_id, name in session.execute(
+            select(col(PlaceAlias.place_id), col(PlaceAlias.name)).order_by(col(PlaceAlias.id))
+        ):
+            place_aliases.setdefault(place_id, []).append(name)
+        for place in session.scalars(select(Place).order_by(col(Place.id))):
+            assert place.id is not None
+            yield {
+                "type": "place",
+                "id": place.id,
+                "name": place.name,
+                "kind": place.kind,
+                "country": place.country,
+                "parent": place.parent_id,
+                "lat": place.lat,
+                "lon": place.lon,
+                "aliases": [a for a in place_aliases.get(place.id, []) if a != place.name],
+                "external_ids": dict(place.external_ids or {}),
+            }
+        for source in session.scalars(select(Source).order_by(col(Source.id))):
+            yield {
+                "type": "source",
+                "id": source.id,
+                "title": source.title,
+                "url": source.url,
+                "publisher": source.publisher_id,
+                "published": _iso(source.published),
+                "published_at": _iso(source.published_at),
+                "created_at": _iso(source.created_at),
+            }
+    ordered = sorted(event_ids)
+    for start in range(0, len(ordered), BATCH):
+        yield from _event_records(tl, ordered[start : start + BATCH])
+    with tl.session() as session:
+        for relation in session.scalars(select(Relation).order_by(col(Relation.id))):
+            if relation.source_event_id in wanted and relation.target_event_id in wanted:
+                yield {
+                    "type": "relation",
+                    "source": relation.source_event_id,
+                    "target": relation.target_event_id,
+                    "kind": relation.kind.value,
+                }
+        for claim in session.scalars(select(Claim).order_by(col(Claim.id))):
+            if claim.event_id in wanted:
+                yield {
+                    "type": "claim",
+                    "event": claim.event_id,
+                    "source": claim.source_id,
+                    "status": claim.status.value if claim.status else None,
+                    "quote": claim.quote,
+                    "confidence": claim.confidence,
+                    "published": _iso(claim.published),
+                    "recorded_at": _iso(claim.recorded_at),
+                    "when": _when(claim),
+                }
+        about: dict[int, list[int]] = {}
+        for statement_id, entity_id in session.execute(
+            select(col(StatementAbout.statement_id), col(StatementAbout.entity_id)).order_by(
+                col(StatementAbout.entity_id)
+            )
+        ):
+            about.setdefault(statement_id, []).append(entity_id)
+        for statement in session.scalars(select(Statement).order_by(col(Statement.id))):
+            if statement.event_id is not None and statement.event_id not in wanted:
+                continue
+            assert statement.id is not None
+            yield {
+                "type": "statement",
+                "speaker": statement.speaker_id,
+                "text": statement.text,
+                "source": statement.source_id,
+                "event": statement.event_id,
+                "said_edtf": statement.said_edtf,
+                "said_earliest": _iso(statement.said_earliest),
+                "said_latest": _iso(statement.said_latest),
+                "recorded_at": _iso(statement.recorded_at),
+                "about": about.get(statement.id, []),
+            }
+
+
+def _event_records(tl: Timeline, chunk: list[int]) -> Iterator[dict[str, Any]]:
+    with tl.session() as session:
+        events = list(
+            session.scalars(select(Event).where(col(Event.id).in_(chunk)).order_by(col(Event.id)))
+        )
+        actors: dict[int, list[dict[str, Any]]] = {}
+        for event_id, entity_id, role in session.execute(
+            select(
+                col(Participation.event_id), col(Participation.entity_id), col(Participation.role)
+            )
+            .where(col(Participation.event_id).in_(chunk))
+            .order_by(col(Participation.entity_id), col(Participation.role))
+        ):
+            actors.setdefault(event_id, []).append({"entity": entity_id, "role": role})
+        tags: dict[int, list[str]] = {}
+        for event_id, tag in session.execute(
+            select(col(EventTag.event_id), col(EventTag.tag))
+            .where(col(EventTag.event_id).in_(chunk))
+            .order_by(col(EventTag.tag))
+        ):
+            tags.setdefault(event_id, []).append(tag)
+        ids: dict[int, dict[str, str]] = {}
+        for event_id, scheme, value in session.execute(
+            select(
+                col(EventExternalId.event_id),
+                col(EventExternalId.scheme),
+                col(EventExternalId.value),
+            )
+            .where(col(EventExternalId.event_id).in_(chunk))
+            .order_by(col(EventExternalId.scheme))
+        ):
+            ids.setdefault(event_id, {})[scheme] = value
+    for event in events:
+        assert event.id is not None
+        yield {
+            "type": "event",
+            "id": event.id,
+            "title": event.title,
+            "summary": event.summary,
+            "kind": event.kind,
+            "status": event.status.value,
+            "place": event.place_id,
+            "confidence": event.confidence,
+            "when": _when(event),
+            "actors": actors.get(event.id, []),
+            "tags": tags.get(event.id, []),
+            "external_ids": ids.get(event.id, {}),
+            "created_at": _iso(event.created_at),
+            "updated_at": _iso(event.updated_at),
+        }
+
+
+def write_jsonl(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
+    """Write JSON Lines: a header line, then one record per line. Returns the event count."""
+    out.write(json.dumps({"type": "timeline", "version": VERSION}) + "\n")
+    events = 0
+    for record in records(tl, query):
+        events += record["type"] == "event"
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return events
+
+
+def write_json(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
+    """Write one JSON document ``{"timeline": 1, "records": [...]}``, streamed record by record."""
+    out.write(f'{{"timeline": {VERSION}, "records": [')
+    events = 0
+    for number, record in enumerate(records(tl, query)):
+        events += record["type"] == "event"
+        out.write(("\n  " if number == 0 else ",\n  ") + json.dumps(record, ensure_ascii=False))
+    out.write("\n]}\n")
+    return events
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def read_jsonl(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
+    """Records of a JSON Lines file, one :class:`Step` per line (blank lines are skipped)."""
+    with open_text(path, progress) as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield RowError(number, f"not JSON: {error.msg} (column {error.colno})")
+                continue
+            yield _step(number, record)
+
+
+def read_json(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
+    """Records of a JSON document (``{"records": [...]}`` or a bare list); numbered from 1."""
+    with open_text(path, progress) as stream:
+        try:
+            document = json.load(stream)
+        except json.JSONDecodeError as error:
+            yield RowError(error.lineno, f"not JSON: {error.msg} (column {error.colno})")
+            return
+    items = document.get("records") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        yield RowError(1, 'expected {"timeline": 1, "records": [...]} or a list of records')
+        return
+    for number, record in enumerate(items, 1):
+        yield _step(number, record)
+
+
+def _step(number: int, record: Any) -> Item:
+    if not isinstance(record, dict):
+        return RowError(number, f"a record must be an object, not {type(record).__name__}")
+    kind = record.get("type")
+    handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
+    if kind == "timeline":
+        return Step(number, lambda loader: "reference")
+    if handler is None:
+        known = ", ".join(sorted(_HANDLERS))
+        return RowError(number, f"unknown record type {kind!r}; use one of: {known}", field="type")
+    return Step(number, lambda loader: handler(loader, record))
+
+
+def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required: bool) -> Any:
+    value = record.get(key)
+    if value is None:
+        if required:
+            raise BadRow(f"{key} is missing", key)
+        return None
+    found = loader.ids.setdefault(table, {}).get(value)
+    if found is None:
+        raise BadRow(f"{key} {value!r} refers to no {table} earlier in the file", key)
+    return found
+
+
+def _remember(loader: Loader, table: str, record: dict[str, Any], db_id: Any) -> None:
+    if record.get("id") is not None:
+        loader.ids.setdefault(table, {})[record["id"]] = int(db_id)
+
+
+def _aliases(loader: Loader, model: Any, owner: str, owner_id: int, names: list[str]) -> None:
+    key_column = getattr(model, owner)
+    known = set(loader.session.scalars(select(col(model.key)).where(col(key_column) == owner_id)))
+    for alias in names:
+        key = name_key(str(alias))
+        if key and key not in known:
+            known.add(key)
+            loader.session.add(model(**{owner: owner_id, "name": alias, "key": key}))
+
+
+def _entity(loader: Loader, record: dict[str, Any]) -> str:
+    from .base import EntityIn
+
+    entity_id = loader.entity(
+        EntityIn(
+            str(record.get("name") or ""),
+            str(record.get("kind") or ""),
+            record.get("country"),
+            dict(record.get("external_ids") or {}),
+        )
+    )
+    if record.get("created_at"):
+        entity = loader.session.get(Entity, entity_id)
+        assert entity is not None
+        entity.created_at = _validate(
+            Entity, {**_row(entity), "created_at": record["created_at"]}
+        ).created_at
+    _aliases(loader, EntityAlias, "entity_id", entity_id, list(record.get("aliases") or []))
+    _remember(loader, "entity", record, entity_id)
+    return "reference"
+
+
+def _row(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in type(row).model_fields}
+
+
+def _place(loader: Loader, record: dict[str, Any]) -> str:
+    from .base import PlaceIn
+
+    parent_id = _ref(loader, "place", record, "parent", required=False)
+    parent = loader.session.get(Place, parent_id) if parent_id is not None else None
+    place_in = PlaceIn(
+        str(record.get("name") or ""),
+        str(record.get("kind") or ""),
+        record.get("country"),
+        record.get("lat"),
+        record.get("lon"),
+        None,
+        dict(record.get("external_ids") or {}),
+    )
+    if parent is not None:
+        # The parent is stored already: look up under it by id, not by name.
+        loader._places[(name_key(parent.name), parent.parent_id)] = int(parent_id)
+        place_in.parent = _known_place(loader, parent)
+    place_id = loader.place(place_in)
+    _aliases(loader, PlaceAlias, "place_id", place_id, list(record.get("aliases") or []))
+    _remember(loader, "place", record, place_id)
+    return "reference"
+
+
+def _known_place(loader: Loader, place: Place) -> Any:
+    from .base import PlaceIn
+
+    parent = loader.session.get(Place, place.parent_id) if place.parent_id else None
+    found = PlaceIn(place.name, place.kind, place.country, place.lat, place.lon)
+    if parent is not None:
+        found.parent = _known_place(loader, parent)
+    return found
+
+
+def _source(loader: Loader, record: dict[str, Any]) -> str:
+    publisher_id = _ref(loader, "entity", record, "publisher", required=True)
+    values = {
+        "title": record.get("title"),
+        "url": record.get("url"),
+        "publisher_id": publisher_id,
+        "published": record.get("published"),
+        "published_at": record.get("published_at"),
+    }
+    if record.get("created_at"):
+        values["created_at"] = record["created_at"]
+    row = _validate(Source, values)
+    same = (
+        col(Source.url) == row.url
+        if row.url
+        else (
+            (col(Source.title) == row.title)
+            & (col(Source.publisher_id) == publisher_id)
+            & (col(Source.published) == row.published)
+        )
+    )
+    found = loader.session.scalars(
+        select(col(Source.id)).where(same).order_by(col(Source.id))
+    ).first()
+    if found is None:
+        loader.session.add(row)
+        loader.session.flush()
+        loader.summary.documents += 1
+        found = row.id
+    _remember(loader, "source", record, found)
+    return "reference"
+
+
+def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
+    if value is None:
+        if required:
+            raise BadRow(f"{field} is missing", field)
+        return dict.fromkeys(WhenColumns.model_fields)
+    if not isinstance(value, dict):
+        raise BadRow(f"{field} must be an object of When columns", field)
+    unknown = set(value) - set(WHEN_FIELDS)
+    if unknown:
+        raise BadRow(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
+    stored = _validate(WhenColumns, dict(value))
+    when = stored.when
+    if when is None:
+        raise BadRow(f"{field}.span is missing", field)
+    derived = WhenColumns.when_columns(when)
+    return {**derived, **{name: getattr(stored, name) for name in WHEN_FIELDS}}
+
+
+def _event(loader: Loader, record: dict[str, Any]) -> str:
+    columns = _when_columns(record.get("when"), "when", required=True)
+    values: dict[str, Any] = {
+        "title": record.get("title"),
+        "summary": record.get("summary"),
+        "kind": record.get("kind"),
+        "status": Status.coerce(record.get("status") or "occurred", field="status"),
+        "place_id": _ref(loader, "place", record, "place", required=False),
+        "confidence": record.get("confidence"),
+        **columns,
+    }
+    for stamp in ("created_at", "updated_at"):
+        if record.get(stamp):
+            values[stamp] = record[stamp]
+    row = _validate(Event, values)
+    external = {str(k): str(v) for k, v in dict(record.get("external_ids") or {}).items()}
+    event_id = loader.find_event(external)
+    if event_id is None and not external:
+        event_id = loader._same_event(_row(row))
+    outcome = "unchanged"
+    if event_id is None:
+        loader.session.add(row)
+        loader.session.flush()
+        event_id, outcome = row.id, "created"
+    event = loader.session.get(Event, event_id)
+    assert event is not None
+    if outcome != "created":
+        changed = {
+            name: getattr(row, name)
+            for name in (
+                "title",
+                "summary",
+                "kind",
+                "status",
+                "place_id",
+                "confidence",
+                *WHEN_FIELDS,
+            )
+            if getattr(event, name) != getattr(row, name)
+        }
+        if changed:
+            for name, value in {**changed, **{k: getattr(row, k) for k in columns}}.items():
+                setattr(event, name, value)
+            event.updated_at = row.updated_at
+            outcome = "updated"
+    links: set[tuple[int, str]] = set(
+        loader.session.execute(
+            select(col(Participation.entity_id), col(Participation.role)).where(
+                col(Participation.event_id) == event_id
+            )
+        )
+    )
+    for number, actor in enumerate(record.get("actors") or []):
+        if not isinstance(actor, dict):
+            raise BadRow("each actor must be an object with entity and role", f"actors[{number}]")
+        link = (_ref(loader, "entity", actor, "entity", required=True), str(actor.get("role")))
+        if link not in links:
+            links.add(link)
+            loader.session.add(
+                _validate(
+                    Participation,
+                    {
+                        "event_id": event_id,
+                        "entity_id": link[0],
+                        "role": link[1],
+                        "search_start": event.search_start,
+                        "search_end": event.search_end,
+                    },
+                )
+            )
+            outcome = "updated" if outcome == "unchanged" else outcome
+    tags = set(
+        loader.session.scalars(select(col(EventTag.tag)).where(col(EventTag.event_id) == event_id))
+    )
+    for tag in record.get("tags") or []:
+        if str(tag) not in tags:
+            tags.add(str(tag))
+            loader.session.add(EventTag(event_id=event_id, tag=str(tag)))
+            outcome = "updated" if outcome == "unchanged" else outcome
+    for scheme, value in external.items():
+        if loader.find_event({scheme: value}) is None:
+            loader.session.add(
+                _validate(EventExternalId, {"event_id": event_id, "scheme": scheme, "value": value})
+            )
+    _remember(loader, "event", record, event_id)
+    loader.session.flush()
+    return outcome
+
+
+def _relation(loader: Loader, record: dict[str, Any]) -> str:
+    kind = RelationKind.coerce(record.get("kind"), field="relation kind")
+    source = _ref(loader, "event", record, "source", required=True)
+    target = _ref(loader, "event", record, "target", required=True)
+    loader.relate(source, target, kind)
+    loader.session.flush()
+    return "reference"
+
+
+def _claim(loader: Loader, record: dict[str, Any]) -> str:
+    values: dict[str, Any] = {
+        "event_id": _ref(loader, "event", record, "event", required=True),
+        "source_id": _ref(loader, "source", record, "source", required=False),
+        "status": Status.coerce(record["status"], field="status") if record.get("status") else None,
+        "quote": record.get("quote"),
+        "confidence": record.get("confidence"),
+        "published": record.get("published"),
+        **_when_columns(record.get("when"), "when", required=False),
+    }
+    if record.get("recorded_at"):
+        values["recorded_at"] = record["recorded_at"]
+    row = _validate(Claim, values)
+
+    def same(column: Any, value: Any) -> Any:
+        return col(column).is_(None) if value is None else col(column) == value
+
+    found = loader.session.scalars(
+        select(col(Claim.id)).where(
+            col(Claim.event_id) == row.event_id,
+            same(Claim.source_id, row.source_id),
+            same(Claim.status, row.status.value if row.status else None),
+            same(Claim.edtf, row.edtf),
+            same(Claim.quote, row.quote),
+            same(Claim.recorded_at, row.recorded_at),
+        )
+    ).first()
+    if found is None:
+        loader.session.add(row)
+        loader.session.flush()
+        loader.summary.claims += 1
+        event = loader.session.get(Event, row.event_id)
+        assert event is not None
+        resync(loader.session, event)
+    return "reference"
+
+
+def _statement(loader: Loader, record: dict[str, Any]) -> str:
+    values: dict[str, Any] = {
+        "speaker_id": _ref(loader, "entity", record, "speaker", required=True),
+        "text": record.get("text"),
+        "source_id": _ref(loader, "source", record, "source", required=False),
+        "event_id": _ref(loader, "event", record, "event", required=False),
+        "said_edtf": record.get("said_edtf"),
+        "said_earliest": record.get("said_earliest"),
+        "said_latest": record.get("said_latest"),
+    }
+    if record.get("recorded_at"):
+        values["recorded_at"] = record["recorded_at"]
+    row = _validate(Statement, values)
+    found = loader.session.scalars(
+        select(col(Statement.id)).where(
+            col(Statement.speaker_id) == row.speaker_id,
+            col(Statement.text) == row.text,
+            col(Statement.recorded_at) == row.recorded_at,
+        )
+    ).first()
+    if found is None:
+        loader.session.add(row)
+        loader.session.flush()
+        for number, _ in enumerate(record.get("about") or []):
+            entity_id = _ref(loader, "entity", {"about": record["about"][number]}, "about", True)
+            loader.session.add(StatementAbout(statement_id=row.id, entity_id=entity_id))
+        loader.session.flush()
+    return "reference"
+
+
+_HANDLERS = {
+    "entity": _entity,
+    "place": _place,
+    "source": _source,
+    "event": _event,
+    "relation": _relation,
+    "claim": _claim,
+    "statement": _statement,
+}
