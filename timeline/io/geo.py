@@ -1,0 +1,62 @@
+"""GeoJSON (RFC 7946): one Point feature per event whose place (or a parent) has coordinates.
+
+Properties carry the event and its ``When`` bounds (``start_earliest`` … ``end_latest``, EDTF
+and display text), so a map can filter or colour by time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, TYPE_CHECKING, Any
+
+from .views import EventView, event_views
+
+if TYPE_CHECKING:
+    from ..query import EventQuery
+    from ..timeline import Timeline
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def feature(view: EventView) -> dict[str, Any] | None:
+    """The GeoJSON feature of one event, ``None`` when it has no coordinates."""
+    coordinates = view.coordinates
+    if coordinates is None:
+        return None
+    event, when = view.event, view.event.when
+    return {
+        "type": "Feature",
+        "id": event.id,
+        "geometry": {"type": "Point", "coordinates": [coordinates[0], coordinates[1]]},
+        "properties": {
+            "title": event.title,
+            "kind": event.kind,
+            "status": str(event.status),
+            "place": view.place.name if view.place else None,
+            "edtf": event.edtf,
+            "display": when.display() if when else None,
+            "span": event.span,
+            "start_earliest": _iso(event.start_earliest),
+            "start_latest": _iso(event.start_latest),
+            "end_earliest": _iso(event.end_earliest),
+            "end_latest": _iso(event.end_latest),
+            "actors": [entity.name for entity, _ in view.actors],
+            "sources": [s.url for s in view.sources if s.url],
+        },
+    }
+
+
+def write_geojson(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
+    """Write a FeatureCollection; returns the features written."""
+    out.write('{"type": "FeatureCollection", "features": [')
+    count = 0
+    for view in event_views(tl, query):
+        found = feature(view)
+        if found is None:
+            continue
+        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(found, ensure_ascii=False))
+        count += 1
+    out.write("\n]}\n")
+    return count

@@ -1,0 +1,204 @@
+"""iCalendar (RFC 5545) out and in, through the ``icalendar`` package (``timeline[ical]``).
+
+Out: one ``VEVENT`` per event with a known start. A date-only event is an all-day event whose
+``DTEND`` is the day *after* its last possible day (RFC 5545: exclusive); an event with a time
+keeps it. ``STATUS`` comes from :data:`timeline.vocab.ICALENDAR_STATUS`; ``URL`` and ``ATTACH``
+link the sources; ``X-TIMELINE-EDTF``, ``-KIND`` and ``-STATUS`` keep what iCalendar cannot say,
+so a file written here reads back with its fuzzy dates. In: each ``VEVENT`` becomes an event,
+its ``UID`` the external id (scheme ``ical``), so a re-import updates instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from ..errors import TimelineError
+from ..vocab import ICALENDAR_STATUS, Status
+from ..when import When
+from .base import (
+    BadRow,
+    ClaimIn,
+    EventRecord,
+    Item,
+    PlaceIn,
+    Progress,
+    RowError,
+    SourceIn,
+    open_text,
+    slug,
+    text_or_none,
+)
+from .views import event_views
+
+if TYPE_CHECKING:
+    from ..query import EventQuery
+    from ..timeline import Timeline
+
+PRODID = "-//timeline//timeline events//EN"
+
+
+def _icalendar() -> Any:
+    try:
+        import icalendar
+    except ImportError as error:
+        raise TimelineError(
+            "iCalendar import and export need the icalendar package: pip install 'timeline[ical]'"
+        ) from error
+    return icalendar
+
+
+def _day(value: date | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def write_ics(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
+    """Write a ``VCALENDAR``, streamed one ``VEVENT`` at a time; returns the events written
+    (events with no known start are left out)."""
+    icalendar = _icalendar()
+    out.write(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{PRODID}\r\nCALSCALE:GREGORIAN\r\n")
+    count = 0
+    for view in event_views(tl, query):
+        event, when = view.event, view.event.when
+        if when is None or when.start_earliest is None:
+            continue
+        item = icalendar.Event()
+        item.add("uid", view.external_ids.get("ical") or f"timeline-event-{event.id}")
+        item.add("dtstamp", event.updated_at.astimezone(timezone.utc))
+        item.add("summary", event.title)
+        start, end = when.start_earliest, when.end_latest or when.start_latest
+        if isinstance(start, datetime) and (end is None or isinstance(end, datetime)):
+            item.add("dtstart", start)
+            if end is not None and end != start:
+                item.add("dtend", end)
+        else:
+            first = _day(start)
+            last = _day(end) or first
+            assert first is not None and last is not None
+            item.add("dtstart", first)
+            item.add("dtend", last + timedelta(days=1))  # exclusive end of an all-day event
+        item.add("status", ICALENDAR_STATUS[Status(event.status)])
+        if event.summary:
+            item.add("description", event.summary)
+        item.add("categories", [event.kind])
+        if view.place is not None:
+            item.add("location", view.place.name)
+        coordinates = view.coordinates
+        if coordinates is not None:
+            item.add("geo", (coordinates[1], coordinates[0]))
+        links = [s.url for s in view.sources if s.url]
+        if links:
+            item.add("url", links[0])
+            for link in links:
+                item.add("attach", link)
+        item.add("x-timeline-kind", event.kind)
+        item.add("x-timeline-status", str(event.status))
+        if event.edtf:
+            item.add("x-timeline-edtf", event.edtf)
+        item.add("x-timeline-display", when.display())
+        out.write(item.to_ical().decode("utf-8"))
+        count += 1
+    out.write("END:VCALENDAR\r\n")
+    return count
+
+
+def read_ics(
+    path: str | os.PathLike[str], progress: Progress | None = None, *, kind: str = "event"
+) -> Iterator[Item]:
+    """Events of an ``.ics`` file; a row error names the line its ``VEVENT`` begins on."""
+    icalendar = _icalendar()
+    with open_text(path, progress) as stream:
+        text = stream.read()
+    starts = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "BEGIN:VEVENT"]
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except ValueError as error:
+        yield RowError(1, f"not an iCalendar file: {error}")
+        return
+    for number, component in enumerate(calendar.walk("VEVENT")):
+        line = starts[number] if number < len(starts) else number + 1
+        try:
+            yield _record(line, component, kind)
+        except BadRow as error:
+            yield RowError(line, error.reason, error.field)
+        except (TimelineError, ValueError) as error:
+            yield RowError(line, str(error))
+
+
+def _text(component: Any, name: str) -> str | None:
+    value = component.get(name)
+    return text_or_none(str(value)) if value is not None else None
+
+
+def _record(line: int, component: Any, default_kind: str) -> EventRecord:
+    title = _text(component, "SUMMARY")
+    if title is None:
+        raise BadRow("the VEVENT has no SUMMARY", "SUMMARY")
+    if component.get("DTSTART") is None:
+        raise BadRow("the VEVENT has no DTSTART", "DTSTART")
+    start = component.decoded("DTSTART")
+    end = component.decoded("DTEND") if component.get("DTEND") is not None else None
+    edtf = _text(component, "X-TIMELINE-EDTF")
+    if edtf is not None:
+        when = When.parse(edtf)
+    elif isinstance(start, datetime):
+        start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)  # floating: UTC
+        if isinstance(end, datetime) and end != start:
+            end = end if end.tzinfo else end.replace(tzinfo=timezone.utc)
+            when = When.between(start, end)
+        else:
+            when = When.on(start)
+    else:
+        last = (end - timedelta(days=1)) if isinstance(end, date) else start
+        when = When.on(start) if last <= start else When.between(start, last)
+    status = _text(component, "X-TIMELINE-STATUS") or _status(_text(component, "STATUS"), when)
+    kind = _text(component, "X-TIMELINE-KIND")
+    if kind is None:
+        categories = component.get("CATEGORIES")
+        names = getattr(categories, "cats", None) if categories is not None else None
+        kind = slug(str(names[0])) if names else default_kind
+    place = None
+    if _text(component, "LOCATION"):
+        geo = component.get("GEO")
+        place = PlaceIn(
+            str(_text(component, "LOCATION")),
+            "place",
+            lat=float(geo.latitude) if geo is not None else None,
+            lon=float(geo.longitude) if geo is not None else None,
+        )
+    claims = []
+    url = _text(component, "URL")
+    if url is not None:
+        stamp = component.decoded("DTSTAMP") if component.get("DTSTAMP") is not None else None
+        published = (
+            stamp if isinstance(stamp, date) else (_day(when.start_earliest) or date.today())
+        )
+        host = urlparse(url).hostname or "unknown"
+        claims.append(ClaimIn(SourceIn(url, host, published or date.today(), url)))
+    uid = _text(component, "UID")
+    return EventRecord(
+        line=line,
+        title=title,
+        when=when,
+        kind=kind,
+        status=status,
+        summary=_text(component, "DESCRIPTION"),
+        place=place,
+        external_ids={"ical": uid} if uid else {},
+        claims=claims,
+    )
+
+
+def _status(value: str | None, when: When) -> str:
+    if value == "CANCELLED":
+        return "cancelled"
+    if value == "TENTATIVE":
+        return "expected"
+    if when.end_latest is not None:
+        end = _day(when.end_latest)
+        if end is not None and end >= datetime.now(timezone.utc).date():
+            return "scheduled"
+    return "occurred"
