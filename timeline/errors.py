@@ -117,3 +117,19 @@ class UnknownFormatError(TimelineError, ValueError):
         self.name = name
         self.known = known
         super().__init__(f"unknown {what} format {name!r}; use one of: {', '.join(known)}")
+
+
+class MissingDependencyError(TimelineError, ImportError):
+    """A feature needs an optional package that is not installed.
+
+    :ivar package: the missing package.
+    :ivar extra: the ``timeline`` extra that installs it.
+    """
+
+    def __init__(self, package: str, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"this needs {package}, which is not installed; install it with "
+            f"pip install 'timeline[{extra}]'"
+        )
