@@ -58,8 +58,17 @@ if TYPE_CHECKING:
 #: Rows between session flush-and-clear (bounded memory; the transaction stays open).
 CHUNK = 2000
 
+#: Cached lookups kept per kind before the cache is cleared (bounded memory).
+CACHE_LIMIT = 50_000
+
 #: Event columns that an update compares and rewrites.
 _EVENT_FIELDS = ("title", "summary", "kind", "status", "place_id", "confidence")
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def _validate(model: type[Any], values: dict[str, Any]) -> Any:
@@ -124,7 +133,7 @@ class Loader:
             self.session.flush()
             entity_id = row.id
             self.session.add(EntityAlias(entity_id=entity_id, name=name, key=key[0]))
-        self._entities[key] = entity_id
+        _remember(self._entities, key, int(entity_id))
         return int(entity_id)
 
     def place(self, found: PlaceIn) -> int:
@@ -133,6 +142,9 @@ class Loader:
         name = found.name.strip()
         if not name:
             raise BadRow("a place name is empty", "place")
+        for value, low, high, label in ((found.lat, -90, 90, "lat"), (found.lon, -180, 180, "lon")):
+            if value is not None and not low <= value <= high:
+                raise BadRow(f"{label} {value} is outside {low}..{high}", label)
         key = (name_key(name), parent_id)
         cached = self._places.get(key)
         if cached is not None:
@@ -165,7 +177,7 @@ class Loader:
             self.session.flush()
             place_id = row.id
             self.session.add(PlaceAlias(place_id=place_id, name=name, key=key[0]))
-        self._places[key] = place_id
+        _remember(self._places, key, int(place_id))
         return int(place_id)
 
     def source(self, found: SourceIn) -> tuple[int, date]:
@@ -203,7 +215,7 @@ class Loader:
             self.session.flush()
             self.summary.documents += 1
         found_key = (int(row.id), row.published)  # type: ignore[arg-type]
-        self._sources[key] = found_key
+        _remember(self._sources, key, found_key)
         return found_key
 
     # -- events ------------------------------------------------------------------------------
@@ -289,8 +301,8 @@ class Loader:
         if outcome == "created" and not record.claims:
             self.claim(event, ClaimIn(status=event.status, when=when), action="create")
         elif outcome == "updated" and {"status", *WhenColumns.model_fields} & set(changed):
-            first = record.claims[0].source if record.claims else None
-            self.claim(event, ClaimIn(first, status=event.status, when=when), action="import")
+            # The import itself says the new state (published now, so it is the latest word).
+            self.claim(event, ClaimIn(None, status=event.status, when=when))
         if self._attach(event, record) and outcome == "unchanged":
             outcome = "updated"
         self.session.flush()
@@ -478,9 +490,10 @@ def _write_one(
         savepoint.commit()
     if outcome == "missing":
         summary.skipped += 1
-        summary.notes.append(
-            f"line {item.line}: no event with {item.scheme} id {item.value}"  # type: ignore[union-attr]
-        )
+        if len(summary.notes) < 1000:
+            summary.notes.append(
+                f"line {item.line}: no event with {item.scheme} id {item.value}"  # type: ignore[union-attr]
+            )
         loader.missing += 1
     elif outcome == "reference":
         pass
