@@ -47,10 +47,22 @@ def script_location() -> Path:
     )
 
 
+#: Raw-SQL search objects made by a migration, unknown to the models: autogenerate skips them.
+SEARCH_TABLES = ("timeline_event_fts", "timeline_claim_fts")
+SEARCH_INDEXES = ("ix_timeline_event_search", "ix_timeline_claim_search")
+
+
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Alembic filter: compare only timeline's own tables, never the host's."""
+    """Alembic filter: compare only timeline's own tables, never the host's nor search objects."""
     if type_ == "table":
-        return bool(name) and str(name).startswith(TABLE_PREFIX) and name != VERSION_TABLE
+        return (
+            bool(name)
+            and str(name).startswith(TABLE_PREFIX)
+            and name != VERSION_TABLE
+            and not str(name).startswith(SEARCH_TABLES)
+        )
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
     return True
 
 

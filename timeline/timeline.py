@@ -530,6 +530,19 @@ class Timeline:
                 )
             )
 
+    def add_events(self, rows: Iterable[Mapping[str, Any]], *, batch_size: int = 5000) -> int:
+        """Load many events at once, in one transaction: the fast path for importers.
+
+        Each row is a dict of :meth:`add_event` keywords; ``part_of`` may also be an external
+        id (``{"gdelt": "123"}`` or ``"gdelt:123"``). Returns how many events were added.
+        See :mod:`timeline.bulk`.
+
+        :raises InvalidEventError: for a malformed row (named in the message); nothing is written.
+        """
+        from .bulk import add_events
+
+        return add_events(self, rows, batch_size=batch_size)
+
     def events(self) -> EventQuery:
         """A composable query over every event (see :class:`EventQuery`)."""
         return EventQuery(self.session)

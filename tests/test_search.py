@@ -1,0 +1,115 @@
+"""Full-text search: title, summary and quotes, every word, on both backends; hostile input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline import Timeline
+from timeline.search import words
+
+
+@pytest.fixture
+def texts(tl: Timeline) -> Timeline:
+    source = tl.add_source("Dispatch", publisher="KCNA", published="2026-02-27")
+    tl.add_event(
+        "Congress closes in Pyongyang",
+        when="2026-02-26",
+        kind="politics.congress",
+        summary="The ninth party congress ends after eight days",
+        source=source,
+        quote='Kim called it a "historic" turning point',
+    )
+    tl.add_event("Military parade", when="2026-02-25", kind="military.parade")
+    tl.add_event("Kim Jong-un visits a factory", when="2026-03-02", kind="economy.visit")
+    tl.add_event("Café opening in Zürich", when="2026-03-03", kind="economy.opening")
+    tl.add_event("김정은 위원장 연설", when="2026-03-04", kind="politics.speech")
+    return tl
+
+
+def found(tl: Timeline, text: str) -> list[str]:
+    return sorted(event.title for event in tl.events().search(text))
+
+
+def test_search_covers_title_summary_and_quotes(texts: Timeline) -> None:
+    assert found(texts, "pyongyang") == ["Congress closes in Pyongyang"]
+    assert found(texts, "ninth") == ["Congress closes in Pyongyang"]
+    assert found(texts, "historic") == ["Congress closes in Pyongyang"]
+    assert found(texts, "PARADE") == ["Military parade"]
+
+
+def test_every_word_must_occur_but_may_come_from_different_fields(texts: Timeline) -> None:
+    assert found(texts, "historic congress") == ["Congress closes in Pyongyang"]
+    assert found(texts, "historic parade") == []
+    assert found(texts, "kim") == ["Congress closes in Pyongyang", "Kim Jong-un visits a factory"]
+    assert found(texts, "Jong-un") == ["Kim Jong-un visits a factory"]
+
+
+def test_other_scripts_and_accents(texts: Timeline) -> None:
+    assert found(texts, "김정은") == ["김정은 위원장 연설"]
+    assert found(texts, "zürich café") == ["Café opening in Zürich"]
+
+
+def test_search_composes_with_other_filters(texts: Timeline) -> None:
+    query = texts.events().search("kim").between("2026-03", "2026-03")
+    assert [e.title for e in query] == ["Kim Jong-un visits a factory"]
+    assert texts.events().search("kim").count() == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "'",
+        "*",
+        "kim*",
+        "NEAR(kim congress)",
+        "kim AND NOT congress",
+        "title:kim",
+        "^kim",
+        "(((",
+        "a & b | !c",
+        "kim:*",
+        "'; DROP TABLE timeline_event; --",
+        "",
+        "   ",
+        "\x00",
+        "😀",
+    ],
+)
+def test_syntax_characters_never_raise_or_inject(texts: Timeline, text: str) -> None:
+    result = texts.events().search(text).all()
+    assert all(isinstance(e.title, str) for e in result)
+    assert texts.events().count() == 5
+
+
+def test_text_without_words_matches_nothing(texts: Timeline) -> None:
+    assert found(texts, "!!!") == []
+    assert found(texts, "") == []
+
+
+def test_search_follows_edits_and_deletes(texts: Timeline) -> None:
+    from sqlalchemy import text
+
+    with texts.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE timeline_event SET title = 'Army parade' WHERE title = 'Military parade'")
+        )
+    assert found(texts, "military") == []
+    assert found(texts, "army") == ["Army parade"]
+
+
+def test_words_are_letters_digits_and_marks() -> None:
+    assert words('Kim "historic" NEAR(x) 2026') == ["Kim", "historic", "NEAR", "x", "2026"]
+    assert words("Jong-un's") == ["Jong", "un", "s"]
+    assert words("a_b") == ["a", "b"]
+    assert len(words("w " * 100)) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_is_safe_on_sqlite(text: str) -> None:
+    with Timeline() as tl:
+        tl.add_event("Parade in Pyongyang", when="2026-02-25", kind="military.parade")
+        tl.events().search(text).all()

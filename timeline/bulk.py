@@ -1,0 +1,434 @@
+"""Bulk loading: ``tl.add_events(rows)``, the path importers use for thousands of events.
+
+Each row is a dict with the keywords of :meth:`Timeline.add_event` (``title``, ``when``,
+``kind``, ``status``, ``place``, ``actors``, ``part_of``, ``source``, ``quote``, ``summary``,
+``tags``, ``confidence``, ``reference``, ``external_ids``). ``part_of`` may name the parent by
+an external id, ``{"scheme": "value"}`` or ``"scheme:value"``, including an event loaded
+earlier in the same call.
+
+How it stays fast: rows are validated and turned into plain tuples in Python (no model objects,
+which cost ~37 µs each), then written a batch at a time: ``executemany`` on SQLite, binary
+``COPY`` on PostgreSQL. Everything happens in one transaction, so a bad row anywhere leaves the
+database as it was, and the error names the row and field. Indexes and the full-text structures
+stay in step (triggers on SQLite, GIN indexes on PostgreSQL). Memory stays flat: only one batch
+and the name lookups are held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import exc, select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col
+
+from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
+from .models import Entity, Event, EventExternalId, Place, Source, WhenColumns
+from .vocab import RelationKind, Status, check_kind, check_role
+from .when import When
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
+
+#: The keys a row may have (those of ``Timeline.add_event``).
+ROW_KEYS = frozenset(
+    {
+        "title",
+        "when",
+        "kind",
+        "status",
+        "place",
+        "actors",
+        "part_of",
+        "source",
+        "quote",
+        "summary",
+        "tags",
+        "confidence",
+        "reference",
+        "external_ids",
+    }
+)
+
+_WHEN_COLUMNS = tuple(WhenColumns.when_columns(When.parse("2026-02-26")))
+EVENT_COLUMNS = (
+    "id",
+    "title",
+    "summary",
+    "kind",
+    "status",
+    "place_id",
+    "confidence",
+    *_WHEN_COLUMNS,
+    "created_at",
+    "updated_at",
+)
+CLAIM_COLUMNS = (
+    "event_id",
+    "source_id",
+    "status",
+    "quote",
+    "confidence",
+    "published",
+    *_WHEN_COLUMNS,
+    "recorded_at",
+)
+PARTICIPATION_COLUMNS = ("event_id", "entity_id", "role", "search_start", "search_end")
+TAG_COLUMNS = ("event_id", "tag")
+EXTERNAL_ID_COLUMNS = ("event_id", "scheme", "value")
+RELATION_COLUMNS = ("source_event_id", "target_event_id", "kind")
+_PART_OF = RelationKind.PART_OF.value
+
+
+@dataclass
+class _Batch:
+    """The plain tuples of one batch, per table, plus the parents still to resolve."""
+
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    claims: list[tuple[Any, ...]] = field(default_factory=list)
+    participations: list[tuple[Any, ...]] = field(default_factory=list)
+    tags: list[tuple[Any, ...]] = field(default_factory=list)
+    external_ids: list[tuple[Any, ...]] = field(default_factory=list)
+    parents: list[tuple[int, int, Any]] = field(default_factory=list)  # (row, event id, parent)
+
+
+def _text(value: Any, row: int, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidEventError(
+            f"row {row}: {name} must be non-empty text, not {value!r}", field=name, value=value
+        )
+    return value.strip()
+
+
+def _optional_text(value: Any, row: int, name: str) -> str | None:
+    return None if value is None else _text(value, row, name)
+
+
+def _parent_key(value: Any, row: int) -> int | tuple[str, str]:
+    if isinstance(value, Event) and value.id is not None:
+        return value.id
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((scheme, identifier),) = value.items()
+        return str(scheme), str(identifier)
+    if isinstance(value, str) and ":" in value:
+        scheme, identifier = value.split(":", 1)
+        return scheme, identifier
+    raise InvalidEventError(
+        f"row {row}: part_of must be an event, an id, {{'scheme': 'value'}} or 'scheme:value', "
+        f"not {value!r}",
+        field="part_of",
+        value=value,
+    )
+
+
+class _Loader:
+    """One bulk load: name caches, id allocation and the per-backend writers."""
+
+    def __init__(self, timeline: Timeline, connection: Connection, session: Session) -> None:
+        self.timeline = timeline
+        self.connection = connection
+        self.session = session
+        self.postgres = connection.dialect.name == "postgresql"
+        self.now = datetime.now(timezone.utc)
+        self.entities: dict[Any, int] = {}
+        self.places: dict[Any, int] = {}
+        self.sources: dict[Any, Source] = {}
+        self.types: dict[str, list[str]] = {}
+        self.next_id = 0
+        if not self.postgres:
+            found = connection.exec_driver_sql("SELECT max(id) FROM timeline_event").scalar()
+            self.next_id = int(found or 0) + 1
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def _entity_id(self, name: Any, row: int) -> int:
+        key = name.id if isinstance(name, Entity) else name
+        if key not in self.entities:
+            try:
+                entity = self.timeline._entity(self.session, name)
+            except NotFoundError as error:
+                raise NotFoundError(error.kind, error.key, f"row {row}, field 'actors'") from error
+            except InvalidEventError as error:
+                raise InvalidEventError(f"row {row}: {error}", field="actors") from error
+            assert entity.id is not None
+            self.entities[key] = entity.id
+        return self.entities[key]
+
+    def _place_id(self, name: Any, row: int) -> int:
+        key = name.id if isinstance(name, Place) else name
+        if key not in self.places:
+            try:
+                place = self.timeline._place(self.session, name)
+            except NotFoundError as error:
+                raise NotFoundError(error.kind, error.key, f"row {row}, field 'place'") from error
+            assert place.id is not None
+            self.places[key] = place.id
+        return self.places[key]
+
+    def _source(self, value: Any, row: int) -> Source:
+        key = value.id if isinstance(value, Source) else value
+        if key not in self.sources:
+            try:
+                self.sources[key] = self.timeline._source(self.session, value)
+            except NotFoundError as error:
+                raise NotFoundError(error.kind, error.key, f"row {row}, field 'source'") from error
+        return self.sources[key]
+
+    # -- rows to tuples --------------------------------------------------------------------
+
+    def add(self, batch: _Batch, row: int, data: Mapping[str, Any], event_id: int) -> None:
+        """Validate one row and append its tuples to ``batch``."""
+        if not isinstance(data, Mapping):
+            raise InvalidEventError(f"row {row}: expected a dict, not {type(data).__name__}")
+        unknown = sorted(set(data) - ROW_KEYS)
+        if unknown:
+            raise InvalidEventError(
+                f"row {row}: unknown field {unknown[0]!r}; "
+                f"use some of {', '.join(sorted(ROW_KEYS))}",
+                field=unknown[0],
+            )
+        title = _text(data.get("title"), row, "title")
+        try:
+            kind = check_kind(data.get("kind"))
+            status = Status.coerce(data.get("status", Status.OCCURRED), field="status").value
+        except InvalidEventError as error:
+            raise InvalidEventError(
+                f"row {row}: {error}", field=error.field, value=error.value
+            ) from error
+        source = self._source(data["source"], row) if data.get("source") is not None else None
+        reference = data.get("reference")
+        if reference is None and source is not None:
+            reference = source.published_at or source.published
+        if "when" not in data:
+            raise InvalidEventError(f"row {row}: 'when' is required", field="when")
+        try:
+            when = self.timeline.parse_when(data["when"], reference)
+        except InvalidDateError as error:
+            reason = f"row {row}: {error.reason}"
+            raise InvalidDateError(error.value, reason, part=error.part) from error
+        columns = WhenColumns.when_columns(when)
+        confidence = data.get("confidence")
+        if confidence is not None:
+            if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
+                confidence = -1
+            if not 0 <= confidence <= 1:
+                raise InvalidEventError(
+                    f"row {row}: confidence must be a number between 0 and 1, not "
+                    f"{data.get('confidence')!r}",
+                    field="confidence",
+                    value=data.get("confidence"),
+                )
+            confidence = float(confidence)
+        place = data.get("place")
+        place_id = self._place_id(place, row) if place is not None else None
+        summary = _optional_text(data.get("summary"), row, "summary")
+        quote = _optional_text(data.get("quote"), row, "quote")
+        when_values = [self._value(columns[name]) for name in _WHEN_COLUMNS]
+        now = self._value(self.now)
+        batch.events.append(
+            (event_id, title, summary, kind, status, place_id, confidence, *when_values, now, now)
+        )
+        published = source.published if source is not None else None
+        batch.claims.append(
+            (
+                event_id,
+                source.id if source is not None else None,
+                status,
+                quote,
+                confidence,
+                self._value(published),
+                *when_values,
+                now,
+            )
+        )
+        hull = (self._value(columns["search_start"]), self._value(columns["search_end"]))
+        links: set[tuple[int, str]] = set()
+        for name, roles in (data.get("actors") or {}).items():
+            entity_id = self._entity_id(name, row)
+            for role in [roles] if isinstance(roles, str) else roles:
+                try:
+                    links.add((entity_id, check_role(role)))
+                except InvalidEventError as error:
+                    raise InvalidEventError(f"row {row}: {error}", field="actors") from error
+        batch.participations.extend((event_id, e, r, *hull) for e, r in sorted(links))
+        tags = data.get("tags") or ()
+        if isinstance(tags, str):
+            tags = [tags]
+        for tag in dict.fromkeys(_text(t, row, "tag") for t in tags):
+            batch.tags.append((event_id, tag))
+        for scheme, value in (data.get("external_ids") or {}).items():
+            batch.external_ids.append(
+                (
+                    event_id,
+                    _text(scheme, row, "external id scheme"),
+                    _text(value, row, "external id"),
+                )
+            )
+        if data.get("part_of") is not None:
+            batch.parents.append((row, event_id, _parent_key(data["part_of"], row)))
+
+    def _value(self, value: Any) -> Any:
+        """A value as the driver takes it fastest: ISO text for SQLite dates (trap G6)."""
+        if self.postgres or value is None or isinstance(value, (str, int, float)):
+            return value
+        if isinstance(value, datetime):
+            utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+            return utc.isoformat(sep=" ", timespec="microseconds")
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def allocate(self, n: int) -> list[int]:
+        """``n`` fresh event ids."""
+        if self.postgres:
+            found = self.connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('timeline_event', 'id')) "
+                f"FROM generate_series(1, {int(n)})"
+            )
+            return [int(i) for (i,) in found]
+        first, self.next_id = self.next_id, self.next_id + n
+        return list(range(first, first + n))
+
+    def write(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """Insert plain tuples: ``executemany`` on SQLite, binary ``COPY`` on PostgreSQL."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if not self.postgres:
+            marks = ", ".join("?" * len(columns))
+            self.connection.exec_driver_sql(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                rows,
+            )
+            return
+        driver: Any = self.connection.connection.driver_connection
+        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
+        types = self._types(table, columns)  # before COPY starts: it holds the connection
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types(types)
+            for values in rows:
+                copy.write_row(values)
+
+    def _types(self, table: str, columns: tuple[str, ...]) -> list[str]:
+        if table in self.types:
+            return self.types[table]
+        found: dict[str, str] = dict(
+            self.connection.exec_driver_sql(
+                "SELECT a.attname, t.typname FROM pg_attribute a "
+                "JOIN pg_type t ON t.oid = a.atttypid "
+                f"WHERE a.attrelid = '{table}'::regclass AND a.attnum > 0"
+            ).all()
+        )
+        self.types[table] = [str(found[name]) for name in columns]
+        return self.types[table]
+
+    def flush(self, batch: _Batch) -> None:
+        """Write one batch: events first, then what refers to them."""
+        self.write("timeline_event", EVENT_COLUMNS, batch.events)
+        self.write("timeline_claim", CLAIM_COLUMNS, batch.claims)
+        self.write("timeline_participation", PARTICIPATION_COLUMNS, batch.participations)
+        self.write("timeline_event_tag", TAG_COLUMNS, batch.tags)
+        self.write("timeline_event_external_id", EXTERNAL_ID_COLUMNS, batch.external_ids)
+        self.write("timeline_relation", RELATION_COLUMNS, self._relations(batch))
+
+    def _relations(self, batch: _Batch) -> list[tuple[Any, ...]]:
+        """Resolve the batch's parents (ids, or external ids loaded before or in this batch)."""
+        by_scheme: dict[str, set[str]] = {}
+        numbers: set[int] = set()
+        for _, _, parent in batch.parents:
+            if isinstance(parent, tuple):
+                by_scheme.setdefault(parent[0], set()).add(parent[1])
+            else:
+                numbers.add(parent)
+        known: dict[Any, int] = {}
+        for scheme, values in by_scheme.items():
+            found = self.session.execute(
+                select(col(EventExternalId.value), col(EventExternalId.event_id)).where(
+                    col(EventExternalId.scheme) == scheme, col(EventExternalId.value).in_(values)
+                )
+            )
+            known.update(((scheme, value), event_id) for value, event_id in found)
+        if numbers:
+            found_ids = self.session.execute(
+                select(col(Event.id)).where(col(Event.id).in_(numbers))
+            )
+            known.update((i, i) for (i,) in found_ids)
+        relations = []
+        for row, event_id, parent in batch.parents:
+            if parent not in known:
+                if isinstance(parent, int):
+                    raise EventNotFoundError(parent)
+                raise NotFoundError("parent event", ":".join(parent), f"row {row}, field 'part_of'")
+            if known[parent] == event_id:
+                raise InvalidEventError(f"row {row}: an event cannot be part of itself")
+            relations.append((event_id, known[parent], _PART_OF))
+        return relations
+
+
+def _refused(error: Exception) -> bool:
+    """Whether ``error`` is a constraint violation (from SQLAlchemy or from psycopg's COPY)."""
+    if isinstance(error, exc.IntegrityError):
+        return True
+    return type(error).__module__.startswith("psycopg") and any(
+        klass.__name__ == "IntegrityError" for klass in type(error).__mro__
+    )
+
+
+@contextmanager
+def _transaction(timeline: Timeline) -> Iterator[Connection]:
+    """One write transaction (``BEGIN IMMEDIATE`` on SQLite, so ids cannot race)."""
+    with timeline.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            connection.info.pop("timeline_begin", None)
+
+
+def add_events(
+    timeline: Timeline, rows: Iterable[Mapping[str, Any]], *, batch_size: int = 5000
+) -> int:
+    """Load ``rows`` (dicts of :meth:`Timeline.add_event` keywords) in one transaction.
+
+    :returns: how many events were added.
+    :raises InvalidEventError: for a malformed row (the message names the row and field);
+        nothing is written.
+    :raises InvalidDateError: for an unreadable ``when``; nothing is written.
+    :raises NotFoundError: for an unknown actor, place, source or parent; nothing is written.
+    """
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise InvalidEventError(
+            f"batch_size must be a positive integer, not {batch_size!r}", field="batch_size"
+        )
+    total = 0
+    iterator = iter(rows)
+    with _transaction(timeline) as connection, Session(bind=connection) as session:
+        loader = _Loader(timeline, connection, session)
+        while chunk := list(islice(iterator, batch_size)):
+            batch = _Batch()
+            for offset, (data, event_id) in enumerate(
+                zip(chunk, loader.allocate(len(chunk)), strict=True)
+            ):
+                loader.add(batch, total + offset, data, event_id)
+            try:
+                loader.flush(batch)
+            except Exception as error:
+                if not _refused(error):
+                    raise
+                cause = getattr(error, "orig", None) or error
+                raise InvalidEventError(
+                    f"the database refused rows {total}..{total + len(chunk) - 1}: {cause}"
+                ) from error
+            total += len(chunk)
+    return total
