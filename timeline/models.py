@@ -304,6 +304,10 @@ class Event(WhenColumns, table=True):
     span_class: int = 3
     created_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
+    #: Set when the event is deleted: the row stays as a tombstone, hidden from queries.
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The survivor this duplicate was merged into (see ``Timeline.merge``); hidden if set.
+    merged_into_id: int | None = None
 
     def __repr__(self) -> str:
         when = self.when

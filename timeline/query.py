@@ -380,6 +380,16 @@ class EventQuery:
         )
         return query if query._order else query.order_by_time()
 
+    def as_of(self, published: Any = None, *, recorded: Any = None) -> EventQuery:
+        """This query as the published record stood on day ``published`` (and, with
+        ``recorded``, as this database held it at that system time); see docs/provenance.md.
+
+        >>> tl.events().upcoming(as_of="2026-03-01").as_of("2026-03-01")  # doctest: +SKIP
+        """
+        from .asof import as_of_query
+
+        return as_of_query(self, published, recorded)
+
     # -- shape -----------------------------------------------------------------------------
 
     def order_by_time(self, descending: bool = False) -> EventQuery:

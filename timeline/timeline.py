@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
-from . import migrations
+from . import knowledge, migrations, provenance, revisions
 from .database import make_engine
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     WhenColumns,
 )
 from .query import EventQuery, entity_ids_named
+from .revisions import Revision
 from .text import name_key
 from .vocab import RelationKind, Status, check_kind, check_role
 from .when import Conventions, When
@@ -120,17 +121,29 @@ class Timeline:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        """One transaction: committed if the block succeeds, rolled back (nothing kept) if not."""
-        with self.session() as session:
+        """One transaction: committed if the block succeeds, rolled back (nothing kept) if not.
+
+        On SQLite it is a ``BEGIN IMMEDIATE``: a write that reads first (claims, versions) then
+        writes would otherwise fail at once, not wait, when another writer is active.
+        """
+        with self.engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
             try:
-                yield session
-                session.commit()
-            except exc.IntegrityError as error:
-                session.rollback()
-                raise InvalidEventError(f"the database refused the change: {error.orig}") from error
-            except BaseException:
-                session.rollback()
-                raise
+                with Session(connection, expire_on_commit=False) as session:
+                    try:
+                        yield session
+                        session.commit()
+                    except exc.IntegrityError as error:
+                        session.rollback()
+                        raise InvalidEventError(
+                            f"the database refused the change: {error.orig}"
+                        ) from error
+                    except BaseException:
+                        session.rollback()
+                        raise
+            finally:
+                connection.info.pop("timeline_begin", None)
 
     # -- entities and places ---------------------------------------------------------------
 
@@ -464,17 +477,15 @@ class Timeline:
                         kind=RelationKind.PART_OF,
                     )
                 )
-            session.add(
-                _build(
-                    Claim,
-                    event_id=event.id,
-                    source_id=source_row.id if source_row else None,
-                    status=status,
-                    quote=quote,
-                    confidence=confidence,
-                    published=source_row.published if source_row else None,
-                    **columns,
-                )
+            provenance.record_claim(
+                session,
+                event,
+                source=source_row,
+                status=status,
+                when=value,
+                quote=quote,
+                confidence=confidence,
+                action="create",
             )
             return event
 
@@ -544,8 +555,92 @@ class Timeline:
         return add_events(self, rows, batch_size=batch_size)
 
     def events(self) -> EventQuery:
-        """A composable query over every event (see :class:`EventQuery`)."""
-        return EventQuery(self.session)
+        """A composable query over every event (see :class:`EventQuery`).
+
+        Deleted events (tombstones) and merged duplicates are left out.
+        """
+        return EventQuery(self.session)._filter(knowledge.live())
+
+    # -- provenance: claims, history, revisions, duplicates (docs/provenance.md) --------------
+
+    def add_claim(
+        self,
+        event: Event | int,
+        *,
+        source: Source | int | None,
+        status: Status | str | None = None,
+        when: When | date | datetime | str | None = None,
+        quote: str | None = None,
+        confidence: float | None = None,
+    ) -> Claim:
+        """Record what ``source`` says about ``event``: a status and/or a ``When`` (a relative
+        ``when`` is resolved against the source's publication date). The event's status and
+        ``When`` follow from its claims: the most recently published claim wins for each field,
+        ties broken by confidence then recording order. ``source=None`` is a manual edit,
+        published on the day it is recorded. A claim about a merged duplicate goes to its
+        survivor.
+
+        :raises EventDeletedError: if the event was deleted.
+        """
+        coerced = Status.coerce(status, field="status") if status is not None else None
+        with self._write() as session:
+            source_row = self._source(session, source) if source is not None else None
+            row = provenance.resolve(session, self._event(session, event))
+            reference = (source_row.published_at or source_row.published) if source_row else None
+            value = None
+            if when is not None:
+                value = self.parse_when(when, reference or knowledge.utcnow().date())
+            return provenance.record_claim(
+                session,
+                row,
+                source=source_row,
+                status=coerced,
+                when=value,
+                quote=quote,
+                confidence=confidence,
+            )
+
+    def history(self, event: Event | int) -> provenance.History:
+        """The claims about ``event`` in published order, with source, quote, status and
+        ``When``; ``print(tl.history(visit))`` shows how its expected date moved."""
+        with self.session() as session:
+            return provenance.history(session, self._event(session, event))
+
+    def revisions(self, event: Event | int) -> list[Revision]:
+        """Every recorded change to ``event`` (field, old, new, when, which claim), oldest
+        first; the log is append-only and survives deletion."""
+        with self.session() as session:
+            return revisions.revisions(session, self._event(session, event).id or 0)
+
+    def delete_event(self, event: Event | int, *, reason: str | None = None) -> None:
+        """Delete ``event``, leaving a tombstone: its row, claims and revisions stay readable
+        (``get_event``, ``history``, ``revisions``) and queries no longer see it."""
+        with self._write() as session:
+            revisions.delete(session, self._event(session, event), knowledge.utcnow(), reason)
+
+    def restore_event(self, event: Event | int) -> Event:
+        """Undo :meth:`delete_event`: the event is live again, its state from its claims."""
+        with self._write() as session:
+            row = self._event(session, event)
+            revisions.restore(session, row, knowledge.utcnow())
+            return row
+
+    def merge(self, a: Event | int, b: Event | int) -> Event:
+        """Merge duplicate ``b`` into the survivor ``a``: records ``b same_as a``, moves ``b``'s
+        claims, participations, statements and tags to ``a`` (every source is kept), re-derives
+        ``a``'s state, and hides ``b`` from queries. Reversible with :meth:`unmerge`."""
+        with self._write() as session:
+            survivor = self._event(session, a)
+            provenance.merge(session, survivor, self._event(session, b))
+            return survivor
+
+    def unmerge(self, b: Event | int) -> Event:
+        """Undo the merge of ``b``: it gets back what it brought, and both states are
+        re-derived. Returns ``b``."""
+        with self._write() as session:
+            duplicate = self._event(session, b)
+            provenance.unmerge(session, duplicate)
+            return duplicate
 
     # -- statements ------------------------------------------------------------------------
 
