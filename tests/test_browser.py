@@ -21,13 +21,15 @@ from timeline.html import render
 from timeline.models import WhenColumns
 from timeline.picture_data import Mark
 
-pytest.importorskip("websocket")
+REQUIRED = os.environ.get("TIMELINE_REQUIRE_BROWSER") == "1"
+if not REQUIRED:
+    pytest.importorskip("websocket")
 
-from cdp import Browser, chromium_path
+from cdp import Browser, chromium_path  # noqa: E402
 
 pytestmark = pytest.mark.slow
 if chromium_path() is None:
-    if os.environ.get("TIMELINE_REQUIRE_BROWSER") == "1":
+    if REQUIRED:
         raise RuntimeError("chromium is required (TIMELINE_REQUIRE_BROWSER=1)")
     pytest.skip("chromium is not installed", allow_module_level=True)
 

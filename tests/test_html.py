@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
-from _seed import record_seed_story
+from _seed import ROOT, record_seed_story
+from click.testing import CliRunner
+from fixtures.story import db_address
+from sqlalchemy import Engine
 
 from timeline import Timeline
+from timeline.cli import cli
 from timeline.html import render, script_json
+from timeline.io import export_file
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 SCRIPT_CLOSE = "</script><script>alert(2)</script>"
@@ -95,3 +103,37 @@ def test_empty_query_gives_a_page(tl: Timeline, tmp_path: Path) -> None:
     page = tl.events().to_html(tmp_path / "empty.html").read_text(encoding="utf-8")
     assert _data(page)["events"] == []
     assert render([]).startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("by", ["format", "suffix"])
+def test_cli_exports_html(tl: Timeline, engine: Engine, tmp_path: Path, by: str) -> None:
+    record_seed_story(tl)
+    out = tmp_path / "story.html"
+    options = ["--format", "html"] if by == "format" else []
+    result = CliRunner().invoke(
+        cli, ["--db", db_address(engine), "export", *options, "-o", str(out), "--kind", "politics"]
+    )
+    assert result.exit_code == 0, result.output
+    events = _data(out.read_text(encoding="utf-8"))["events"]
+    assert [e["g"] for e in events] == ["politics"] * 3  # type: ignore[index,union-attr]
+
+
+def test_export_file_writes_html(tl: Timeline, tmp_path: Path) -> None:
+    record_seed_story(tl)
+    count = export_file(tl, tmp_path / "all.html")
+    assert count == tl.events().count()
+    assert (tmp_path / "all.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_page_assets(tmp_path: Path) -> None:
+    pytest.importorskip("build")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "timeline/assets/timeline.js" in names
+    assert "timeline/assets/timeline.css" in names

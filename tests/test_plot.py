@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 from _seed import ROOT, artifact, record_seed_story
+from click.testing import CliRunner
+from fixtures.story import db_address
+from sqlalchemy import Engine
 
 from timeline import InvalidEventError, Timeline
+from timeline.cli import cli
 from timeline.errors import MissingDependencyError, UnknownFormatError
 from timeline.picture_data import Mark, load_marks
 
@@ -238,3 +242,27 @@ def test_without_matplotlib_the_error_names_the_extra(
 def test_save_refuses_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(UnknownFormatError):
         save(Figure(), tmp_path / "x.gif")
+
+
+def test_cli_plot_draws_the_selected_events(
+    seeded: Timeline, engine: Engine, tmp_path: Path
+) -> None:
+    out = tmp_path / "military.svg"
+    result = CliRunner().invoke(
+        cli,
+        ["--db", db_address(engine), "plot", "-o", str(out), "--kind", "military",
+         "--lanes", "entity", "--title", "Military", "--reported", "2026-02-26"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "wrote a chart of 3 events" in result.output
+    assert b"<svg" in out.read_bytes()
+
+
+def test_cli_plot_refuses_an_unknown_suffix(
+    seeded: Timeline, engine: Engine, tmp_path: Path
+) -> None:
+    out = tmp_path / "chart.jpg"
+    result = CliRunner().invoke(cli, ["--db", db_address(engine), "plot", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "chart.jpg" in result.output and "png, svg, pdf" in result.output
+    assert not out.exists()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
-    EventDeletedError,
     EventNotFoundError,
     ImportRowError,
     InvalidDateError,
@@ -58,7 +57,6 @@ __all__ = [
     "Entity",
     "EntityAlias",
     "Event",
-    "EventDeletedError",
     "EventExternalId",
     "EventNotFoundError",
     "EventQuery",

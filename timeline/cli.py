@@ -416,7 +416,7 @@ if click is not None:
         "--format",
         "-f",
         "format_",
-        help="json, jsonl, csv, ics, timelinejs, geojson, jsonld… Default: from -o.",
+        help="json, jsonl, csv, ics, timelinejs, geojson, jsonld, html… Default: from -o.",
     )
     @click.option(
         "--output",
@@ -446,6 +446,41 @@ if click is not None:
             )
         if output != "-":
             click.echo(f"wrote {count} events to {output}", err=True)
+
+    @cli.command()
+    @click.option("--output", "-o", required=True, help="Chart file: .png, .svg or .pdf.")
+    @click.option(
+        "--lanes",
+        type=click.Choice(["kind", "entity", "none"]),
+        default="kind",
+        show_default=True,
+        help="One lane per top-level kind, per entity, or a single lane.",
+    )
+    @click.option("--title", help="Title above the chart.")
+    @click.option("--reported", metavar="DATE", help="Draw a dashed 'reported on' line.")
+    @_query_options
+    @click.pass_context
+    @_fail_cleanly
+    def plot(
+        ctx: click.Context,
+        /,
+        output: str,
+        lanes: str,
+        title: str | None,
+        reported: str | None,
+        **options: Any,
+    ) -> None:
+        """Draw the events (all, or those the query options select) as a chart (timeline[plot]).
+
+        With --as-of and no --reported, the "reported on" line is drawn at the --as-of date.
+        """
+        lane_mode = None if lanes == "none" else lanes
+        with _open(ctx) as tl:
+            query = _query(tl, options)
+            line = reported or options.get("as_of")
+            query.plot(output, lanes=lane_mode, title=title, reported=line)
+            count = query.count()
+        click.echo(f"wrote a chart of {count} events to {output}", err=True)
 
     @cli.command()
     def schema() -> None:

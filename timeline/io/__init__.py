@@ -79,6 +79,7 @@ EXPORTERS: dict[str, Writer] = {
     "timelinejs": _writer("timelinejs", "write_timelinejs"),
     "geojson": _writer("geo", "write_geojson"),
     "jsonld": _writer("jsonld", "write_jsonld"),
+    "html": _writer("htmlio", "write_html"),
 }
 
 #: File name endings that imply a format (``--format`` may then be left out).
@@ -90,6 +91,8 @@ SUFFIXES = {
     ".ics": "ics",
     ".geojson": "geojson",
     ".jsonld": "jsonld",
+    ".html": "html",
+    ".htm": "html",
 }
 
 
