@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
+    EventDeletedError,
     EventNotFoundError,
     ImportRowError,
     InvalidDateError,
@@ -57,6 +58,7 @@ __all__ = [
     "Entity",
     "EntityAlias",
     "Event",
+    "EventDeletedError",
     "EventExternalId",
     "EventNotFoundError",
     "EventQuery",

@@ -63,6 +63,22 @@ class EventNotFoundError(NotFoundError):
         super().__init__("event", key)
 
 
+class EventDeletedError(EventNotFoundError):
+    """The event was deleted; its tombstone (row, claims and history) is still readable.
+
+    :ivar deleted_at: when it was deleted (recorded time).
+    """
+
+    def __init__(self, key: Any, deleted_at: Any) -> None:
+        self.deleted_at = deleted_at
+        NotFoundError.__init__(
+            self,
+            "live event",
+            key,
+            f"it was deleted at {deleted_at}; restore it with restore_event() to change it",
+        )
+
+
 class MigrationError(TimelineError):
     """The migration scripts are missing, or an upgrade failed."""
 
