@@ -255,3 +255,19 @@ def test_as_of_actor_windows_use_the_hull_of_that_day(story: Timeline) -> None:
     assert april.as_of("2026-03-01").dicts("status") == [{"status": "occurred"}]
     with pytest.raises(InvalidEventError, match="count_by"):
         april.as_of("2026-03-01").count_by("month")
+
+
+def test_bulk_loaded_events_have_a_history_for_as_of(story: Timeline) -> None:
+    report = _source(story, "Report", "2026-02-26")
+    story.add_events(
+        [
+            {"title": "Parade", "when": "2026-02-25", "kind": "military.parade", "source": report},
+            {"title": "Baseline", "when": "2026-02", "kind": "politics"},
+        ]
+    )
+    assert sorted(_state(story, "2026-02-25")) == ["Baseline"]  # no source: known since ever
+    assert sorted(_state(story, "2026-02-26")) == ["Baseline", "Parade"]
+    [parade] = story.events().of_kind("military").all()
+    story.add_claim(parade, source=_source(story, "Later", "2026-03-01"), status="denied")
+    assert _state(story, "2026-02-27")["Parade"][0] == "occurred"
+    assert _state(story, "2026-03-01")["Parade"][0] == "denied"

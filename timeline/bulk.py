@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
-from .models import Entity, Event, EventExternalId, Place, Source, WhenColumns
+from .models import MAX_DAY, MIN_DAY, Entity, Event, EventExternalId, Place, Source, WhenColumns
 from .vocab import RelationKind, Status, check_kind, check_role
 from .when import When
 
@@ -78,6 +78,15 @@ CLAIM_COLUMNS = (
     *_WHEN_COLUMNS,
     "recorded_at",
 )
+#: Each loaded event's first version, so that ``as_of`` sees it (see :mod:`timeline.knowledge`).
+VERSION_COLUMNS = (
+    "event_id",
+    "status",
+    *_WHEN_COLUMNS,
+    "known_from",
+    "known_until",
+    "recorded_from",
+)
 PARTICIPATION_COLUMNS = ("event_id", "entity_id", "role", "search_start", "search_end")
 TAG_COLUMNS = ("event_id", "tag")
 EXTERNAL_ID_COLUMNS = ("event_id", "scheme", "value")
@@ -91,6 +100,7 @@ class _Batch:
 
     events: list[tuple[Any, ...]] = field(default_factory=list)
     claims: list[tuple[Any, ...]] = field(default_factory=list)
+    versions: list[tuple[Any, ...]] = field(default_factory=list)
     participations: list[tuple[Any, ...]] = field(default_factory=list)
     tags: list[tuple[Any, ...]] = field(default_factory=list)
     external_ids: list[tuple[Any, ...]] = field(default_factory=list)
@@ -248,6 +258,10 @@ class _Loader:
                 now,
             )
         )
+        known_from = self._value(published if published is not None else MIN_DAY)
+        batch.versions.append(
+            (event_id, status, *when_values, known_from, self._value(MAX_DAY), now)
+        )
         hull = (self._value(columns["search_start"]), self._value(columns["search_end"]))
         links: set[tuple[int, str]] = set()
         for name, roles in (data.get("actors") or {}).items():
@@ -335,6 +349,7 @@ class _Loader:
         """Write one batch: events first, then what refers to them."""
         self.write("timeline_event", EVENT_COLUMNS, batch.events)
         self.write("timeline_claim", CLAIM_COLUMNS, batch.claims)
+        self.write("timeline_event_version", VERSION_COLUMNS, batch.versions)
         self.write("timeline_participation", PARTICIPATION_COLUMNS, batch.participations)
         self.write("timeline_event_tag", TAG_COLUMNS, batch.tags)
         self.write("timeline_event_external_id", EXTERNAL_ID_COLUMNS, batch.external_ids)
