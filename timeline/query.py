@@ -20,9 +20,11 @@ an open or unknown start counts as already under way).
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Row, Table, and_, false, func, literal, or_, select
@@ -468,6 +470,32 @@ class EventQuery:
         statement = self.statement.with_only_columns(col(Event.id))
         with self._session() as session:
             return [int(i) for i in session.execute(statement).scalars()]
+
+    def plot(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lanes: Literal["kind", "entity"] | None = "kind",
+        title: str | None = None,
+        reported: Any = None,
+    ) -> Path:
+        """Draw these events as a chart (``.png``, ``.svg`` or ``.pdf``; needs ``timeline[plot]``).
+
+        Lanes by top-level ``kind``, by ``entity`` or none; ``reported`` (a date) draws a
+        dashed "reported on" line. See docs/pictures.md.
+        """
+        from .plot import plot_events
+
+        day = _day_bounds(reported, reported)[0] if reported is not None else None
+        return plot_events(
+            self.statement, self._session, path, lanes=lanes, title=title, reported=day
+        )
+
+    def to_html(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+        """Write these events as one self-contained, offline, interactive HTML page."""
+        from .html import write_html
+
+        return write_html(self.statement, self._session, path, title=title)
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.all())
