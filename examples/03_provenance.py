@@ -1,7 +1,7 @@
 """Provenance and knowledge time: how the expected date of Trump's visit to China moved.
 
 The seed report of 26 Feb 2026 says Trump "is expected to visit China later this spring". The
-later reports below are HYPOTHETICAL, made up for this example: a schedule (14–16 April), a
+later reports below are HYPOTHETICAL, made up for this example: a schedule (14 to 16 April), a
 postponement, and the visit itself in May. Each is a claim; the event's state follows from the
 claims, and ``as_of`` answers any query as the record stood on a given day.
 
@@ -30,7 +30,7 @@ def record(tl: Timeline) -> int:
     )
     visit = tl.add_event(
         "Donald Trump visits China",
-        when="later this spring",  # resolved against 26 Feb 2026: Mar–May 2026
+        when="later this spring",  # resolved against 26 Feb 2026: March to May 2026
         kind="diplomacy.visit",
         status="expected",
         actors={"Donald Trump": "visitor", "China": "host"},

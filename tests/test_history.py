@@ -38,10 +38,10 @@ def test_history_lists_claims_in_published_order(tl: Timeline) -> None:
 
     text = str(history)
     lines = text.splitlines()
-    assert lines[0] == "Trump visits China — now postponed, 14–16 Apr 2026"
+    assert lines[0] == "Trump visits China — now postponed, 14–16 Apr 2026"  # noqa: RUF001
     assert lines[1].split()[:2] == ["2026-02-26", "expected"]
     assert "('later this spring')" in lines[1] and "Wire: “later this spring”" in lines[1]
-    assert "14–16 Apr 2026" in lines[2] and "Paper" in lines[2]
+    assert "14–16 Apr 2026" in lines[2] and "Paper" in lines[2]  # noqa: RUF001
     assert "manual edit" in lines[3]
 
 
@@ -63,3 +63,5 @@ def test_statements_by_speaker_and_subject_follow_a_merge(tl: Timeline) -> None:
     [found] = tl.statements(speaker="Xi Jinping", about="Donald Trump")
     assert (found.id, found.event_id) == (said.id, a.id)
     assert [s.id for s in tl.statements(about="Trump")] == [said.id]
+    later = tl.add_statement("Trump", "Great trip.", source=paper, event=b)
+    assert later.event_id == a.id  # said at the duplicate: recorded on the survivor

@@ -253,8 +253,9 @@ def test_as_of_actor_windows_use_the_hull_of_that_day(story: Timeline) -> None:
     assert april.as_of("2026-03-01").ids() == [visit.id]  # then: spring
     assert april.as_of("2026-03-01").rows("title", "edtf") == [("Visit", "2026-21")]
     assert april.as_of("2026-03-01").dicts("status") == [{"status": "occurred"}]
-    with pytest.raises(InvalidEventError, match="count_by"):
-        april.as_of("2026-03-01").count_by("month")
+    assert april.as_of("2026-03-01").count_by("month") == [(date(2026, 3, 1), 1)]
+    assert story.events().as_of("2026-06-01").count_by("month") == [(date(2026, 5, 1), 1)]
+    assert story.events().as_of("2026-02-01").count_by("month") == []
 
 
 def test_bulk_loaded_events_have_a_history_for_as_of(story: Timeline) -> None:

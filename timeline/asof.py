@@ -157,8 +157,21 @@ class AsOfQuery(EventQuery):
         return self._parts(*columns)[1]
 
     def count_by(self, period: str) -> list[tuple[date, int]]:
-        """Not yet combined with ``as_of``: refused clearly rather than answered from today."""
-        raise InvalidEventError("count_by cannot yet be combined with as_of", field="as_of")
+        """``(period_start, count)`` by the earliest possible start as of the given time."""
+        from .periods import as_day, check_period, period_start
+
+        check_period(period)
+        paged = self._parts("id", "start_earliest")[1].order_by(None).subquery()
+        with self._session() as session:
+            dialect = session.get_bind().dialect.name
+            key = swap(period_start(period, dialect), paged).label("period")
+            statement = (
+                select(key, func.count())
+                .where(paged.c.start_earliest.is_not(None))
+                .group_by(key)
+                .order_by(key)
+            )
+            return [(as_day(day), int(n)) for day, n in session.connection().execute(statement)]
 
     def count(self) -> int:
         """How many events match as of the given time."""

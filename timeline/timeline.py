@@ -665,7 +665,11 @@ class Timeline:
                 if said is not None
                 else None
             )
-            event_row = self._event(session, event) if event is not None else None
+            event_row = (
+                provenance.resolve(session, self._event(session, event))
+                if event is not None
+                else None
+            )  # a statement at a merged duplicate belongs to its survivor
             statement = _build(
                 Statement,
                 speaker_id=speaker_row.id,
