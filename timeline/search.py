@@ -17,28 +17,30 @@ the expression index (PERF-BASELINES, trap G3).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Column,
     ColumnElement,
     Integer,
     MetaData,
     Table,
     Text,
-    and_,
     bindparam,
     false,
     func,
+    intersect,
     literal_column,
     select,
     union,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import CompoundSelect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement as _Element
+from sqlalchemy.types import NullType
 from sqlmodel import col
 
 from .models import Claim, Event
@@ -77,27 +79,42 @@ def words(text: str) -> list[str]:
     return list(dict.fromkeys(found))[:MAX_WORDS]
 
 
-class _WordMatch(_Element[bool]):
-    """``event id IN (events whose text holds this word)``, compiled per backend."""
+class _Ids(_Element[Any]):
+    """The ids of the events whose text holds every word, as a subquery, per backend.
+
+    One ``IN`` over an ``INTERSECT`` of the words (each a ``UNION`` of text and quotes), used
+    through a plain comparison operator so SQLite sees ``id IN (...)`` (a Boolean element
+    would be rendered ``(...) = 1`` and lose the rowid lookups).
+    """
 
     inherit_cache = False
-    type = Boolean()
+    type = NullType()
 
-    def __init__(self, word: str) -> None:
-        self.word = word
-
-
-@compiles(_WordMatch)
-def _word_match_default(element: _WordMatch, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(_postgres_ids(element.word), **kw)
+    def __init__(self, found: list[str]) -> None:
+        self.words = found
 
 
-@compiles(_WordMatch, "sqlite")
-def _word_match_sqlite(element: _WordMatch, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.process(_sqlite_ids(element.word), **kw)
+def _ids_of_all(found: list[str], ids: Callable[[str], CompoundSelect[Any]]) -> Any:
+    if len(found) == 1:
+        return ids(found[0])
+    parts = []
+    for i, word in enumerate(found):
+        part = ids(word).subquery(f"timeline_word_{i}")
+        parts.append(select(next(iter(part.c))))
+    return intersect(*parts)
 
 
-def _sqlite_ids(word: str) -> ColumnElement[bool]:
+@compiles(_Ids)
+def _ids_default(element: _Ids, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(_ids_of_all(element.words, _postgres_ids), **kw)})"
+
+
+@compiles(_Ids, "sqlite")
+def _ids_sqlite(element: _Ids, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(_ids_of_all(element.words, _sqlite_ids), **kw)})"
+
+
+def _sqlite_ids(word: str) -> CompoundSelect[Any]:
     # A double-quoted FTS5 string is a literal phrase; our words hold no quote characters.
     phrase = bindparam(None, f'"{word}"', type_=Text, unique=True)
     in_events = select(event_fts.c.rowid).where(
@@ -107,10 +124,10 @@ def _sqlite_ids(word: str) -> ColumnElement[bool]:
         literal_column("timeline_claim_fts").op("MATCH")(phrase)
     )
     in_quotes = select(col(Claim.event_id)).where(col(Claim.id).in_(quoted))
-    return col(Event.id).in_(union(in_events, in_quotes))
+    return union(in_events, in_quotes)
 
 
-def _postgres_ids(word: str) -> ColumnElement[bool]:
+def _postgres_ids(word: str) -> CompoundSelect[Any]:
     tsquery = func.plainto_tsquery(
         literal_column("'simple'"), bindparam(None, word, type_=Text, unique=True)
     )
@@ -118,7 +135,7 @@ def _postgres_ids(word: str) -> ColumnElement[bool]:
     claims = aliased(Claim, name="timeline_claim_text")
     in_events = select(col(events.id)).where(literal_column(EVENT_TSVECTOR).op("@@")(tsquery))
     in_quotes = select(col(claims.event_id)).where(literal_column(CLAIM_TSVECTOR).op("@@")(tsquery))
-    return col(Event.id).in_(union(in_events, in_quotes))
+    return union(in_events, in_quotes)
 
 
 def matches(text: str) -> ColumnElement[bool]:
@@ -126,4 +143,5 @@ def matches(text: str) -> ColumnElement[bool]:
     found = words(text)
     if not found:
         return false()
-    return and_(*(_WordMatch(word) for word in found))
+    condition: ColumnElement[bool] = col(Event.id).op("IN", is_comparison=True)(_Ids(found))
+    return condition

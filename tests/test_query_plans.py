@@ -1,0 +1,165 @@
+"""Query plans: windows, actor timelines and search must use their indexes, on both backends.
+
+SQLite: ``EXPLAIN QUERY PLAN`` with the real bound parameters, no ``ANALYZE`` (as most users'
+files are). PostgreSQL: the statement is PREPAREd and explained under
+``plan_cache_mode = force_generic_plan``, the plan psycopg reuses after five executions: an
+expression index that only matched a literal (trap G3) would fall back to a scan here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+from sqlalchemy.sql import Select
+
+from timeline import EventQuery, Timeline
+
+
+@pytest.fixture
+def loaded(tl: Timeline) -> Timeline:
+    tl.add_entity("Kim Jong Un", kind="person")
+    tl.add_entity("Kim Ju Ae", kind="person")
+    shapes = ["{y}-{m:02d}-{d:02d}", "{y}-{m:02d}", "[{y}-{m:02d}-01..{y}-{m:02d}-{d:02d}]", "{y}"]
+    rows = (
+        {
+            "title": f"Parade number {i} word{i % 50}",
+            "when": "1990/.."
+            if i % 100 == 0
+            else shapes[i % 4].format(y=1990 + i % 40, m=i % 12 + 1, d=i % 28 + 1),
+            "kind": "military.parade",
+            "actors": {"Kim Jong Un" if i % 3 else "Kim Ju Ae": "attendee"},
+            "quote": f"quoted{i % 40} words",
+        }
+        for i in range(2000)
+    )
+    tl.add_events(rows)
+    if tl.engine.dialect.name == "postgresql":  # as autovacuum would; SQLite files rarely are
+        with tl.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+    return tl
+
+
+def plan(tl: Timeline, statement: Select[Any]) -> str:
+    """The plan of ``statement`` as text (generic plan on PostgreSQL)."""
+    compiled = statement.compile(tl.engine)
+    raw: Any = tl.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if tl.engine.dialect.name == "sqlite":
+            params = [compiled.params[name] for name in compiled.positiontup or []]
+            params = [p.isoformat() if hasattr(p, "isoformat") else p for p in params]
+            cursor.execute(f"EXPLAIN QUERY PLAN {compiled}", params)
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        names: list[str] = []
+
+        def number(match: re.Match[str]) -> str:
+            names.append(match.group(1))
+            kind = compiled.binds[match.group(1)].type.compile(tl.engine.dialect)
+            return f"${len(names)}::{kind}"
+
+        sql = re.sub(r"%\((\w+)\)s", number, str(compiled))
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute("SET enable_seqscan = off")  # a small table: ask whether indexes serve
+        cursor.execute(f"PREPARE timeline_plan AS {sql}")
+        values = ", ".join(_literal(compiled.params[name]) for name in names)
+        cursor.execute(
+            f"EXPLAIN EXECUTE timeline_plan({values})" if names else "EXPLAIN EXECUTE timeline_plan"
+        )
+        text = "\n".join(str(row[0]) for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE timeline_plan")
+        return text
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _windows(query: EventQuery) -> list[EventQuery]:
+    return [
+        query.between("2026-02", "2026-02"),
+        query.between("2026-02", "2026-02", certainty="certain"),
+        query.within("2026-02", "2026-02"),
+        query.between("2026", "2026", ongoing=False),
+    ]
+
+
+def test_windows_use_the_bucketed_index(loaded: Timeline) -> None:
+    for query in _windows(loaded.events()):
+        text = plan(loaded, query.statement)
+        if loaded.engine.dialect.name == "sqlite":
+            assert "ix_timeline_event_window" in text, text
+            assert not re.search(r"SCAN timeline_event(\s|$)", text), text
+        else:
+            assert re.search(r"ix_timeline_event_(window|bounds)", text), text
+            assert "Seq Scan on timeline_event" not in text, text
+
+
+def test_window_count_and_first_page_use_the_index(loaded: Timeline) -> None:
+    query = loaded.events().between("2026-02", "2026-02")
+    from sqlalchemy import func, select
+
+    counted = select(func.count()).select_from(query.statement.subquery())
+    for statement in (counted, query.order_by_time().limit(100).statement):
+        text = plan(loaded, statement)
+        assert "ix_timeline_event_window" in text or "ix_timeline_event_bounds" in text, text
+        assert "Seq Scan on timeline_event" not in text, text
+
+
+def test_actor_timeline_uses_the_covering_participation_index(loaded: Timeline) -> None:
+    query = loaded.events().involving("Kim Ju Ae").between("2026-02", "2026-02").order_by_time()
+    text = plan(loaded, query.statement)
+    assert "ix_timeline_participation_actor_window" in text, text
+    if loaded.engine.dialect.name == "sqlite":
+        assert "COVERING INDEX ix_timeline_participation_actor_window" in text, text
+        assert not re.search(r"SCAN timeline_event(\s|$)", text), text
+    else:
+        assert "Seq Scan" not in text, text
+
+
+def test_search_uses_the_full_text_indexes(loaded: Timeline) -> None:
+    query = loaded.events().search("word7 quoted3")
+    text = plan(loaded, query.statement)
+    if loaded.engine.dialect.name == "sqlite":
+        assert "VIRTUAL TABLE INDEX" in text and "timeline_event_fts" in text, text
+        assert "timeline_claim_fts" in text, text
+        assert not re.search(r"SCAN timeline_event(\s|$)", text), text
+    else:
+        assert "ix_timeline_event_search" in text, text
+        assert "ix_timeline_claim_search" in text, text
+        assert "Seq Scan" not in text, text
+
+
+def test_search_results_on_the_loaded_data(loaded: Timeline) -> None:
+    assert loaded.events().search("word7").count() == 40
+    assert loaded.events().search("word7 quoted7").count() == 10  # i = 7 (mod 200)
+    assert loaded.events().search("quoted3").count() == 50
+
+
+def test_per_month_counts_use_the_window_index(loaded: Timeline) -> None:
+    from sqlalchemy import func, select
+
+    from timeline.models import Event
+    from timeline.periods import period_start
+
+    query = loaded.events().between("2026", "2026")
+    key = period_start("month", loaded.engine.dialect.name)
+    statement = select(key, func.count()).where(*query._conditions()).group_by(key)
+    text = plan(loaded, statement.select_from(Event))
+    assert "ix_timeline_event_window" in text or "ix_timeline_event_bounds" in text, text
+
+
+def test_no_lone_start_index_the_sqlite_planner_could_pick(tl: Timeline) -> None:
+    """A start-only index on events makes SQLite walk every earlier start (PERF-BASELINES G1)."""
+    starts = {"search_start", "start_earliest"}
+    for index in inspect(tl.engine).get_indexes("timeline_event"):
+        columns = [c for c in index["column_names"] if c]
+        assert not (len(columns) == 1 and columns[0] in starts), index
