@@ -303,19 +303,26 @@ class Loader:
         elif outcome == "updated" and {"status", *WhenColumns.model_fields} & set(changed):
             # The import itself says the new state (published now, so it is the latest word).
             self.claim(event, ClaimIn(None, status=event.status, when=when))
-        if self._attach(event, record) and outcome == "unchanged":
+        if self._attach(event, record, fresh=outcome == "created") and outcome == "unchanged":
             outcome = "updated"
         self.session.flush()
         return outcome
 
-    def _attach(self, event: Event, record: EventRecord) -> bool:
-        """Add the record's actors, tags, external ids, claims and parent; True if any was new."""
+    def _attach(self, event: Event, record: EventRecord, fresh: bool = False) -> bool:
+        """Add the record's actors, tags, external ids, claims and parent; True if any was new.
+
+        ``fresh``: the event was just created, so it has none yet (no lookups needed).
+        """
         session, event_id, added = self.session, event.id, False
         assert event_id is not None
-        people: set[tuple[int, str]] = set(
-            session.execute(
-                select(col(Participation.entity_id), col(Participation.role)).where(
-                    col(Participation.event_id) == event_id
+        people: set[tuple[int, str]] = (
+            set()
+            if fresh
+            else set(
+                session.execute(
+                    select(col(Participation.entity_id), col(Participation.role)).where(
+                        col(Participation.event_id) == event_id
+                    )
                 )
             )
         )
@@ -333,8 +340,12 @@ class Loader:
                         search_end=event.search_end,
                     )
                 )
-        tags = set(
-            session.scalars(select(col(EventTag.tag)).where(col(EventTag.event_id) == event_id))
+        tags: set[str] = (
+            set()
+            if fresh
+            else set(
+                session.scalars(select(col(EventTag.tag)).where(col(EventTag.event_id) == event_id))
+            )
         )
         for tag in record.tags:
             tag = tag.strip()
@@ -343,7 +354,8 @@ class Loader:
                 added = True
                 session.add(EventTag(event_id=event_id, tag=tag))
         for scheme, value in record.external_ids.items():
-            owner = self.find_event({scheme: value})
+            # A fresh event was created because no event had any of these ids.
+            owner = None if fresh else self.find_event({scheme: value})
             if owner is None:
                 added = True
                 session.add(
@@ -351,8 +363,9 @@ class Loader:
                         EventExternalId, {"event_id": event_id, "scheme": scheme, "value": value}
                     )
                 )
+        said: set[tuple[Any, ...]] = set()
         for claim in record.claims:
-            added = self.claim(event, claim) or added
+            added = self.claim(event, claim, said=said if fresh else None) or added
         for scheme, value in record.part_of.items():
             parent = self.find_event({scheme: value})
             if parent is not None and parent != event_id:
@@ -373,23 +386,39 @@ class Loader:
         self.session.add(Relation(source_event_id=child, target_event_id=parent, kind=kind))
         return True
 
-    def claim(self, event: Event, found: ClaimIn, action: str = "claim") -> bool:
-        """Add what a document says about ``event`` unless that document already said it."""
+    def claim(
+        self,
+        event: Event,
+        found: ClaimIn,
+        action: str = "claim",
+        said: set[tuple[Any, ...]] | None = None,
+    ) -> bool:
+        """Add what a document says about ``event`` unless that document already said it.
+
+        ``said``: for a fresh event, the claims added so far (checked instead of the database).
+        """
         source_id, _ = self.source(found.source) if found.source else (None, None)
         status = Status.coerce(found.status, field="status") if found.status else event.status
         when = found.when if found.when is not None else event.when
         edtf = when.edtf if when is not None else None
-        same = self.session.scalars(
-            select(col(Claim.id)).where(
-                col(Claim.event_id) == event.id,
-                col(Claim.source_id).is_(None)
-                if source_id is None
-                else col(Claim.source_id) == source_id,
-                col(Claim.status) == status.value,
-                col(Claim.edtf).is_(None) if edtf is None else col(Claim.edtf) == edtf,
-            )
-        ).first()
-        if same is not None:
+        if said is not None:
+            key = (source_id, status.value, edtf)
+            if key in said:
+                return False
+            said.add(key)
+        elif (
+            self.session.scalars(
+                select(col(Claim.id)).where(
+                    col(Claim.event_id) == event.id,
+                    col(Claim.source_id).is_(None)
+                    if source_id is None
+                    else col(Claim.source_id) == source_id,
+                    col(Claim.status) == status.value,
+                    col(Claim.edtf).is_(None) if edtf is None else col(Claim.edtf) == edtf,
+                )
+            ).first()
+            is not None
+        ):
             return False
         store_claim(
             self.session, event, source_id, status, when, found.quote, found.confidence, action
@@ -475,12 +504,14 @@ def _write_one(
     summary = loader.summary
     savepoint = loader.session.begin_nested() if skip_invalid else None
     try:
-        if isinstance(item, Step):
-            outcome = item.apply(loader)
-        elif isinstance(item, ClaimRecord):
-            outcome = loader.write_claim(item)
-        else:
-            outcome = loader.write(item)
+        # Lookups need not flush first: every write flushes what it adds before it returns.
+        with loader.session.no_autoflush:
+            if isinstance(item, Step):
+                outcome = item.apply(loader)
+            elif isinstance(item, ClaimRecord):
+                outcome = loader.write_claim(item)
+            else:
+                outcome = loader.write(item)
     except (BadRow, TimelineError, exc.IntegrityError, exc.DataError) as error:
         if savepoint is not None:
             savepoint.rollback()
