@@ -5,13 +5,18 @@ Run it with no arguments (an in-memory SQLite database), or give a file path or 
 
     python examples/01_seed_story.py
     python examples/01_seed_story.py story.db
+
+It also draws the story: seed_story.html (and, with ``timeline[plot]``, seed_story.png) beside
+the database file, or in the temporary folder for an in-memory database.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from tempfile import gettempdir
 
-from timeline import Timeline
+from timeline import MissingDependencyError, Timeline
 
 
 def record_story(tl: Timeline) -> None:
@@ -196,11 +201,28 @@ def print_story(tl: Timeline) -> None:
         print(f"  {event.title}")
 
 
+def write_pictures(tl: Timeline, folder: Path) -> None:
+    """Draw the story: an offline HTML page always, a PNG chart with ``timeline[plot]``."""
+    story = tl.events().order_by_time()
+    print("\nPictures of the story:")
+    print(f"  {story.to_html(folder / 'seed_story.html', title='Party congress closes')}")
+    try:
+        chart = story.plot(folder / "seed_story.png", title="Party congress closes",
+                           reported="2026-02-26")  # fmt: skip
+    except MissingDependencyError:
+        print("  (pip install 'timeline[plot]' to draw the PNG chart too)")
+    else:
+        print(f"  {chart}")
+
+
 def main(target: str = ":memory:") -> None:
     with Timeline(target) as tl:
         if tl.events().count() == 0:  # a file that already holds the story is only queried
             record_story(tl)
         print_story(tl)
+        # Pictures go beside a database file, or to the temporary folder for ":memory:" or a URL.
+        on_disk = target != ":memory:" and "://" not in target
+        write_pictures(tl, Path(target).resolve().parent if on_disk else Path(gettempdir()))
 
 
 if __name__ == "__main__":

@@ -70,6 +70,8 @@ FONT_SIZE = 8.0
 CHAR_PX = 5.0  # average width of a label character at FONT_SIZE, DejaVu Sans
 LABEL_CHARS = 48
 BAR = 0.56  # bar height, in rows
+#: Behind a label drawn over its own bar, so it stays readable.
+_OVER = {"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.0}
 #: Candidate histogram bins (days) for the aggregated view.
 BINS = (1.0, 7.0, 30.44, 91.31, 365.25, 3652.5, 36525.0)
 
@@ -188,7 +190,8 @@ def _draw_mark(ax: Axes, mark: Mark, geo: _Geometry, y: float, colour: str) -> N
         )
     for state, edge, marker in ((mark.start_state, geo.low, "<"), (mark.end_state, geo.high, ">")):
         if state == "open":
-            ax.plot([edge], [y], marker=marker, markersize=8, color=colour, gid=f"open-end:{uid}")
+            ax.plot([edge], [y], marker=marker, markersize=9, color=colour, markeredgecolor="0.1",
+                    clip_on=False, zorder=5, gid=f"open-end:{uid}")  # fmt: skip
         elif state == "unknown":
             ax.text(
                 edge,
@@ -254,6 +257,7 @@ def _draw_lanes(
                     fontsize=FONT_SIZE,
                     color="0.35" if mark.struck else "0.1",
                     clip_on=True,
+                    bbox=_OVER if place == "over" else None,
                     gid=f"label:{mark.id}",
                 )
         centres.append(top + height / 2)
@@ -295,40 +299,14 @@ def _draw_aggregate(
         scale = (height * 0.85) / peak
         base = top + height * 0.95
         colour = colours[marks[0].group] if len({m.group for m in marks}) == 1 else "0.35"
-        ax.bar(
-            edges[:-1],
-            -exact * scale,
-            width=width,
-            bottom=base,
-            align="edge",
-            color=colour,
-            linewidth=0,
-            gid=f"aggregate:{name}",
-        )
-        ax.bar(
-            edges[:-1],
-            -fuzzy * scale,
-            width=width,
-            bottom=base - exact * scale,
-            align="edge",
-            color=colour,
-            alpha=0.3,
-            hatch="////",
-            edgecolor=colour,
-            linewidth=0,
-            gid=f"aggregate-uncertain:{name}",
-        )
-        ax.text(
-            right,
-            top + 0.15,
-            f"max {peak} per bin",
-            ha="right",
-            va="top",
-            fontsize=FONT_SIZE - 1,
-            color="0.4",
-        )
+        solid_top = base - exact * scale
+        ax.stairs(solid_top, edges, baseline=base, fill=True, color=colour, linewidth=0,
+                  gid=f"aggregate:{name}")  # fmt: skip
+        ax.stairs(solid_top - fuzzy * scale, edges, baseline=solid_top, fill=True,
+                  facecolor=colour, alpha=0.3, hatch="////", edgecolor=colour, linewidth=0,
+                  gid=f"aggregate-uncertain:{name}")  # fmt: skip
         centres.append(top + height / 2)
-        names.append(f"{name} ({len(marks):,})")
+        names.append(f"{name} ({len(marks):,})\nup to {peak} per bar")
         ax.axhline(top + height, color="0.75", linewidth=0.6)
     return centres, names, height * len(lanes)
 
