@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, null, or_, select
+from sqlalchemy import ColumnElement, Table, func, null, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select, Subquery
 from sqlalchemy.sql.elements import ColumnClause
@@ -65,13 +65,26 @@ def recorded_instant(value: Any) -> datetime:
     return next_day - timedelta(microseconds=1)
 
 
-def state_rows(published: date | None, recorded: datetime | None) -> Subquery:
+def state_rows(published: date | None, recorded: datetime | None, dialect: str) -> Subquery:
     """SQL: one row per event visible at (``published``, ``recorded``), shaped like an event.
 
     ``None`` for ``published`` means the latest published state; for ``recorded``, now.
     """
     version: Table = EventVersion.__table__  # type: ignore[attr-defined]
     event: Table = Event.__table__  # type: ignore[attr-defined]
+    today = [c for c in event.columns if c.name not in STATE_FIELDS and c.name not in _TODAY_ONLY]
+    if dialect == "postgresql":
+        # The window conditions' row estimates are far too high (range-overlap predicates), so
+        # a plain join makes PostgreSQL hash-join against a scan of every event. A LATERAL
+        # subquery with LIMIT cannot be flattened: one primary-key lookup per version found.
+        lookup = (
+            select(*today).where(event.c.id == version.c.event_id).limit(1).lateral("event_now")
+        )
+        source: Any = version.join(lookup, true())
+        now: dict[str, Any] = {c.name: lookup.c[c.name] for c in today}
+    else:  # SQLite's planner already does one rowid lookup per version
+        source = version.join(event, event.c.id == version.c.event_id)
+        now = {c.name: c for c in today}
     columns: list[Any] = []
     for column in event.columns:
         if column.name in _TODAY_ONLY:
@@ -79,7 +92,7 @@ def state_rows(published: date | None, recorded: datetime | None) -> Subquery:
         elif column.name in STATE_FIELDS:
             columns.append(version.c[column.name].label(column.name))
         else:
-            columns.append(column)
+            columns.append(now[column.name].label(column.name))
     conditions: list[ColumnElement[bool]] = []
     if published is None:
         conditions.append(version.c.known_until == MAX_DAY)
@@ -92,8 +105,7 @@ def state_rows(published: date | None, recorded: datetime | None) -> Subquery:
             version.c.recorded_from <= recorded,
             or_(version.c.recorded_until.is_(None), version.c.recorded_until > recorded),
         ]
-    joined = version.join(event, event.c.id == version.c.event_id)
-    return select(*columns).select_from(joined).where(*conditions).subquery("timeline_event_as_of")
+    return select(*columns).select_from(source).where(*conditions).subquery("timeline_event_as_of")
 
 
 def swap(clause: Any, rows: Subquery) -> Any:
@@ -132,7 +144,9 @@ class AsOfQuery(EventQuery):
         query: the link rows carry today's hull, not the hull as of the given time.
         """
         self._check_supported()
-        rows = state_rows(self._published, self._recorded)
+        with self._session() as session:
+            dialect = session.get_bind().dialect.name
+        rows = state_rows(self._published, self._recorded, dialect)
         if columns:
             statement = select(*(rows.c[name] for name in columns))
         else:
