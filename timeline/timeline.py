@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
-from . import knowledge, migrations, provenance, revisions
+from . import knowledge, links, migrations, provenance, revisions
 from .database import make_engine
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
@@ -470,6 +470,7 @@ class Timeline:
                 )
             if part_of is not None:
                 parent = self._event(session, part_of)
+                links.check(session, event, RelationKind.PART_OF, parent)
                 session.add(
                     Relation(
                         source_event_id=event.id,
@@ -509,6 +510,7 @@ class Timeline:
         relation_kind = RelationKind.coerce(kind, field="relation kind")
         with self._write() as session:
             first, second = self._event(session, event), self._event(session, other)
+            links.check(session, first, relation_kind, second)  # rules: docs/provenance.md
             relation = Relation(
                 source_event_id=first.id,  # type: ignore[arg-type]
                 target_event_id=second.id,  # type: ignore[arg-type]
@@ -516,6 +518,21 @@ class Timeline:
             )
             session.add(relation)
             return relation
+
+    def parts_of(self, event: Event | int, *, recursive: bool = False) -> list[Event]:
+        """The events recorded as part of ``event`` (with ``recursive``, their parts too)."""
+        with self.session() as session:
+            return links.parts(session, self._event(session, event).id or 0, recursive=recursive)
+
+    def related(
+        self, event: Event | int, kind: RelationKind | str | None = None, *, inverse: bool = False
+    ) -> list[tuple[RelationKind, Event]]:
+        """``(kind, other)`` for each recorded ``event kind other`` (``inverse=True``: each
+        ``other kind event``), optionally of one ``kind``: ``related(parade, "part_of")``."""
+        coerced = RelationKind.coerce(kind, field="relation kind") if kind is not None else None
+        with self.session() as session:
+            found = self._event(session, event).id or 0
+            return links.related(session, found, coerced, inverse=inverse)
 
     def actors(self, event: Event | int) -> list[tuple[Entity, str]]:
         """The entities taking part in ``event``, with their roles."""
