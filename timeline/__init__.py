@@ -23,6 +23,7 @@ from .errors import (
     TimelineError,
     UnknownFormatError,
 )
+from .knowledge import EventVersion
 from .models import (
     Claim,
     Entity,
@@ -39,7 +40,9 @@ from .models import (
     StatementAbout,
     metadata,
 )
+from .provenance import History, HistoryEntry
 from .query import EventQuery
+from .revisions import Revision
 from .timeline import Timeline
 from .vocab import RelationKind, Status
 from .when import ALLEN_RELATIONS, Certainty, Conventions, EndState, Precision, When
@@ -63,6 +66,9 @@ __all__ = [
     "EventNotFoundError",
     "EventQuery",
     "EventTag",
+    "EventVersion",
+    "History",
+    "HistoryEntry",
     "ImportRowError",
     "InvalidDateError",
     "InvalidEventError",
@@ -75,6 +81,7 @@ __all__ = [
     "Precision",
     "Relation",
     "RelationKind",
+    "Revision",
     "SchemaOutOfDateError",
     "SchemaTooNewError",
     "Source",
