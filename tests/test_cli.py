@@ -137,3 +137,12 @@ def test_timeline_db_environment_variable(tmp_path: Path) -> None:
     path = str(tmp_path / "env.db")
     result = CliRunner(env={"TIMELINE_DB": path}).invoke(cli, ["init"])
     assert result.exit_code == 0 and Path(path).exists()
+
+
+def test_console_script_points_at_main() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["timeline"] == "timeline.cli:main"
+    done = run("--version")
+    assert done.returncode == 0 and "timeline" in done.stdout

@@ -49,10 +49,14 @@ def _reader(module: str, function: str) -> Reader:
 
 
 def _writer(module: str, function: str) -> Writer:
+    """A writer that imports ``module`` (in ``timeline.io``, or a full ``timeline.x`` name)
+    only when the format is used, so optional packages stay optional."""
+    name = module if module.startswith("timeline.") else f"timeline.io.{module}"
+
     def write(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
         from importlib import import_module
 
-        found: Any = getattr(import_module(f"timeline.io.{module}"), function)
+        found: Any = getattr(import_module(name), function)
         return found(tl, query, out)  # type: ignore[no-any-return]
 
     write.__name__ = function

@@ -73,7 +73,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
             select(col(EntityAlias.entity_id), col(EntityAlias.name)).order_by(col(EntityAlias.id))
         ):
             aliases.setdefault(entity_id, []).append(name)
-        for entity in session.scalars(select(Entity).order_by(col(Entity.id))):
+        for entity in session.scalars(
+            select(Entity).order_by(col(Entity.id)).execution_options(yield_per=1000)
+        ):
             assert entity.id is not None
             yield {
                 "type": "entity",
@@ -90,7 +92,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
             select(col(PlaceAlias.place_id), col(PlaceAlias.name)).order_by(col(PlaceAlias.id))
         ):
             place_aliases.setdefault(place_id, []).append(name)
-        for place in session.scalars(select(Place).order_by(col(Place.id))):
+        for place in session.scalars(
+            select(Place).order_by(col(Place.id)).execution_options(yield_per=1000)
+        ):
             assert place.id is not None
             yield {
                 "type": "place",
@@ -104,7 +108,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
                 "aliases": [a for a in place_aliases.get(place.id, []) if a != place.name],
                 "external_ids": dict(place.external_ids or {}),
             }
-        for source in session.scalars(select(Source).order_by(col(Source.id))):
+        for source in session.scalars(
+            select(Source).order_by(col(Source.id)).execution_options(yield_per=1000)
+        ):
             yield {
                 "type": "source",
                 "id": source.id,
@@ -119,7 +125,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
     for start in range(0, len(ordered), BATCH):
         yield from _event_records(tl, ordered[start : start + BATCH])
     with tl.session() as session:
-        for relation in session.scalars(select(Relation).order_by(col(Relation.id))):
+        for relation in session.scalars(
+            select(Relation).order_by(col(Relation.id)).execution_options(yield_per=1000)
+        ):
             if relation.source_event_id in wanted and relation.target_event_id in wanted:
                 yield {
                     "type": "relation",
@@ -127,7 +135,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
                     "target": relation.target_event_id,
                     "kind": relation.kind.value,
                 }
-        for claim in session.scalars(select(Claim).order_by(col(Claim.id))):
+        for claim in session.scalars(
+            select(Claim).order_by(col(Claim.id)).execution_options(yield_per=1000)
+        ):
             if claim.event_id in wanted:
                 yield {
                     "type": "claim",
@@ -147,7 +157,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
             )
         ):
             about.setdefault(statement_id, []).append(entity_id)
-        for statement in session.scalars(select(Statement).order_by(col(Statement.id))):
+        for statement in session.scalars(
+            select(Statement).order_by(col(Statement.id)).execution_options(yield_per=1000)
+        ):
             if statement.event_id is not None and statement.event_id not in wanted:
                 continue
             assert statement.id is not None
