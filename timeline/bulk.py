@@ -28,7 +28,18 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
-from .models import MAX_DAY, MIN_DAY, Entity, Event, EventExternalId, Place, Source, WhenColumns
+from .models import (
+    MAX_DAY,
+    MIN_DAY,
+    Entity,
+    EntityAlias,
+    Event,
+    EventExternalId,
+    Place,
+    Source,
+    WhenColumns,
+)
+from .text import name_key
 from .vocab import RelationKind, Status, check_kind, check_role
 from .when import When
 
@@ -157,6 +168,33 @@ class _Loader:
             self.next_id = int(found or 0) + 1
 
     # -- lookups ---------------------------------------------------------------------------
+
+    def prefetch(self, chunk: list[Any]) -> None:
+        """Look up a batch's new actor names in one query per 500 (unambiguous ones only)."""
+        names = {
+            name
+            for data in chunk
+            if isinstance(data, Mapping) and isinstance(data.get("actors"), Mapping)
+            for name in data["actors"]
+            if isinstance(name, str) and name not in self.entities
+        }
+        by_key: dict[str, list[str]] = {}
+        for name in names:
+            by_key.setdefault(name_key(name), []).append(name)
+        keys = sorted(by_key)
+        for start in range(0, len(keys), 500):
+            found: dict[str, set[int]] = {}
+            rows = self.session.execute(
+                select(col(EntityAlias.key), col(EntityAlias.entity_id)).where(
+                    col(EntityAlias.key).in_(keys[start : start + 500])
+                )
+            )
+            for key, entity_id in rows:
+                found.setdefault(key, set()).add(entity_id)
+            for key, ids in found.items():
+                if len(ids) == 1:  # several entities share the name: _entity_id explains
+                    for name in by_key[key]:
+                        self.entities[name] = next(iter(ids))
 
     def _entity_id(self, name: Any, row: int) -> int:
         key = name.id if isinstance(name, Entity) else name
@@ -432,6 +470,7 @@ def add_events(
         loader = _Loader(timeline, connection, session)
         while chunk := list(islice(iterator, batch_size)):
             batch = _Batch()
+            loader.prefetch(chunk)
             for offset, (data, event_id) in enumerate(
                 zip(chunk, loader.allocate(len(chunk)), strict=True)
             ):

@@ -1,0 +1,430 @@
+"""Query helpers at scale: the public API against raw sqlite3 / psycopg on the same database.
+
+Run from the repository root::
+
+    python benchmarks/bench_queries.py                 # 100k events, SQLite (+ PostgreSQL if
+                                                       # TIMELINE_BENCH_POSTGRES_URL is set)
+    python benchmarks/bench_queries.py --million       # 1M events (several minutes)
+
+Data: ``gen_events.py`` (shaped like PERF-BASELINES). Each cell is the median over the same
+windows, actors or words for the library call and for a hand-written raw query on the best
+index, measured in this run; the ratio is library / raw. Loads: ``tl.add_events`` of pre-parsed
+rows against raw ``executemany`` (SQLite, ISO-text rows: the physical floor) or raw binary
+``COPY`` (PostgreSQL) of exactly the same rows into a fresh database with the same schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, make_url, select, text
+from sqlmodel import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_events import Generator
+
+from timeline import Event, Timeline
+from timeline.models import SPAN_CLASS_LIMITS, metadata
+from timeline.text import name_key
+
+COLUMNS = "id, title, kind, status, edtf, start_earliest, end_latest"
+SETUP_TABLES = ("timeline_entity", "timeline_entity_alias", "timeline_alembic_version")
+
+
+def median_ms(call: Callable[[Any], Any], inputs: list[Any], warmup: int = 2) -> float:
+    for value in inputs[:warmup]:
+        call(value)
+    times = []
+    for value in inputs:
+        start = time.perf_counter()
+        call(value)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- raw SQL on the best index (written by hand, independent of the library) --------------------
+
+
+def window_sql(columns: str, first_last: tuple[date, date]) -> tuple[str, list[Any]]:
+    """The bucketed window as a 4-branch UNION ALL, the baselines' best form."""
+    first, last = first_last
+    branches, params = [], []
+    for bucket, limit in enumerate(SPAN_CLASS_LIMITS):
+        low = date.fromordinal(max(1, first.toordinal() - limit))
+        branches.append(
+            f"SELECT {columns} FROM timeline_event WHERE span_class = {bucket} "
+            "AND search_start >= ? AND search_start <= ? AND search_end >= ?"
+        )
+        params += [low, last, first]
+    branches.append(
+        f"SELECT {columns} FROM timeline_event WHERE span_class = {len(SPAN_CLASS_LIMITS)} "
+        "AND search_start <= ? AND search_end >= ?"
+    )
+    params += [last, first]
+    return " UNION ALL ".join(branches), params
+
+
+class Raw:
+    """A raw driver connection (sqlite3 or psycopg) with ``?`` placeholders on both."""
+
+    def __init__(self, engine: Any) -> None:
+        self.postgres = engine.dialect.name == "postgresql"
+        self.connection: Any = engine.raw_connection().driver_connection
+        if self.postgres:
+            self.connection.autocommit = True
+
+    def run(self, sql: str, params: list[Any]) -> list[Any]:
+        if self.postgres:
+            return list(self.connection.execute(sql.replace("?", "%s"), params).fetchall())
+        values = [p.isoformat() if isinstance(p, date) else p for p in params]
+        return list(self.connection.execute(sql, values).fetchall())
+
+
+# -- databases --------------------------------------------------------------------------------
+
+
+@contextmanager
+def database(kind: str, folder: Path, postgres_url: str | None) -> Iterator[str]:
+    if kind == "sqlite":
+        path = folder / f"bench_{uuid.uuid4().hex[:8]}.db"
+        yield str(path)
+        return
+    assert postgres_url is not None
+    name = f"timeline_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def add_actors(tl: Timeline, generator: Generator) -> None:
+    """Entities and their alias keys, inserted raw (setup, not timed)."""
+    names = [generator.actor_name(r) for r in range(generator.actors)]
+    now = "2026-01-01 00:00:00"
+    with tl.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO timeline_entity (id, name, kind, external_ids, created_at) "
+                "VALUES (:id, :name, 'person', '{}', :now)"
+            ),  # fmt: skip
+            [{"id": i + 1, "name": n, "now": now} for i, n in enumerate(names)],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO timeline_entity_alias (entity_id, name, key) VALUES (:id, :name, :key)"
+            ),
+            [{"id": i + 1, "name": n, "key": name_key(n)} for i, n in enumerate(names)],
+        )
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT setval(pg_get_serial_sequence('timeline_entity', 'id'), :n)"),
+                {"n": len(names)},
+            )
+            connection.execute(text("ANALYZE"))
+
+
+def loaded_tables(tl: Timeline) -> list[tuple[str, list[str], list[tuple[Any, ...]]]]:
+    """Every row the load wrote, per table in foreign-key order, as the raw driver reads it."""
+    raw = Raw(tl.engine)
+    tables = []
+    for table in metadata.sorted_tables:
+        if table.name in SETUP_TABLES:
+            continue
+        names = [c.name for c in table.columns]
+        rows = raw.run(f"SELECT {', '.join(names)} FROM {table.name}", [])
+        if rows:
+            tables.append((table.name, names, [tuple(r) for r in rows]))
+    return tables
+
+
+def raw_load(tl: Timeline, tables: list[tuple[str, list[str], list[tuple[Any, ...]]]]) -> float:
+    """Seconds to write ``tables`` with raw executemany (one transaction) or binary COPY."""
+    raw = Raw(tl.engine)
+    start = time.perf_counter()
+    if raw.postgres:
+        types = {}
+        for name, columns, _ in tables:
+            found = dict(raw.run(
+                "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t "
+                f"ON t.oid = a.atttypid WHERE a.attrelid = '{name}'::regclass AND a.attnum > 0", []))  # fmt: skip
+            types[name] = [found[c] for c in columns]
+        start = time.perf_counter()
+        with raw.connection.transaction():
+            for name, columns, rows in tables:
+                sql = f"COPY {name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+                with raw.connection.cursor() as cursor, cursor.copy(sql) as copy:
+                    copy.set_types(types[name])
+                    for row in rows:
+                        copy.write_row(row)
+    else:
+        connection = raw.connection
+        connection.execute("BEGIN")
+        for name, columns, rows in tables:
+            marks = ", ".join("?" * len(columns))
+            connection.executemany(
+                f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", rows
+            )
+        connection.execute("COMMIT")
+    return time.perf_counter() - start
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def report(rows: list[tuple[str, float, float | None]], title: str) -> None:
+    print(f"\n{title}")
+    print(f"| {'cell':<44} | {'library':>10} | {'raw':>10} | {'ratio':>6} |")
+    print(f"|{'-' * 46}|{'-' * 12}:|{'-' * 12}:|{'-' * 7}:|")
+    for name, lib, raw in rows:
+        ratio = f"{lib / raw:.2f}" if raw else "–"
+        raw_text = f"{raw:.2f}" if raw is not None else "–"
+        print(f"| {name:<44} | {lib:>10.2f} | {raw_text:>10} | {ratio:>6} |")
+
+
+def bench(kind: str, n: int, folder: Path, postgres_url: str | None) -> None:
+    generator = Generator(n)
+    cells: list[tuple[str, float, float | None]] = []
+    with (
+        database(kind, folder, postgres_url) as target,
+        database(kind, folder, postgres_url) as other,
+    ):
+        tl = Timeline(target)
+        add_actors(tl, generator)
+        rows = list(generator.rows())  # pre-parsed; the input list is not part of the load
+        before = peak_rss_mb()
+        start = time.perf_counter()
+        tl.add_events(iter(rows), batch_size=5000)
+        load = time.perf_counter() - start
+        grown = peak_rss_mb() - before
+        del rows
+        tables = loaded_tables(tl)
+        baseline = Timeline(other)
+        add_actors(baseline, generator)
+        raw = raw_load(baseline, tables)
+        baseline.close()
+        del tables
+        what = "raw executemany (ISO text)" if kind == "sqlite" else "raw binary COPY"
+        print(f"\n[{kind}, {n:,} events] load: add_events {load:.2f} s, {what} {raw:.2f} s, "
+              f"ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load")  # fmt: skip
+        cells.append(("bulk load (s)", load, raw))
+        if kind == "postgresql":
+            with tl.engine.begin() as connection:
+                connection.execute(text("ANALYZE"))  # as autovacuum would after a load
+        query_cells(tl, generator, cells)
+        tl.close()
+    report(cells, f"{kind}, {n:,} events: median ms (load in s); ratio = library / raw")
+
+
+def query_cells(
+    tl: Timeline, generator: Generator, cells: list[tuple[str, float, float | None]]
+) -> None:
+    rng = random.Random(7)
+    months = [(date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1).fromordinal(date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1))
+              for y, m in ((rng.randint(1995, 2025), rng.randint(1, 12)) for _ in range(20))]  # fmt: skip
+    years = [(date(y, 1, 1), date(y, 12, 31)) for y in (rng.randint(1995, 2025) for _ in range(20))]
+    raw = Raw(tl.engine)
+    q = tl.events
+
+    def raw_window(columns: str, extra: str = "", tail: str = "") -> Callable[[Any], Any]:
+        def run(window: tuple[date, date]) -> Any:
+            sql, params = window_sql(columns, window)
+            if extra:
+                sql = f"SELECT * FROM ({sql}) AS w WHERE {extra}"
+                params = [*params, *window]
+            return raw.run(f"SELECT * FROM ({sql}) AS w {tail}" if tail else sql, params)
+
+        return run
+
+    def raw_count(window: tuple[date, date]) -> Any:
+        sql, params = window_sql("id", window)
+        return raw.run(f"SELECT count(*) FROM ({sql}) AS w", params)
+
+    order = "ORDER BY start_earliest, id LIMIT 100"
+    cells.append(
+        (
+            "month window: count()",
+            median_ms(lambda w: q().between(*w).count(), months),
+            median_ms(raw_count, months),
+        )
+    )
+    cells.append(("month window: first 100 ordered .rows()", median_ms(lambda w: q().between(*w).order_by_time().limit(100).rows(), months),
+                  median_ms(raw_window(COLUMNS, tail=order), months)))  # fmt: skip
+    cells.append(
+        (
+            "month window: all .rows()",
+            median_ms(lambda w: q().between(*w).rows(), months),
+            median_ms(raw_window(COLUMNS), months),
+        )
+    )
+    sqlmodel_rows = lambda w: plain_sqlmodel(tl, w)  # noqa: E731
+    cells.append(
+        (
+            "month window: all .all() vs plain SQLModel",
+            median_ms(lambda w: q().between(*w).all(), months),
+            median_ms(sqlmodel_rows, months),
+        )
+    )
+    cells.append(
+        (
+            "year window: count()",
+            median_ms(lambda w: q().between(*w).count(), years),
+            median_ms(raw_count, years),
+        )
+    )
+    cells.append(
+        (
+            "year window: all .rows()",
+            median_ms(lambda w: q().between(*w).rows(), years),
+            median_ms(raw_window(COLUMNS), years),
+        )
+    )
+    cells.append(("certain month window .rows()", median_ms(lambda w: q().between(*w, certainty="certain").rows(), months),
+                  median_ms(lambda w: raw.run(
+                      f"SELECT {COLUMNS} FROM timeline_event WHERE search_start >= ? AND search_start <= ? AND "
+                      "coalesce(start_latest, end_latest) <= ? AND coalesce(end_earliest, start_earliest) >= ?",
+                      [date.fromordinal(w[0].toordinal() - 3653), w[1], w[1], w[0]]), months)))  # fmt: skip
+    cells.append(("within month window .rows()", median_ms(lambda w: q().within(*w).rows(), months),
+                  median_ms(lambda w: raw.run(
+                      f"SELECT {COLUMNS} FROM timeline_event WHERE search_start >= ? AND search_start <= ? "
+                      "AND start_earliest >= ? AND end_latest <= ?", [w[0], w[1], w[0], w[1]]), months)))  # fmt: skip
+    # actors: the top-10 and random ones, each with a 1-year window
+    top = [(generator.actor_name(r), years[r % len(years)]) for r in range(10)]
+    typical = [
+        (
+            generator.actor_name(rng.randrange(generator.actors // 10, generator.actors)),
+            years[i % len(years)],
+        )
+        for i in range(20)
+    ]
+
+    def lib_actor(pair: tuple[str, tuple[date, date]]) -> Any:
+        return q().involving(pair[0]).between(*pair[1]).order_by_time().rows()
+
+    def raw_actor(pair: tuple[str, tuple[date, date]]) -> Any:
+        name, (first, last) = pair
+        return raw.run(
+            f"SELECT {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} FROM timeline_participation p "
+            "JOIN timeline_event e ON e.id = p.event_id "
+            "WHERE p.entity_id = (SELECT entity_id FROM timeline_entity_alias WHERE key = ?) "
+            "AND p.search_start <= ? AND p.search_end >= ? ORDER BY e.start_earliest, e.id",
+            [name_key(name), last, first])  # fmt: skip
+
+    cells.append(
+        (
+            "heavy actor's year (top 10) .rows()",
+            median_ms(lib_actor, top),
+            median_ms(raw_actor, top),
+        )
+    )
+    cells.append(
+        (
+            "typical actor's year .rows()",
+            median_ms(lib_actor, typical),
+            median_ms(raw_actor, typical),
+        )
+    )
+    # search: rare words (rank ~900 of 1000) and common ones (top 10)
+    rare = [generator.word_by_rank(900 + i) for i in range(10)]
+    common = [generator.word_by_rank(i) for i in range(10)]
+    if raw.postgres:
+        raw_search_sql = (f"SELECT {COLUMNS} FROM timeline_event WHERE "
+                          "to_tsvector('simple', title || ' ' || coalesce(summary, '')) @@ plainto_tsquery('simple', ?)")  # fmt: skip
+    else:
+        raw_search_sql = (f"SELECT {COLUMNS} FROM timeline_event WHERE id IN "
+                          "(SELECT rowid FROM timeline_event_fts WHERE timeline_event_fts MATCH ?)")  # fmt: skip
+
+    def raw_search(word: str) -> Any:
+        return raw.run(raw_search_sql, [word if raw.postgres else f'"{word}"'])
+
+    cells.append(
+        (
+            "rare-word search .rows()",
+            median_ms(lambda w: q().search(w).rows(), rare * 3),
+            median_ms(raw_search, rare * 3),
+        )
+    )
+    cells.append(
+        (
+            "common-word search .rows()",
+            median_ms(lambda w: q().search(w).rows(), common),
+            median_ms(raw_search, common),
+        )
+    )
+    # counts per month over a year
+    month_key = (
+        "CAST(date_trunc('month', start_earliest) AS date)"
+        if raw.postgres
+        else "strftime('%Y-%m-01', start_earliest)"
+    )
+
+    def raw_counts(window: tuple[date, date]) -> Any:
+        sql, params = window_sql("start_earliest", window)
+        return raw.run(
+            f"SELECT {month_key}, count(*) FROM ({sql}) AS w WHERE start_earliest IS NOT NULL GROUP BY 1 ORDER BY 1",
+            params,
+        )
+
+    cells.append(
+        (
+            "counts per month over a year",
+            median_ms(lambda w: q().between(*w).count_by("month"), years),
+            median_ms(raw_counts, years),
+        )
+    )
+
+
+def plain_sqlmodel(tl: Timeline, window: tuple[date, date]) -> Any:
+    """A plain SQLModel select of the same events (the raw window SQL as the statement)."""
+    sql, params = window_sql("id", window)
+    names = iter(range(len(params)))
+    bound = "".join(f":p{next(names)}" if ch == "?" else ch for ch in sql)
+    statement = text(f"SELECT * FROM timeline_event WHERE id IN ({bound})").bindparams(
+        **{f"p{i}": p for i, p in enumerate(params)}
+    )
+    with Session(tl.engine) as session:
+        return list(session.scalars(select(Event).from_statement(statement)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--million", action="store_true", help="1M events instead of 100k")
+    parser.add_argument("-n", type=int, default=None, help="number of events")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args(argv)
+    n = args.n or (1_000_000 if args.million else 100_000)
+    postgres_url = os.environ.get("TIMELINE_BENCH_POSTGRES_URL")
+    kinds = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if "postgresql" in kinds and not postgres_url:
+        print(
+            "PostgreSQL skipped: set TIMELINE_BENCH_POSTGRES_URL (a server URL; a database is created and dropped)"
+        )
+        kinds.remove("postgresql")
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            bench(kind, n, Path(folder), postgres_url)
+
+
+if __name__ == "__main__":
+    main()
