@@ -137,3 +137,12 @@ def test_the_wheel_ships_the_page_assets(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "timeline/assets/timeline.js" in names
     assert "timeline/assets/timeline.css" in names
+
+
+def test_as_of_query_exports_its_events(tl: Timeline, tmp_path: Path) -> None:
+    record_seed_story(tl)
+    query = tl.events().order_by_time().as_of("2026-02-26")
+    page = query.to_html(tmp_path / "then.html").read_text(encoding="utf-8")
+    data = _data(page)
+    assert [e["t"] for e in data["events"]] == [e.title for e in query.all()]  # type: ignore[union-attr,index]
+    assert data["reported"] is not None

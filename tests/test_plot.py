@@ -270,3 +270,12 @@ def test_cli_plot_refuses_an_unknown_suffix(
     assert result.exit_code == 1
     assert "chart.jpg" in result.output and "png, svg, pdf" in result.output
     assert not out.exists()
+
+
+def test_as_of_query_is_drawn_as_it_stood_with_its_reported_line(seeded: Timeline) -> None:
+    query = seeded.events().order_by_time().as_of("2026-02-26")
+    marks = load_marks(query.statement, seeded.session)
+    assert sorted(m.title for m in marks) == sorted(e.title for e in query.all())
+    assert any(m.actors for m in marks)
+    fig = figure(marks, reported=query._published)  # type: ignore[attr-defined]
+    assert "reported" in _gids(fig)

@@ -9,7 +9,7 @@ the time of day as a fraction where a time is known. A civil date ``d`` covers
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Literal
@@ -145,9 +145,13 @@ def _mark(event: Event) -> Mark:
     )
 
 
-def _ids_of(statement: Select[Any]) -> Select[Any]:
-    ids = statement.with_only_columns(col(Event.id)).subquery()
-    return select(ids.c.id)
+#: Ids per ``IN (...)`` when reading places, actors and claims (under every backend's limit).
+CHUNK = 5000
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 def load_marks(
@@ -158,39 +162,40 @@ def load_marks(
 ) -> list[Mark]:
     """Run ``statement`` (a ``select(Event)``) and return its events as :class:`Mark` values.
 
-    Places and actors are read in one query each; with ``details`` the claims and their sources
-    too (for the HTML details panel). Order is the statement's.
+    Places and actors are then read by id, :data:`CHUNK` ids a query; with ``details`` the
+    claims and their sources too (for the HTML details panel). Order is the statement's. Works
+    for any statement of ``Event`` objects, ``as_of`` queries included.
     """
     with session_factory() as session:
         marks = [_mark(event) for event in session.scalars(statement)]
         if not marks:
             return marks
         by_id = {m.id: m for m in marks}
-        ids = _ids_of(statement)
-        places = dict(
-            session.execute(
-                select(col(Place.id), col(Place.name)).where(
-                    col(Place.id).in_(select(col(Event.place_id)).where(col(Event.id).in_(ids)))
-                )
-            ).all()
-        )
+        ids = list(by_id)
+        place_ids = sorted({m.event.place_id for m in marks if m.event.place_id is not None})
+        places: dict[int, str] = {}
+        for chunk in _chunks(place_ids):
+            query = select(col(Place.id), col(Place.name)).where(col(Place.id).in_(chunk))
+            places.update({int(i): str(name) for i, name in session.execute(query)})
         for mark in marks:
             place_id = mark.event.place_id
             mark.place = places.get(place_id) if place_id is not None else None
-        actors = session.execute(
-            select(col(Participation.event_id), col(Entity.name), col(Participation.role))
-            .join(Entity, col(Entity.id) == col(Participation.entity_id))
-            .where(col(Participation.event_id).in_(ids))
-            .order_by(col(Participation.event_id), col(Entity.name), col(Participation.role))
-        ).all()
-        for event_id, name, role in actors:
-            by_id[event_id].actors.append((name, role))
+        for chunk in _chunks(ids):
+            actors = session.execute(
+                select(col(Participation.event_id), col(Entity.name), col(Participation.role))
+                .join(Entity, col(Entity.id) == col(Participation.entity_id))
+                .where(col(Participation.event_id).in_(chunk))
+                .order_by(col(Participation.event_id), col(Entity.name), col(Participation.role))
+            )
+            for event_id, name, role in actors:
+                by_id[event_id].actors.append((name, role))
         if details:
-            _load_claims(session, ids, by_id)
+            for chunk in _chunks(ids):
+                _load_claims(session, chunk, by_id)
     return marks
 
 
-def _load_claims(session: Session, ids: Select[Any], by_id: dict[int, Mark]) -> None:
+def _load_claims(session: Session, ids: list[int], by_id: dict[int, Mark]) -> None:
     rows = session.execute(
         select(Claim, Source, col(Entity.name))
         .outerjoin(Source, col(Source.id) == col(Claim.source_id))

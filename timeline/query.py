@@ -505,11 +505,13 @@ class EventQuery:
     ) -> Path:
         """Draw these events as a chart (``.png``, ``.svg`` or ``.pdf``; needs ``timeline[plot]``).
 
-        Lanes by top-level ``kind``, by ``entity`` or none; ``reported`` (a date) draws a
-        dashed "reported on" line. See docs/pictures.md.
+        Lanes by top-level ``kind``, by ``entity`` or none; ``reported`` (a date; by default the
+        published day of an ``as_of`` query) draws a dashed "reported on" line.
+        See docs/pictures.md.
         """
         from .plot import plot_events
 
+        reported = reported if reported is not None else getattr(self, "_published", None)
         day = _day_bounds(reported, reported)[0] if reported is not None else None
         return plot_events(
             self.statement, self._session, path, lanes=lanes, title=title, reported=day
@@ -519,7 +521,8 @@ class EventQuery:
         """Write these events as one self-contained, offline, interactive HTML page."""
         from .html import write_html
 
-        return write_html(self.statement, self._session, path, title=title)
+        reported = getattr(self, "_published", None)  # the day of an ``as_of`` query
+        return write_html(self.statement, self._session, path, title=title, reported=reported)
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.all())
