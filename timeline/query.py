@@ -140,20 +140,23 @@ def certainly_overlaps(first: date, last: date) -> ColumnElement[bool]:
     open or unknown end: the earliest start) on or after ``first``. For an instant, whose end
     is its start, this means its whole window lies inside.
     """
+    return and_(possibly_overlaps(first, last), _certain_residual(first, last))
+
+
+def _certain_residual(first: date, last: date) -> ColumnElement[bool]:
     return and_(
-        possibly_overlaps(first, last),
         func.coalesce(Event.start_latest, Event.end_latest) <= last,
         func.coalesce(Event.end_earliest, Event.start_earliest) >= first,
     )
 
 
+def _within_residual(first: date, last: date) -> ColumnElement[bool]:
+    return and_(col(Event.start_earliest) >= first, col(Event.end_latest) <= last)
+
+
 def certainly_within(first: date, last: date) -> ColumnElement[bool]:
     """SQL: every reading of the event lies inside ``[first, last]`` (open ends never do)."""
-    return and_(
-        possibly_overlaps(first, last),
-        col(Event.start_earliest) >= first,
-        col(Event.end_latest) <= last,
-    )
+    return and_(possibly_overlaps(first, last), _within_residual(first, last))
 
 
 def entity_ids_named(name: str) -> Select[Any]:
@@ -198,23 +201,39 @@ class EventQuery:
     def _filter(self, condition: ColumnElement[bool]) -> EventQuery:
         return replace(self, _where=(*self._where, condition))
 
-    def _window(self, condition: ColumnElement[bool], first: date, last: date) -> EventQuery:
-        return self._filter(condition._annotate({_WINDOW: (first, last)}))
+    def _window(
+        self,
+        condition: ColumnElement[bool],
+        first: date,
+        last: date,
+        residual: ColumnElement[bool] | None = None,
+    ) -> EventQuery:
+        """Add a window; ``residual`` is what it tests beyond the hull overlap."""
+        return self._filter(condition._annotate({_WINDOW: (first, last, residual)}))
 
     def _conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions; an actor's link rows also get the windows' hull bounds.
 
         Participation rows carry the event's hull under the covering index
         ``(entity_id, search_start, search_end, event_id)``, so "Kim's events in 2026" is one
-        short index range instead of every link of a heavy actor.
+        short index range instead of every link of a heavy actor. With an actor, the windows'
+        hull test moves onto the link rows (the event's own window index would otherwise lead
+        SQLite's planner away from them) and only their residual tests stay on the event.
         """
-        windows = [c._annotations[_WINDOW] for c in self._where if _WINDOW in c._annotations]
+        marked = [c._annotations[_WINDOW] for c in self._where if _WINDOW in c._annotations]
+        windows = [(first, last) for first, last, _ in marked]
+        actors = any(_ACTOR in c._annotations for c in self._where)
         conditions = []
         for condition in self._where:
             actor = condition._annotations.get(_ACTOR)
+            window = condition._annotations.get(_WINDOW)
             if actor is not None and windows:
                 name, role = actor
                 condition = col(Event.id).in_(_actor_links(name, role, windows))
+            elif window is not None and actors:
+                if window[2] is None:
+                    continue
+                condition = window[2]
             conditions.append(condition)
         if self._after is not None:
             conditions.append(_keyset(self._after, self._descending()))
@@ -256,7 +275,8 @@ class EventQuery:
         if certainty == "possible":
             query = self._window(possibly_overlaps(first, last), first, last)
         elif certainty == "certain":
-            query = self._window(certainly_overlaps(first, last), first, last)
+            residual = _certain_residual(first, last)
+            query = self._window(certainly_overlaps(first, last), first, last, residual)
         else:
             raise InvalidEventError(
                 f"certainty must be 'possible' or 'certain', not {certainty!r}",
@@ -270,7 +290,8 @@ class EventQuery:
     def within(self, start: Any, end: Any) -> EventQuery:
         """Events certainly entirely inside the window."""
         first, last = _day_bounds(start, end)
-        return self._window(certainly_within(first, last), first, last)
+        residual = _within_residual(first, last)
+        return self._window(certainly_within(first, last), first, last, residual)
 
     def involving(self, name: str, role: str | None = None) -> EventQuery:
         """Events an entity takes part in, found by any of its names; optionally in ``role``."""
