@@ -321,8 +321,13 @@
     g.appendChild(svg("title", null, ev.t + "\n" + ev.w + " \u00b7 " + ev.s));
     function band(a, b, fill, cls) {
       if (b - a < 0.5) { return; }
-      g.appendChild(svg("rect", { x: a.toFixed(1), y: (cy - h / 2).toFixed(1), width: (b - a).toFixed(1),
-        height: String(h), fill: fill, "class": cls }));
+      var rect = svg("rect", { x: a.toFixed(1), y: (cy - h / 2).toFixed(1), width: (b - a).toFixed(1),
+        height: String(h), fill: fill, "class": cls });
+      if (hollow) {  /* expected, planned...: a dashed outline, even where all is uncertain */
+        rect.setAttribute("stroke", colour);
+        rect.setAttribute("stroke-dasharray", "3 2");
+      }
+      g.appendChild(rect);
     }
     if (ev.sp) {
       band(geo.s0, geo.s1, "url(#tl-fade-in-" + ci + ")", "tl-uncertain tl-uncertain-start");
