@@ -163,6 +163,9 @@ class _Loader:
         self.sources: dict[Any, Source] = {}
         self.types: dict[str, list[str]] = {}
         self.next_id = 0
+        self.now_value = self._value(self.now)
+        self.whens: dict[When, tuple[tuple[Any, ...], tuple[Any, Any]]] = {}
+        self.roles: dict[str, str] = {}
         if not self.postgres:
             found = connection.exec_driver_sql("SELECT max(id) FROM timeline_event").scalar()
             self.next_id = int(found or 0) + 1
@@ -261,7 +264,7 @@ class _Loader:
         except InvalidDateError as error:
             reason = f"row {row}: {error.reason}"
             raise InvalidDateError(error.value, reason, part=error.part) from error
-        columns = WhenColumns.when_columns(when)
+        when_values, hull = self._when_values(when)
         confidence = data.get("confidence")
         if confidence is not None:
             if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
@@ -278,8 +281,7 @@ class _Loader:
         place_id = self._place_id(place, row) if place is not None else None
         summary = _optional_text(data.get("summary"), row, "summary")
         quote = _optional_text(data.get("quote"), row, "quote")
-        when_values = [self._value(columns[name]) for name in _WHEN_COLUMNS]
-        now = self._value(self.now)
+        now = self.now_value
         batch.events.append(
             (event_id, title, summary, kind, status, place_id, confidence, *when_values, now, now)
         )
@@ -300,15 +302,17 @@ class _Loader:
         batch.versions.append(
             (event_id, status, *when_values, known_from, self._value(MAX_DAY), now)
         )
-        hull = (self._value(columns["search_start"]), self._value(columns["search_end"]))
         links: set[tuple[int, str]] = set()
         for name, roles in (data.get("actors") or {}).items():
             entity_id = self._entity_id(name, row)
             for role in [roles] if isinstance(roles, str) else roles:
-                try:
-                    links.add((entity_id, check_role(role)))
-                except InvalidEventError as error:
-                    raise InvalidEventError(f"row {row}: {error}", field="actors") from error
+                checked = self.roles.get(role) if isinstance(role, str) else None
+                if checked is None:
+                    try:
+                        checked = self.roles[role] = check_role(role)
+                    except InvalidEventError as error:
+                        raise InvalidEventError(f"row {row}: {error}", field="actors") from error
+                links.add((entity_id, checked))
         batch.participations.extend((event_id, e, r, *hull) for e, r in sorted(links))
         tags = data.get("tags") or ()
         if isinstance(tags, str):
@@ -325,6 +329,18 @@ class _Loader:
             )
         if data.get("part_of") is not None:
             batch.parents.append((row, event_id, _parent_key(data["part_of"], row)))
+
+    def _when_values(self, when: When) -> tuple[tuple[Any, ...], tuple[Any, Any]]:
+        """The stored When columns as driver values, and the hull; cached (dates repeat)."""
+        found = self.whens.get(when)
+        if found is None:
+            if len(self.whens) > 100_000:
+                self.whens.clear()
+            columns = WhenColumns.when_columns(when)
+            values = tuple(self._value(columns[name]) for name in _WHEN_COLUMNS)
+            hull = (self._value(columns["search_start"]), self._value(columns["search_end"]))
+            found = self.whens[when] = (values, hull)
+        return found
 
     def _value(self, value: Any) -> Any:
         """A value as the driver takes it fastest: ISO text for SQLite dates (trap G6)."""
