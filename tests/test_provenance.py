@@ -272,3 +272,51 @@ def test_bulk_loaded_events_have_a_history_for_as_of(story: Timeline) -> None:
     story.add_claim(parade, source=_source(story, "Later", "2026-03-01"), status="denied")
     assert _state(story, "2026-02-27")["Parade"][0] == "occurred"
     assert _state(story, "2026-03-01")["Parade"][0] == "denied"
+
+
+def test_as_of_agrees_with_the_rule_applied_by_hand(story: Timeline) -> None:
+    """Random reports about three events, recorded in random order, checked day by day
+    against the rule written out independently here."""
+    import random
+
+    rng = random.Random(20260226)
+    days = [date(2026, 3, 1) + timedelta(days=i) for i in range(8)]
+    sources = {day: _source(story, f"Report of {day}", day.isoformat()) for day in days}
+    statuses = ["expected", "scheduled", "postponed", "occurred", None]
+    whens = ["2026-04", "2026-04-14", "2026-05", "2026-04-14/2026-04-16", None]
+    events = {}
+    reports: list[tuple[str, int, date, str | None, str | None, float | None]] = []
+    for name in ("A", "B", "C"):
+        first = rng.choice(days)
+        event = story.add_event(
+            name, when="2026", kind="test", status="rumored", source=sources[first]
+        )
+        events[name] = event.id
+        reports.append((name, 0, first, "rumored", "2026", None))
+    for order in range(1, 13):
+        name = rng.choice("ABC")
+        day = rng.choice(days)
+        status, when = rng.choice(statuses), rng.choice(whens)
+        confidence = rng.choice([None, 0.3, 0.8])
+        story.add_claim(
+            events[name], source=sources[day], status=status, when=when, confidence=confidence
+        )
+        reports.append((name, order, day, status, when, confidence))
+
+    def by_hand(day: date) -> dict[str, tuple[str, str]]:
+        known: dict[str, tuple[str, str]] = {}
+        for name in "ABC":
+            mine = [r for r in reports if r[0] == name and r[2] <= day]
+            if not mine:
+                continue
+            mine.sort(key=lambda r: (r[2], -1.0 if r[5] is None else r[5], r[1]))
+            status = [r[3] for r in mine if r[3] is not None][-1]
+            when = [r[4] for r in mine if r[4] is not None][-1]
+            known[name] = (status, when)
+        return known
+
+    for day in [date(2026, 2, 28), *days]:
+        found = {e.title: (str(e.status), e.edtf) for e in story.events().as_of(day)}
+        assert found == by_hand(day), day
+    today = {e.title: (str(e.status), e.edtf) for e in story.events()}
+    assert today == by_hand(days[-1])  # the event rows hold the state with every claim
