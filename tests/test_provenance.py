@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from timeline import EventDeletedError, InvalidDateError, InvalidEventError, Timeline
 from timeline.knowledge import EventVersion
@@ -320,3 +320,40 @@ def test_as_of_agrees_with_the_rule_applied_by_hand(story: Timeline) -> None:
         assert found == by_hand(day), day
     today = {e.title: (str(e.status), e.edtf) for e in story.events()}
     assert today == by_hand(days[-1])  # the event rows hold the state with every claim
+
+
+def test_upgrading_a_database_with_events_gives_each_a_version(engine: Engine) -> None:
+    from alembic.script import ScriptDirectory
+
+    from timeline import migrations
+
+    provenance = ScriptDirectory.from_config(migrations.alembic_config()).get_revision(
+        "cbde73b6e8b6"
+    )
+    assert provenance is not None and isinstance(provenance.down_revision, str)
+    migrations.upgrade(engine, provenance.down_revision)  # the revision before provenance
+    columns = (
+        "title, kind, status, span, start_state, end_state, start_precision, end_precision, "
+        "start_approximate, start_uncertain, end_approximate, end_uncertain, start_earliest, "
+        "start_latest, end_earliest, end_latest, edtf, search_start, search_end, span_class, "
+        "created_at, updated_at"
+    )
+    values = (
+        "'Visit', 'diplomacy.visit', 'expected', false, 'known', 'known', 'month', 'month', "
+        "false, false, false, false, '2026-04-01', '2026-04-30', '2026-04-01', '2026-04-30', "
+        "'2026-04', '2026-04-01', '2026-04-30', 0, '2026-02-26 10:00:00', '2026-02-26 10:00:00'"
+    )
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"INSERT INTO timeline_event ({columns}) VALUES ({values})")
+        connection.exec_driver_sql(
+            "INSERT INTO timeline_claim (event_id, status, published, recorded_at) "
+            "SELECT id, 'expected', '2026-02-26', '2026-02-26 10:00:00' FROM timeline_event"
+        )
+    with Timeline(engine) as tl:
+        assert tl.events().as_of("2026-02-25").count() == 0
+        [visit] = tl.events().as_of("2026-02-26").all()
+        assert (visit.status, visit.edtf) == ("expected", "2026-04")
+        report = tl.add_source("Dates set", publisher="Wire", published="2026-03-10")
+        tl.add_claim(visit, source=report, status="scheduled", when="2026-04-14")
+        assert [str(e.status) for e in tl.events().as_of("2026-03-01")] == ["expected"]
+        assert [str(e.status) for e in tl.events().as_of("2026-03-10")] == ["scheduled"]
