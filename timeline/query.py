@@ -241,11 +241,12 @@ class EventQuery:
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        """A session for one read statement; on PostgreSQL in autocommit, so a query is one
-        round trip instead of three (BEGIN, the query, ROLLBACK)."""
+        """A session for one read statement.
+
+        (Switching a pooled psycopg connection to autocommit to save the BEGIN/ROLLBACK round
+        trips left it inside a transaction after SQLAlchemy's reset: not worth the risk.)
+        """
         with self._session() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             yield session
 
     def _descending(self) -> bool | None:
