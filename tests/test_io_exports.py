@@ -57,7 +57,7 @@ def test_ics_import_of_a_foreign_calendar(tl: Timeline, tmp_path: Path) -> None:
         "DTSTART;VALUE=DATE:20260310\r\nDTEND;VALUE=DATE:20260313\r\nSTATUS:TENTATIVE\r\n"
         "LOCATION:Geneva\r\nGEO:46.2;6.15\r\nURL:https://example.org/summit\r\nEND:VEVENT\r\n"
         "BEGIN:VEVENT\r\nUID:b@example\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Call\r\n"
-        "DTSTART:20260311T140000Z\r\nDTEND:20260311T150000Z\r\nEND:VEVENT\r\n"
+        "DTSTART:20260311T140000Z\r\nDURATION:PT1H\r\nEND:VEVENT\r\n"
         "BEGIN:VEVENT\r\nUID:c@example\r\nSUMMARY:No start\r\nEND:VEVENT\r\n"
         "END:VCALENDAR\r\n"
     )
@@ -67,6 +67,9 @@ def test_ics_import_of_a_foreign_calendar(tl: Timeline, tmp_path: Path) -> None:
     summit = tl.events().at("Geneva").first()
     assert summit is not None and summit.status == "expected"
     assert (summit.start_earliest, summit.end_latest) == (date(2026, 3, 10), date(2026, 3, 12))
+    call = next(e for e in tl.events() if e.title == "Call")
+    assert call.span and call.start_at is not None and call.end_at is not None
+    assert (call.end_at - call.start_at).total_seconds() == 3600
 
 
 def test_geojson_is_valid_and_carries_bounds(tl: Timeline, tmp_path: Path) -> None:

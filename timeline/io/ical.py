@@ -141,6 +141,8 @@ def _record(line: int, component: Any, default_kind: str) -> EventRecord:
         raise BadRow("the VEVENT has no DTSTART", "DTSTART")
     start = component.decoded("DTSTART")
     end = component.decoded("DTEND") if component.get("DTEND") is not None else None
+    if end is None and component.get("DURATION") is not None:
+        end = start + component.decoded("DURATION")  # RFC 5545: DTEND = DTSTART + DURATION
     edtf = _text(component, "X-TIMELINE-EDTF")
     if edtf is not None:
         when = When.parse(edtf)
