@@ -108,3 +108,11 @@ def test_start_and_end_columns_and_defaults(tl: Timeline, tmp_path: Path) -> Non
     assert import_file(tl, path, format="csv", mapping=mapping).created == 2
     talks = tl.events().of_kind("diplomacy").order_by_time().first()
     assert talks is not None and talks.span and talks.end_latest.isoformat() == "2026-03-04"  # type: ignore[union-attr]
+
+
+def test_a_file_that_is_not_utf8_is_refused_clearly(tl: Timeline, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("title,when,kind\nCaf\u00e9,2026-01-01,politics\n".encode("latin-1"))
+    with pytest.raises(TimelineError, match="not UTF-8"):
+        import_file(tl, path)
+    assert tl.events().count() == 0

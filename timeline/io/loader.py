@@ -473,6 +473,13 @@ def run_import(
                 session.rollback()
             else:
                 session.commit()
+        except UnicodeDecodeError as error:
+            session.rollback()
+            raise TimelineError(
+                f"{summary.source or summary.format} is not UTF-8 text ({error.reason}: "
+                f"{error.object[error.start : error.end]!r}); save it as UTF-8 and import "
+                "again; nothing was imported"
+            ) from error
         except exc.IntegrityError as error:
             session.rollback()
             raise TimelineError(
