@@ -8,7 +8,8 @@ Run from the repository root::
 
 Data: ``gen_events.py`` (shaped like PERF-BASELINES). Each cell is the median over the same
 windows, actors or words (each the best of 3 runs) for the library call and for a hand-written
-raw query on the best index, measured in this run; the ratio is library / raw. Loads: ``tl.add_events`` of pre-parsed
+raw query on the best index, measured in this run; the ratio is library / raw. Loads:
+``tl.add_events`` of pre-parsed
 rows against raw ``executemany`` (SQLite, ISO-text rows: the physical floor) or raw binary
 ``COPY`` (PostgreSQL) of exactly the same rows into a fresh database with the same schema.
 """
@@ -138,7 +139,7 @@ def add_actors(tl: Timeline, generator: Generator) -> None:
             text(
                 "INSERT INTO timeline_entity (id, name, kind, external_ids, created_at) "
                 "VALUES (:id, :name, 'person', '{}', :now)"
-            ),  # fmt: skip
+            ),
             [{"id": i + 1, "name": n, "now": now} for i, n in enumerate(names)],
         )
         connection.execute(
@@ -176,9 +177,13 @@ def raw_load(tl: Timeline, tables: list[tuple[str, list[str], list[tuple[Any, ..
     if raw.postgres:
         types = {}
         for name, columns, _ in tables:
-            found = dict(raw.run(
-                "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t "
-                f"ON t.oid = a.atttypid WHERE a.attrelid = '{name}'::regclass AND a.attnum > 0", []))  # fmt: skip
+            found = dict(
+                raw.run(
+                    "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t "
+                    f"ON t.oid = a.atttypid WHERE a.attrelid = '{name}'::regclass AND a.attnum > 0",
+                    [],
+                )
+            )
             types[name] = [found[c] for c in columns]
         start = time.perf_counter()
         with raw.connection.transaction():
@@ -208,8 +213,8 @@ def report(rows: list[tuple[str, float, float | None]], title: str) -> None:
     print(f"| {'cell':<44} | {'library':>10} | {'raw':>10} | {'ratio':>6} |")
     print(f"|{'-' * 46}|{'-' * 12}:|{'-' * 12}:|{'-' * 7}:|")
     for name, lib, raw in rows:
-        ratio = f"{lib / raw:.2f}" if raw else "–"
-        raw_text = f"{raw:.2f}" if raw is not None else "–"
+        ratio = f"{lib / raw:.2f}" if raw else "-"
+        raw_text = f"{raw:.2f}" if raw is not None else "-"
         print(f"| {name:<44} | {lib:>10.2f} | {raw_text:>10} | {ratio:>6} |")
 
 
@@ -236,8 +241,10 @@ def bench(kind: str, n: int, folder: Path, postgres_url: str | None) -> None:
         baseline.close()
         del tables
         what = "raw executemany (ISO text)" if kind == "sqlite" else "raw binary COPY"
-        print(f"\n[{kind}, {n:,} events] load: add_events {load:.2f} s, {what} {raw:.2f} s, "
-              f"ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load")  # fmt: skip
+        print(
+            f"\n[{kind}, {n:,} events] load: add_events {load:.2f} s, {what} {raw:.2f} s, "
+            f"ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load"
+        )
         cells.append(("bulk load (s)", load, raw))
         if kind == "postgresql":
             with tl.engine.begin() as connection:
@@ -251,8 +258,15 @@ def query_cells(
     tl: Timeline, generator: Generator, cells: list[tuple[str, float, float | None]]
 ) -> None:
     rng = random.Random(7)
-    months = [(date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1).fromordinal(date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1))
-              for y, m in ((rng.randint(1995, 2025), rng.randint(1, 12)) for _ in range(20))]  # fmt: skip
+    months = [
+        (
+            date(y, m, 1),
+            date(y + (m == 12), m % 12 + 1, 1).fromordinal(
+                date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1
+            ),
+        )
+        for y, m in ((rng.randint(1995, 2025), rng.randint(1, 12)) for _ in range(20))
+    ]
     years = [(date(y, 1, 1), date(y, 12, 31)) for y in (rng.randint(1995, 2025) for _ in range(20))]
     raw = Raw(tl.engine)
     q = tl.events
@@ -279,8 +293,13 @@ def query_cells(
             median_ms(raw_count, months),
         )
     )
-    cells.append(("month window: first 100 ordered .rows()", median_ms(lambda w: q().between(*w).order_by_time().limit(100).rows(), months),
-                  median_ms(raw_window(COLUMNS, tail=order), months)))  # fmt: skip
+    cells.append(
+        (
+            "month window: first 100 ordered .rows()",
+            median_ms(lambda w: q().between(*w).order_by_time().limit(100).rows(), months),
+            median_ms(raw_window(COLUMNS, tail=order), months),
+        )
+    )
     cells.append(
         (
             "month window: all .rows()",
@@ -310,15 +329,37 @@ def query_cells(
             median_ms(raw_window(COLUMNS), years),
         )
     )
-    cells.append(("certain month window .rows()", median_ms(lambda w: q().between(*w, certainty="certain").rows(), months),
-                  median_ms(lambda w: raw.run(
-                      f"SELECT {COLUMNS} FROM timeline_event WHERE search_start >= ? AND search_start <= ? AND "
-                      "coalesce(start_latest, end_latest) <= ? AND coalesce(end_earliest, start_earliest) >= ?",
-                      [date.fromordinal(w[0].toordinal() - 3653), w[1], w[1], w[0]]), months)))  # fmt: skip
-    cells.append(("within month window .rows()", median_ms(lambda w: q().within(*w).rows(), months),
-                  median_ms(lambda w: raw.run(
-                      f"SELECT {COLUMNS} FROM timeline_event WHERE search_start >= ? AND search_start <= ? "
-                      "AND start_earliest >= ? AND end_latest <= ?", [w[0], w[1], w[0], w[1]]), months)))  # fmt: skip
+    cells.append(
+        (
+            "certain month window .rows()",
+            median_ms(lambda w: q().between(*w, certainty="certain").rows(), months),
+            median_ms(
+                lambda w: raw.run(
+                    f"SELECT {COLUMNS} FROM timeline_event "
+                    "WHERE search_start >= ? AND search_start <= ? AND "
+                    "coalesce(start_latest, end_latest) <= ? "
+                    "AND coalesce(end_earliest, start_earliest) >= ?",
+                    [date.fromordinal(w[0].toordinal() - 3653), w[1], w[1], w[0]],
+                ),
+                months,
+            ),
+        )
+    )
+    cells.append(
+        (
+            "within month window .rows()",
+            median_ms(lambda w: q().within(*w).rows(), months),
+            median_ms(
+                lambda w: raw.run(
+                    f"SELECT {COLUMNS} FROM timeline_event "
+                    "WHERE search_start >= ? AND search_start <= ? "
+                    "AND start_earliest >= ? AND end_latest <= ?",
+                    [w[0], w[1], w[0], w[1]],
+                ),
+                months,
+            ),
+        )
+    )
     # actors: the top-10 and random ones, each with a 1-year window
     top = [(generator.actor_name(r), years[r % len(years)]) for r in range(10)]
     typical = [
@@ -335,11 +376,13 @@ def query_cells(
     def raw_actor(pair: tuple[str, tuple[date, date]]) -> Any:
         name, (first, last) = pair
         return raw.run(
-            f"SELECT {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} FROM timeline_participation p "
+            f"SELECT {', '.join('e.' + c.strip() for c in COLUMNS.split(','))} "
+            "FROM timeline_participation p "
             "JOIN timeline_event e ON e.id = p.event_id "
             "WHERE p.entity_id = (SELECT entity_id FROM timeline_entity_alias WHERE key = ?) "
             "AND p.search_start <= ? AND p.search_end >= ? ORDER BY e.start_earliest, e.id",
-            [name_key(name), last, first])  # fmt: skip
+            [name_key(name), last, first],
+        )
 
     cells.append(
         (
@@ -359,11 +402,16 @@ def query_cells(
     rare = [generator.word_by_rank(900 + i) for i in range(10)]
     common = [generator.word_by_rank(i) for i in range(10)]
     if raw.postgres:
-        raw_search_sql = (f"SELECT {COLUMNS} FROM timeline_event WHERE "
-                          "to_tsvector('simple', title || ' ' || coalesce(summary, '')) @@ plainto_tsquery('simple', ?)")  # fmt: skip
+        raw_search_sql = (
+            f"SELECT {COLUMNS} FROM timeline_event WHERE "
+            "to_tsvector('simple', title || ' ' || coalesce(summary, '')) "
+            "@@ plainto_tsquery('simple', ?)"
+        )
     else:
-        raw_search_sql = (f"SELECT {COLUMNS} FROM timeline_event WHERE id IN "
-                          "(SELECT rowid FROM timeline_event_fts WHERE timeline_event_fts MATCH ?)")  # fmt: skip
+        raw_search_sql = (
+            f"SELECT {COLUMNS} FROM timeline_event WHERE id IN "
+            "(SELECT rowid FROM timeline_event_fts WHERE timeline_event_fts MATCH ?)"
+        )
 
     def raw_search(word: str) -> Any:
         return raw.run(raw_search_sql, [word if raw.postgres else f'"{word}"'])
@@ -392,7 +440,8 @@ def query_cells(
     def raw_counts(window: tuple[date, date]) -> Any:
         sql, params = window_sql("start_earliest", window)
         return raw.run(
-            f"SELECT {month_key}, count(*) FROM ({sql}) AS w WHERE start_earliest IS NOT NULL GROUP BY 1 ORDER BY 1",
+            f"SELECT {month_key}, count(*) FROM ({sql}) AS w "
+            "WHERE start_earliest IS NOT NULL GROUP BY 1 ORDER BY 1",
             params,
         )
 
@@ -428,7 +477,8 @@ def main(argv: list[str] | None = None) -> None:
     kinds = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in kinds and not postgres_url:
         print(
-            "PostgreSQL skipped: set TIMELINE_BENCH_POSTGRES_URL (a server URL; a database is created and dropped)"
+            "PostgreSQL skipped: set TIMELINE_BENCH_POSTGRES_URL "
+            "(a server URL; a database is created and dropped)"
         )
         kinds.remove("postgresql")
     with tempfile.TemporaryDirectory() as folder:

@@ -1,8 +1,8 @@
 """Seeded events shaped like PERF-BASELINES' data, as ``add_events`` rows and as raw tuples.
 
-Dates uniform over 1990–2030: 70 % single days, 20 % months, 8 % years, 1 % decades, 1 %
+Dates uniform over 1990-2030: 70 % single days, 20 % months, 8 % years, 1 % decades, 1 %
 open-ended. 1 (60 %), 2 (25 %), 3 (14 %) or 5 (1 %) actors from a pool of N/20 with Zipf
-(s = 0.7) popularity; titles of 3–7 words drawn Zipf-style from a 1,000-word vocabulary; 20
+(s = 0.7) popularity; titles of 3-7 words drawn Zipf-style from a 1,000-word vocabulary; 20
 kinds. Each ``when`` is a pre-parsed :class:`~timeline.When` (parsing is not what the load
 measures); values are cached by text, so generating 1M rows takes seconds.
 """
@@ -42,7 +42,7 @@ class Generator:
             "".join(
                 vocabulary.choice("bcdfghjklmnpqrstvwz") + vocabulary.choice("aeiou")
                 for _ in range(vocabulary.randint(2, 4))
-            )  # fmt: skip
+            )
             + str(i)
             for i in range(1000)
         ]
