@@ -17,6 +17,7 @@ Prints each median, its ratio to the raw read, and the sizes of the files.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -86,6 +87,7 @@ def main(count: int = 100_000) -> None:
         print(f"{name:>9}: {seconds:7.2f} s  ({seconds / base:5.1f} x raw read)")
     print(f"png: {(folder / 'x.png').stat().st_size / 1e3:,.0f} kB; "
           f"html: {(folder / 'x.html').stat().st_size / 1e6:,.1f} MB")  # fmt: skip
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
