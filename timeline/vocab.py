@@ -6,9 +6,9 @@ import re
 from enum import Enum
 from typing import TypeVar
 
-_E = TypeVar("_E", bound="_StrEnum")
-
 from .errors import InvalidEventError
+
+_E = TypeVar("_E", bound="_StrEnum")
 
 
 class _StrEnum(str, Enum):
