@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
-from _seed import ROOT, record_seed_story
+from _seed import record_seed_story
 from click.testing import CliRunner
 from fixtures.story import db_address
 from sqlalchemy import Engine
@@ -123,20 +120,6 @@ def test_export_file_writes_html(tl: Timeline, tmp_path: Path) -> None:
     count = export_file(tl, tmp_path / "all.html")
     assert count == tl.events().count()
     assert (tmp_path / "all.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-
-
-@pytest.mark.slow
-def test_the_wheel_ships_the_page_assets(tmp_path: Path) -> None:
-    pytest.importorskip("build")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = tmp_path.glob("*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "timeline/assets/timeline.js" in names
-    assert "timeline/assets/timeline.css" in names
 
 
 def test_as_of_query_exports_its_events(tl: Timeline, tmp_path: Path) -> None:

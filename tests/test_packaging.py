@@ -25,6 +25,8 @@ def test_wheel_contains_the_migrations_under_the_package(tmp_path: Path) -> None
     assert "timeline/_alembic/env.py" in names
     assert "timeline/_alembic/script.py.mako" in names
     assert "timeline/py.typed" in names
+    assert "timeline/assets/timeline.js" in names  # the HTML page's script and style
+    assert "timeline/assets/timeline.css" in names
     for revision in (ROOT / "alembic" / "versions").glob("*.py"):
         assert f"timeline/_alembic/versions/{revision.name}" in names
     assert not [n for n in names if n.startswith("alembic/")]
