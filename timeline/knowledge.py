@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Index, and_, update
 from sqlmodel import Field, Session, col, select
 
-from .models import MAX_DAY, MIN_DAY, Claim, Event, Participation, WhenColumns
+from .models import MAX_DAY, MIN_DAY, Claim, DatedColumns, Event, Participation, WhenColumns
 from .types import StrEnumType, UTCDateTime
 from .vocab import Status
 from .when import When
@@ -47,7 +47,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class EventVersion(WhenColumns, table=True):
+class EventVersion(DatedColumns, table=True):
     """The state of an event as known on published days ``[known_from, known_until)``, as this
     database recorded it during ``[recorded_from, recorded_until)`` (``None``: still current).
     """
@@ -63,18 +63,6 @@ class EventVersion(WhenColumns, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="timeline_event.id", ondelete="CASCADE")
     status: Status = Field(sa_type=StrEnumType(Status))
-    span: bool = False
-    start_state: str = Field(default="known", max_length=7)
-    end_state: str = Field(default="known", max_length=7)
-    start_precision: str = Field(default="day", max_length=10)
-    end_precision: str = Field(default="day", max_length=10)
-    start_approximate: bool = False
-    start_uncertain: bool = False
-    end_approximate: bool = False
-    end_uncertain: bool = False
-    search_start: date = MIN_DAY
-    search_end: date = MAX_DAY
-    span_class: int = 3
     known_from: date
     known_until: date = MAX_DAY
     recorded_from: datetime = Field(sa_type=UTCDateTime)

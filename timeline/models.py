@@ -270,7 +270,24 @@ class Source(TimelineModel, table=True):
     created_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
 
 
-class Event(WhenColumns, table=True):
+class DatedColumns(WhenColumns):
+    """The ``When`` columns of a row that always has a date (an event, an event's version)."""
+
+    span: bool = False
+    start_state: str = Field(default="known", max_length=7)
+    end_state: str = Field(default="known", max_length=7)
+    start_precision: str = Field(default="day", max_length=10)
+    end_precision: str = Field(default="day", max_length=10)
+    start_approximate: bool = False
+    start_uncertain: bool = False
+    end_approximate: bool = False
+    end_uncertain: bool = False
+    search_start: date = MIN_DAY
+    search_end: date = MAX_DAY
+    span_class: int = 3
+
+
+class Event(DatedColumns, table=True):
     """Something that happened, is happening or is expected: a title, a kind and a ``When``."""
 
     __tablename__ = "timeline_event"
@@ -290,18 +307,6 @@ class Event(WhenColumns, table=True):
     status: Status = Field(default=Status.OCCURRED, sa_type=StrEnumType(Status))
     place_id: int | None = Field(default=None, foreign_key="timeline_place.id", index=True)
     confidence: float | None = Field(default=None, ge=0, le=1)
-    span: bool = False
-    start_state: str = Field(default="known", max_length=7)
-    end_state: str = Field(default="known", max_length=7)
-    start_precision: str = Field(default="day", max_length=10)
-    end_precision: str = Field(default="day", max_length=10)
-    start_approximate: bool = False
-    start_uncertain: bool = False
-    end_approximate: bool = False
-    end_uncertain: bool = False
-    search_start: date = MIN_DAY
-    search_end: date = MAX_DAY
-    span_class: int = 3
     created_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=_utcnow, sa_type=UTCDateTime)
     #: Set when the event is deleted: the row stays as a tombstone, hidden from queries.
