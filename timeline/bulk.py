@@ -27,6 +27,7 @@ from sqlalchemy import exc, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
+from .database import write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
     MAX_DAY,
@@ -455,14 +456,8 @@ def _refused(error: Exception) -> bool:
 @contextmanager
 def _transaction(timeline: Timeline) -> Iterator[Connection]:
     """One write transaction (``BEGIN IMMEDIATE`` on SQLite, so ids cannot race)."""
-    with timeline.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
-        try:
-            with connection.begin():
-                yield connection
-        finally:
-            connection.info.pop("timeline_begin", None)
+    with write_connection(timeline.engine) as connection, connection.begin():
+        yield connection
 
 
 def add_events(

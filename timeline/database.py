@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 from .errors import TimelineError
@@ -66,3 +68,20 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(connection.info.get("timeline_begin", "BEGIN"))
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection whose transactions take the write lock at ``BEGIN`` on SQLite.
+
+    A deferred transaction that reads, then writes, fails at once (no busy wait) when another
+    writer committed in between; ``BEGIN IMMEDIATE`` waits for the lock instead. Other
+    backends begin as usual.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
+        try:
+            yield connection
+        finally:
+            connection.info.pop("timeline_begin", None)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from .database import write_connection
 from .errors import MigrationError, SchemaOutOfDateError, SchemaTooNewError
 
 if TYPE_CHECKING:
@@ -151,20 +152,18 @@ def check(engine: Engine) -> None:
 @contextmanager
 def _migration_connection(engine: Engine) -> Iterator[Connection]:
     """A connection in one transaction; on SQLite, foreign keys off and the file locked."""
-    with engine.connect() as connection:
+    with write_connection(engine) as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # Batch ALTERs copy tables; foreign keys must be off, and PRAGMA is a no-op in a
             # transaction, so set it on the driver connection before BEGIN.
             driver: Any = connection.connection.driver_connection
             driver.execute("PRAGMA foreign_keys=OFF")
-            connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
         try:
             with connection.begin():
                 yield connection
         finally:
             if sqlite:
-                connection.info.pop("timeline_begin", None)
                 driver.execute("PRAGMA foreign_keys=ON")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
 from . import knowledge, links, migrations, provenance, revisions
-from .database import make_engine
+from .database import make_engine, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
     Claim,
@@ -126,24 +126,19 @@ class Timeline:
         On SQLite it is a ``BEGIN IMMEDIATE``: a write that reads first (claims, versions) then
         writes would otherwise fail at once, not wait, when another writer is active.
         """
-        with self.engine.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
+        with (
+            write_connection(self.engine) as connection,
+            Session(connection, expire_on_commit=False) as session,
+        ):
             try:
-                with Session(connection, expire_on_commit=False) as session:
-                    try:
-                        yield session
-                        session.commit()
-                    except exc.IntegrityError as error:
-                        session.rollback()
-                        raise InvalidEventError(
-                            f"the database refused the change: {error.orig}"
-                        ) from error
-                    except BaseException:
-                        session.rollback()
-                        raise
-            finally:
-                connection.info.pop("timeline_begin", None)
+                yield session
+                session.commit()
+            except exc.IntegrityError as error:
+                session.rollback()
+                raise InvalidEventError(f"the database refused the change: {error.orig}") from error
+            except BaseException:
+                session.rollback()
+                raise
 
     # -- entities and places ---------------------------------------------------------------
 
