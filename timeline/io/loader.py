@@ -51,6 +51,7 @@ from .base import (
     Step,
 )
 from .claims import store_claim
+from .fast import FAST_CHUNK, write_records
 
 if TYPE_CHECKING:
     from ..timeline import Timeline
@@ -454,21 +455,44 @@ def run_import(
     """
     with tl.session() as session:
         loader = Loader(tl, session, summary)
+
+        def report(error: RowError) -> None:
+            if not skip_invalid:
+                raise ImportRowError(
+                    error.source or summary.source, error.line, error.reason, error.field
+                )
+            summary.skipped += 1
+            summary.errors.append(replace(error, source=summary.source))
+
+        def one(record: EventRecord) -> RowError | None:
+            return _write_one(loader, record, skip_invalid)
+
+        def flush_records() -> None:
+            write_records(loader, records, one, report)
+            records.clear()
+            session.flush()
+            session.expunge_all()
+
+        records: list[EventRecord] = []  # new events are written a chunk at a time
         try:
             for count, item in enumerate(items, 1):
+                if isinstance(item, EventRecord):
+                    records.append(item)
+                    if len(records) >= FAST_CHUNK:
+                        flush_records()
+                    continue
+                if records:
+                    flush_records()
                 error = (
                     item if isinstance(item, RowError) else _write_one(loader, item, skip_invalid)
                 )
                 if error is not None:
-                    if not skip_invalid:
-                        raise ImportRowError(
-                            error.source or summary.source, error.line, error.reason, error.field
-                        )
-                    summary.skipped += 1
-                    summary.errors.append(replace(error, source=summary.source))
+                    report(error)
                 if count % CHUNK == 0:
                     session.flush()
                     session.expunge_all()
+            if records:
+                flush_records()
             if dry_run:
                 session.rollback()
             else:
