@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -137,11 +138,19 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
 
 
 def _entity_key(found: EntityIn) -> tuple[str, str]:
-    name = found.name.strip()
-    kind = check_kind(found.kind, field="entity kind")
-    if not name or len(kind) > 64 or (found.country is not None and len(found.country) > 8):
+    if found.country is not None and len(found.country) > 8:
         raise _Slow
-    return name_key(name), kind
+    return _name_and_kind(found.name, found.kind)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_and_kind(name: str, kind: str) -> tuple[str, str]:
+    """The lookup key of an entity (names repeat on every row: cached)."""
+    name = name.strip()
+    checked = check_kind(kind, field="entity kind")
+    if not name or len(checked) > 64:
+        raise _Slow
+    return name_key(name), checked
 
 
 def _source_key(claim: ClaimIn) -> tuple[Any, ...]:
@@ -257,6 +266,7 @@ class _Chunk:
         self.now: datetime = self.writer.now
         self.postgres = self.writer.postgres
         self.documents = 0
+        self.whens: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     # -- ids -------------------------------------------------------------------------------
 
@@ -391,29 +401,35 @@ class _Chunk:
         new = [(url, found) for url, found in wanted.items() if (url,) not in cache]
         if not new:
             return
-        from .loader import _day, _validate
+        from .loader import _day
 
-        values = []
-        for url, found in new:
-            day = _day(found.published)
+        values: list[dict[str, Any]] = []
+        for url, found in new:  # a URL is never empty, so neither is the title
             at = found.published if isinstance(found.published, datetime) else None
             publisher = self.loader._entities[_entity_key(EntityIn(found.publisher, "media"))]
-            row = _validate(
-                Source,
+            values.append(
                 {
                     "title": found.title.strip() or url,
                     "url": url,
                     "publisher_id": publisher,
-                    "published": day,
+                    "published": _day(found.published),
                     "published_at": at,
-                },
+                    "created_at": self.now,
+                }
             )
-            values.append(row.model_dump(exclude={"id"}))
         for (url, _), source_id, row in zip(new, self._insert(Source, values), values, strict=True):
             cache[(url,)] = (source_id, row["published"])
         self.documents += len(new)
 
     # -- events ----------------------------------------------------------------------------
+
+    def when_values(self, columns: dict[str, Any]) -> tuple[Any, ...]:
+        """The stored ``When`` columns as driver values (cached: dates repeat)."""
+        key = tuple(columns[name] for name in _WHEN)
+        found = self.whens.get(key)
+        if found is None:
+            found = self.whens[key] = tuple(self.writer._value(v) for v in key)
+        return found
 
     def write(self, plans: list[_Plan]) -> tuple[int, int]:
         """Write the chunk; returns how many claims and new documents it added."""
@@ -470,7 +486,7 @@ class _Chunk:
                         said_claim.quote if said_claim is not None else None,
                         confidence,
                         value(published),
-                        *(value(columns[name]) for name in _WHEN),
+                        *self.when_values(columns),
                         now,
                     )
                 )
@@ -500,7 +516,7 @@ class _Chunk:
                     (
                         event_id,
                         Status(known["status"]).value,
-                        *(value(known[name]) for name in _WHEN),
+                        *self.when_values(known),
                         value(day),
                         value(until),
                         now,
@@ -515,7 +531,7 @@ class _Chunk:
                     Status(state["status"]).value,
                     place_id,
                     record.confidence,
-                    *(value(state[name]) for name in _WHEN),
+                    *self.when_values(state),
                     now,
                     value(updated),
                 )
