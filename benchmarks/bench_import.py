@@ -1,25 +1,28 @@
 """Import rate of a GDELT-shaped file, against the raw bulk insert path measured in the same run.
 
-    python benchmarks/bench_import.py [ROWS] [--postgres URL]
+    python benchmarks/bench_import.py [ROWS] [--runs N]
 
-Writes a synthetic GDELT 2.0 event export of ROWS rows (default 20,000: 2,000 actors, 500
-places, one article per 3 events), then times, each on a fresh SQLite file:
+Writes a synthetic GDELT 2.0 event export of ROWS rows (default 10,000: 2,000 actors, 500
+places, one article per event), then times, each on a fresh SQLite file and in a fresh process
+(so that each run's peak memory is its own):
 
 - ``raw``: the same rows' event columns inserted with one ``executemany`` in one transaction
   (sqlite3, no lookups: the floor);
-- ``add_events``: ``Timeline.add_events`` (the library's bulk path), when this version has it,
-  with actors and places created first;
+- ``add_events``: ``Timeline.add_events`` (the library's bulk path), with actors created first;
 - ``import``: ``timeline.io.import_file(format="gdelt-events")``: parsing, matching on
   external ids, entities, places, documents and claims, in one transaction.
 
-Prints rows per second, medians of 3 runs, and the ratios to ``raw``.
+Prints, per path, the median of N runs (default 3), rows per second, the ratio to ``raw``, and
+the largest peak resident memory of its runs.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -118,28 +121,67 @@ def time_add_events(path: Path) -> float | None:
         return time.perf_counter() - start
 
 
+TIMERS = {"raw": "time_raw", "add_events": "time_add_events", "import": "time_import"}
+
+
+def run_one(name: str, path: Path, rows: int) -> tuple[float, float]:
+    """Time one path in a fresh process: ``(seconds, peak resident MB)``."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--one", name, str(path), str(rows)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{name} failed with exit code {child.returncode}")
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return float(output.strip().splitlines()[-1]), peak
+
+
+def one(name: str, path: Path, rows: int) -> None:
+    """The child side of :func:`run_one`: print the elapsed seconds."""
+    if name == "raw":
+        elapsed: float | None = time_raw(path, rows)
+    elif name == "add_events":
+        elapsed = time_add_events(path)
+    else:
+        elapsed = time_import(path)
+    print(elapsed if elapsed is not None else "nan")
+
+
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20_000
+    args = sys.argv[1:]
+    if args[:1] == ["--one"]:
+        one(args[1], Path(args[2]), int(args[3]))
+        return
+    runs = 3
+    if "--runs" in args:
+        at = args.index("--runs")
+        runs = int(args.pop(at + 1))
+        args.pop(at)
+    rows = int(args[0]) if args else 10_000
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "events.export.CSV"
         write_gdelt(path, rows)
-        results: dict[str, list[float]] = {"raw": [], "add_events": [], "import": []}
-        for _ in range(3):
-            results["raw"].append(time_raw(path, rows))
-            bulk = time_add_events(path)
-            if bulk is not None:
-                results["add_events"].append(bulk)
-            results["import"].append(time_import(path))
-        raw = statistics.median(results["raw"])
-        print(f"GDELT-shaped import, {rows:,} rows, SQLite, median of 3")
-        for name, times in results.items():
-            if not times:
-                print(f"  {name:<11} (not available in this version)")
-                continue
-            median = statistics.median(times)
+        size = path.stat().st_size / 1e6
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in TIMERS}
+        for _ in range(runs):
+            for name in TIMERS:
+                results[name].append(run_one(name, path, rows))
+        raw = statistics.median(t for t, _ in results["raw"])
+        print(
+            f"GDELT-shaped import, {rows:,} rows ({size:,.1f} MB), SQLite, "
+            f"median of {runs}, a fresh process per run"
+        )
+        for name, found in results.items():
+            median = statistics.median(t for t, _ in found)
+            peak = max(p for _, p in found)
             print(
-                f"  {name:<11} {rows / median:>10,.0f} rows/s  {median:7.2f} s  "
-                f"x{median / raw:6.1f} of raw"
+                f"  {name:<11} {rows / median:>10,.0f} rows/s  {median:8.2f} s  "
+                f"x{median / raw:6.1f} of raw  peak RSS {peak:6.0f} MB"
             )
 
 
