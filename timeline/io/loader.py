@@ -6,6 +6,9 @@ has none, by title, kind and dates, so importing a file twice changes nothing th
 Entities are matched by name (any alias) and kind, places by name and parent, documents by URL
 (else title, publisher and date). Lookups are cached, and the session is cleared every
 :data:`CHUNK` rows, so memory stays flat on files of millions of rows.
+
+Runs of event records go through :mod:`timeline.io.fast` first, which writes the new events
+among them a chunk at a time and hands every other record back to :class:`Loader`, in order.
 """
 
 from __future__ import annotations
