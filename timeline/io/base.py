@@ -9,8 +9,9 @@ is a function ``(tl, query, out) -> int`` registered by format name in
 from __future__ import annotations
 
 import io
+import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -254,3 +255,17 @@ def iter_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:
     """Lines with their 1-based numbers, newline stripped."""
     for number, line in enumerate(stream, 1):
         yield number, line.rstrip("\r\n")
+
+
+def write_json_array(out: IO[str], opening: str, items: Iterable[dict[str, Any] | None]) -> int:
+    """Stream ``opening`` (which opens an object and an array), each item that is not ``None``
+    as one JSON line of the array, then ``]}``; returns how many items were written."""
+    out.write(opening)
+    count = 0
+    for item in items:
+        if item is None:
+            continue
+        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False))
+        count += 1
+    out.write("\n]}\n")
+    return count

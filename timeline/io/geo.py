@@ -6,9 +6,9 @@ and display text), so a map can filter or colour by time.
 
 from __future__ import annotations
 
-import json
 from typing import IO, TYPE_CHECKING, Any
 
+from .base import write_json_array
 from .views import EventView, event_views
 
 if TYPE_CHECKING:
@@ -50,13 +50,5 @@ def feature(view: EventView) -> dict[str, Any] | None:
 
 def write_geojson(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
     """Write a FeatureCollection; returns the features written."""
-    out.write('{"type": "FeatureCollection", "features": [')
-    count = 0
-    for view in event_views(tl, query):
-        found = feature(view)
-        if found is None:
-            continue
-        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(found, ensure_ascii=False))
-        count += 1
-    out.write("\n]}\n")
-    return count
+    features = (feature(view) for view in event_views(tl, query))
+    return write_json_array(out, '{"type": "FeatureCollection", "features": [', features)

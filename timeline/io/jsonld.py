@@ -7,12 +7,12 @@ ISO 8601 at the precision known (``2026``, ``2026-03``, ``2026-03-05``).
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from ..vocab import SCHEMA_ORG_STATUS, Status
 from ..when import Precision
+from .base import write_json_array
 from .views import EventView, event_views
 
 if TYPE_CHECKING:
@@ -85,10 +85,5 @@ def node(view: EventView) -> dict[str, Any]:
 
 def write_jsonld(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
     """Write ``{"@context": "https://schema.org", "@graph": [...]}``; returns the events."""
-    out.write('{"@context": "https://schema.org", "@graph": [')
-    count = 0
-    for view in event_views(tl, query):
-        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(node(view), ensure_ascii=False))
-        count += 1
-    out.write("\n]}\n")
-    return count
+    nodes = (node(view) for view in event_views(tl, query))
+    return write_json_array(out, '{"@context": "https://schema.org", "@graph": [', nodes)

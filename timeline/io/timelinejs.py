@@ -8,12 +8,12 @@ HTML-escaped, since TimelineJS renders them as HTML.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from html import escape
 from typing import IO, TYPE_CHECKING, Any
 
 from ..when import Precision, When
+from .base import write_json_array
 from .views import EventView, event_views
 
 if TYPE_CHECKING:
@@ -88,13 +88,6 @@ def slide(view: EventView) -> dict[str, Any] | None:
 
 def write_timelinejs(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
     """Write ``{"title": ..., "events": [...]}``; returns the events written."""
-    out.write('{"title": {"text": {"headline": "Timeline"}}, "events": [')
-    count = 0
-    for view in event_views(tl, query):
-        found = slide(view)
-        if found is None:
-            continue
-        out.write(("\n  " if count == 0 else ",\n  ") + json.dumps(found, ensure_ascii=False))
-        count += 1
-    out.write("\n]}\n")
-    return count
+    slides = (slide(view) for view in event_views(tl, query))
+    opening = '{"title": {"text": {"headline": "Timeline"}}, "events": ['
+    return write_json_array(out, opening, slides)
