@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from ..models import (
     Claim,
@@ -63,16 +63,22 @@ def _when(row: WhenColumns) -> dict[str, Any] | None:
     return {name: _iso(getattr(row, name)) for name in WHEN_FIELDS}
 
 
+def _aliases_by_owner(session: Session, owner: Any, name: Any, order: Any) -> dict[int, list[str]]:
+    """Alias names grouped by the id of the entity (or place) they belong to, in added order."""
+    found: dict[int, list[str]] = {}
+    for owner_id, alias in session.execute(select(owner, name).order_by(order)):
+        found.setdefault(owner_id, []).append(alias)
+    return found
+
+
 def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str, Any]]:
     """Every record of the timeline (or of the events of ``query``), in dependency order."""
     event_ids = (query if query is not None else tl.events()).ids()
     wanted = set(event_ids)
     with tl.session() as session:
-        aliases: dict[int, list[str]] = {}
-        for entity_id, name in session.execute(
-            select(col(EntityAlias.entity_id), col(EntityAlias.name)).order_by(col(EntityAlias.id))
-        ):
-            aliases.setdefault(entity_id, []).append(name)
+        aliases = _aliases_by_owner(
+            session, col(EntityAlias.entity_id), col(EntityAlias.name), col(EntityAlias.id)
+        )
         for entity in session.scalars(
             select(Entity).order_by(col(Entity.id)).execution_options(yield_per=1000)
         ):
@@ -87,11 +93,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
                 "external_ids": dict(entity.external_ids or {}),
                 "created_at": _iso(entity.created_at),
             }
-        place_aliases: dict[int, list[str]] = {}
-        for place_id, name in session.execute(
-            select(col(PlaceAlias.place_id), col(PlaceAlias.name)).order_by(col(PlaceAlias.id))
-        ):
-            place_aliases.setdefault(place_id, []).append(name)
+        place_aliases = _aliases_by_owner(
+            session, col(PlaceAlias.place_id), col(PlaceAlias.name), col(PlaceAlias.id)
+        )
         for place in session.scalars(
             select(Place).order_by(col(Place.id)).execution_options(yield_per=1000)
         ):
