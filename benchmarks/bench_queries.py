@@ -5,6 +5,10 @@ Run from the repository root::
     python benchmarks/bench_queries.py                 # 100k events, SQLite (+ PostgreSQL if
                                                        # TIMELINE_BENCH_POSTGRES_URL is set)
     python benchmarks/bench_queries.py --million       # 1M events (several minutes)
+    python benchmarks/bench_queries.py --million --cache DIR   # keep the loaded databases
+                                                       # (DIR/bench_N.db, PostgreSQL database
+                                                       # timeline_bench_N) and reuse them:
+                                                       # later runs skip the load cells
 
 Data: ``gen_events.py`` (shaped like PERF-BASELINES). Each cell is the median over the same
 windows, actors or words (each the best of 3 runs) for the library call and for a hand-written
@@ -112,21 +116,32 @@ class Raw:
 
 
 @contextmanager
-def database(kind: str, folder: Path, postgres_url: str | None) -> Iterator[str]:
+def database(
+    kind: str, folder: Path, postgres_url: str | None, keep: str | None = None
+) -> Iterator[str]:
+    """A fresh database, dropped afterwards; with ``keep``, that one, created if missing, kept."""
+    name = keep or f"bench_{uuid.uuid4().hex[:8]}"
     if kind == "sqlite":
-        path = folder / f"bench_{uuid.uuid4().hex[:8]}.db"
+        path = folder / f"{name}.db"
         yield str(path)
+        if keep is None:
+            path.unlink(missing_ok=True)
         return
     assert postgres_url is not None
-    name = f"timeline_bench_{uuid.uuid4().hex[:8]}"
+    name = f"timeline_{name}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        found = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if found is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep is None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -218,14 +233,33 @@ def report(rows: list[tuple[str, float, float | None]], title: str) -> None:
         print(f"| {name:<44} | {lib:>10.2f} | {raw_text:>10} | {ratio:>6} |")
 
 
-def bench(kind: str, n: int, folder: Path, postgres_url: str | None) -> None:
+def bench(kind: str, n: int, folder: Path, postgres_url: str | None, cache: bool = False) -> None:
     generator = Generator(n)
     cells: list[tuple[str, float, float | None]] = []
-    with (
-        database(kind, folder, postgres_url) as target,
-        database(kind, folder, postgres_url) as other,
-    ):
+    with database(kind, folder, postgres_url, f"bench_{n}" if cache else None) as target:
         tl = Timeline(target)
+        found = tl.events().count()
+        if found == n:
+            print(f"\n[{kind}, {n:,} events] reusing the cached database: no load cells")
+        elif found:
+            raise SystemExit(f"the cached {kind} database holds {found:,} events, not {n:,}")
+        else:
+            load_cells(tl, kind, generator, folder, postgres_url, cells)
+        query_cells(tl, generator, cells)
+        tl.close()
+    report(cells, f"{kind}, {n:,} events: median ms (load in s); ratio = library / raw")
+
+
+def load_cells(
+    tl: Timeline,
+    kind: str,
+    generator: Generator,
+    folder: Path,
+    postgres_url: str | None,
+    cells: list[tuple[str, float, float | None]],
+) -> None:
+    """Load the events into ``tl`` (timed) and the same rows raw into a scratch database."""
+    with database(kind, folder, postgres_url) as other:
         add_actors(tl, generator)
         rows = list(generator.rows())  # pre-parsed; the input list is not part of the load
         before = peak_rss_mb()
@@ -242,16 +276,13 @@ def bench(kind: str, n: int, folder: Path, postgres_url: str | None) -> None:
         del tables
         what = "raw executemany (ISO text)" if kind == "sqlite" else "raw binary COPY"
         print(
-            f"\n[{kind}, {n:,} events] load: add_events {load:.2f} s, {what} {raw:.2f} s, "
-            f"ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load"
+            f"\n[{kind}, {generator.n:,} events] load: add_events {load:.2f} s, {what} "
+            f"{raw:.2f} s, ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load"
         )
         cells.append(("bulk load (s)", load, raw))
         if kind == "postgresql":
             with tl.engine.begin() as connection:
                 connection.execute(text("ANALYZE"))  # as autovacuum would after a load
-        query_cells(tl, generator, cells)
-        tl.close()
-    report(cells, f"{kind}, {n:,} events: median ms (load in s); ratio = library / raw")
 
 
 def query_cells(
@@ -471,6 +502,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--million", action="store_true", help="1M events instead of 100k")
     parser.add_argument("-n", type=int, default=None, help="number of events")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--cache", metavar="DIR", help="keep the loaded databases (SQLite files in DIR) and reuse"
+    )
     args = parser.parse_args(argv)
     n = args.n or (1_000_000 if args.million else 100_000)
     postgres_url = os.environ.get("TIMELINE_BENCH_POSTGRES_URL")
@@ -481,6 +515,11 @@ def main(argv: list[str] | None = None) -> None:
             "(a server URL; a database is created and dropped)"
         )
         kinds.remove("postgresql")
+    if args.cache:
+        Path(args.cache).mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            bench(kind, n, Path(args.cache), postgres_url, cache=True)
+        return
     with tempfile.TemporaryDirectory() as folder:
         for kind in kinds:
             bench(kind, n, Path(folder), postgres_url)

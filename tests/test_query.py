@@ -101,6 +101,7 @@ def test_windows_match_brute_force(fuzzy: Timeline, start: str, end: str) -> Non
         got = sorted(event.title for event in query)
         expected = sorted(v for v in VALUES if _brute(When.parse(v), window, semantics))
         assert got == expected, f"{semantics} {start}..{end}"
+        assert query.count() == len(expected), f"{semantics} {start}..{end} count()"
 
 
 def test_certain_is_inside_possible_and_within_inside_certain(fuzzy: Timeline) -> None:
@@ -294,3 +295,19 @@ def test_window_of_one_day_finds_a_long_open_event(tl: Timeline) -> None:
     assert titles(tl.events().between("2015-06-01", "2015-06-01")) == ["Since 1990", "A decade"]
     one_day = date(2015, 6, 1)
     assert tl.events().between(one_day, one_day + timedelta(days=0)).count() == 2
+
+
+def test_window_counts_leave_out_deleted_and_merged_events(tl: Timeline) -> None:
+    kept, deleted, duplicate = (
+        tl.add_event(title, when=when, kind="test")
+        for title, when in (("Kept", "2026-02-03"), ("Deleted", "2026-02"), ("Dup", "2026-02-03"))
+    )
+    tl.delete_event(deleted)
+    tl.merge(kept, duplicate)
+    for query in (
+        tl.events().between("2026-02", "2026-02"),
+        tl.events().between("2026-02", "2026-02", certainty="certain"),
+        tl.events().within("2026-02", "2026-02"),
+        tl.events().between("2026-02", "2026-02").of_kind("test"),
+    ):
+        assert query.count() == len(query.ids()) == 1

@@ -38,8 +38,10 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.sql import Select, operators
 from sqlmodel import Session, col
@@ -117,6 +119,11 @@ def possibly_overlaps(first: date, last: date) -> ColumnElement[bool]:
     ``[first - limit, last]``: a bounded range scan of ``ix_timeline_event_window`` instead of
     a walk over every earlier start (the long-interval trap of a start-only index).
     """
+    return or_(*_span_class_ranges(first, last))
+
+
+def _span_class_ranges(first: date, last: date) -> list[ColumnElement[bool]]:
+    """The branches of :func:`possibly_overlaps`, one per span class (disjoint)."""
     table = Event.__table__.c  # type: ignore[attr-defined]
     bucket_of, start, end = table.span_class, table.search_start, table.search_end
     low_end, high_start = _day_param(first), _day_param(last)
@@ -130,7 +137,7 @@ def possibly_overlaps(first: date, last: date) -> ColumnElement[bool]:
         for bucket, limit in enumerate(SPAN_CLASS_LIMITS)
     ]
     branches.append(and_(bucket_of == len(SPAN_CLASS_LIMITS), start <= high_start, end >= low_end))
-    return or_(*branches)
+    return branches
 
 
 def certainly_overlaps(first: date, last: date) -> ColumnElement[bool]:
@@ -234,6 +241,9 @@ class EventQuery:
                 if window[2] is None:
                     continue
                 condition = window[2]
+            elif actor is not None or window is not None:
+                # The marks hold values: left on, every window would miss the compiled cache.
+                condition = condition._deannotate()
             conditions.append(condition)
         if self._after is not None:
             conditions.append(_keyset(self._after, self._descending()))
@@ -503,13 +513,32 @@ class EventQuery:
 
     def count(self) -> int:
         """How many events match (within ``limit``/``offset`` when they are set)."""
-        if self._limit is None and self._offset is None:
-            statement = select(func.count()).select_from(Event).where(*self._conditions())
-        else:
+        if self._limit is not None or self._offset is not None:
             paged = self.statement.with_only_columns(col(Event.id)).subquery()
             statement = select(func.count()).select_from(paged)
+        else:
+            statement = self._count_statement()
         with self._reading() as session:
-            return int(session.execute(statement).scalar_one())
+            return int(session.connection().execute(statement).scalar_one())
+
+    def _count_statement(self) -> Select[Any]:
+        """``count(*)`` of the matches; one window is counted per span class (``UNION ALL``).
+
+        Each span class is then one range of ``ix_timeline_event_window`` that never reads the
+        table (the index holds every column a window and the live filter test), where the
+        ``OR`` of the classes would first gather and de-duplicate the row ids.
+        """
+        windows = [c for c in self._where if _WINDOW in c._annotations]
+        if len(windows) != 1 or any(_ACTOR in c._annotations for c in self._where):
+            return select(func.count()).select_from(Event).where(*self._conditions())
+        first, last, residual = windows[0]._annotations[_WINDOW]
+        others = replace(self, _where=tuple(c for c in self._where if c is not windows[0]))
+        conditions = [*others._conditions(), *([] if residual is None else [residual])]
+        parts: list[Select[Any]] = [
+            select(literal_column("1")).select_from(Event).where(branch, *conditions)
+            for branch in _span_class_ranges(first, last)
+        ]
+        return select(func.count()).select_from(union_all(*parts).subquery())
 
     def ids(self) -> list[int]:
         """The ids of the matching events, in order."""
