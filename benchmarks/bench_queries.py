@@ -77,22 +77,33 @@ def peak_rss_mb() -> float:
 # -- raw SQL on the best index (written by hand, independent of the library) --------------------
 
 
-def window_sql(columns: str, first_last: tuple[date, date]) -> tuple[str, list[Any]]:
-    """The bucketed window as a 4-branch UNION ALL, the baselines' best form."""
+#: The live rows (not deleted, not merged), as every library query filters them.
+LIVE = "deleted_at IS NULL AND merged_into_id IS NULL"
+#: What certain / within windows test beyond the hull; parameters (last, first).
+CERTAIN = "coalesce(start_latest, end_latest) <= ? AND coalesce(end_earliest, start_earliest) >= ?"
+WITHIN = "end_latest <= ? AND start_earliest >= ?"
+
+
+def window_sql(
+    columns: str, first_last: tuple[date, date], test: str = ""
+) -> tuple[str, list[Any]]:
+    """The bucketed window of live rows as a 4-branch UNION ALL, the baselines' best form.
+
+    ``test`` (:data:`CERTAIN` or :data:`WITHIN`) is added to each branch.
+    """
     first, last = first_last
     branches, params = [], []
-    for bucket, limit in enumerate(SPAN_CLASS_LIMITS):
-        low = date.fromordinal(max(1, first.toordinal() - limit))
-        branches.append(
-            f"SELECT {columns} FROM timeline_event WHERE span_class = {bucket} "
-            "AND search_start >= ? AND search_start <= ? AND search_end >= ?"
-        )
-        params += [low, last, first]
-    branches.append(
-        f"SELECT {columns} FROM timeline_event WHERE span_class = {len(SPAN_CLASS_LIMITS)} "
-        "AND search_start <= ? AND search_end >= ?"
-    )
-    params += [last, first]
+    for bucket in range(len(SPAN_CLASS_LIMITS) + 1):
+        sql = f"SELECT {columns} FROM timeline_event WHERE span_class = {bucket} AND "
+        if bucket < len(SPAN_CLASS_LIMITS):
+            sql += "search_start >= ? AND "
+            params.append(date.fromordinal(max(1, first.toordinal() - SPAN_CLASS_LIMITS[bucket])))
+        sql += f"search_start <= ? AND search_end >= ? AND {LIVE}"
+        params += [last, first]
+        if test:
+            sql += f" AND {test}"
+            params += [last, first]
+        branches.append(sql)
     return " UNION ALL ".join(branches), params
 
 
@@ -364,31 +375,14 @@ def query_cells(
         (
             "certain month window .rows()",
             median_ms(lambda w: q().between(*w, certainty="certain").rows(), months),
-            median_ms(
-                lambda w: raw.run(
-                    f"SELECT {COLUMNS} FROM timeline_event "
-                    "WHERE search_start >= ? AND search_start <= ? AND "
-                    "coalesce(start_latest, end_latest) <= ? "
-                    "AND coalesce(end_earliest, start_earliest) >= ?",
-                    [date.fromordinal(w[0].toordinal() - 3653), w[1], w[1], w[0]],
-                ),
-                months,
-            ),
+            median_ms(lambda w: raw.run(*window_sql(COLUMNS, w, CERTAIN)), months),
         )
     )
     cells.append(
         (
             "within month window .rows()",
             median_ms(lambda w: q().within(*w).rows(), months),
-            median_ms(
-                lambda w: raw.run(
-                    f"SELECT {COLUMNS} FROM timeline_event "
-                    "WHERE search_start >= ? AND search_start <= ? "
-                    "AND start_earliest >= ? AND end_latest <= ?",
-                    [w[0], w[1], w[0], w[1]],
-                ),
-                months,
-            ),
+            median_ms(lambda w: raw.run(*window_sql(COLUMNS, w, WITHIN)), months),
         )
     )
     # actors: the top-10 and random ones, each with a 1-year window
@@ -411,7 +405,9 @@ def query_cells(
             "FROM timeline_participation p "
             "JOIN timeline_event e ON e.id = p.event_id "
             "WHERE p.entity_id = (SELECT entity_id FROM timeline_entity_alias WHERE key = ?) "
-            "AND p.search_start <= ? AND p.search_end >= ? ORDER BY e.start_earliest, e.id",
+            "AND p.search_start <= ? AND p.search_end >= ? "
+            "AND e.deleted_at IS NULL AND e.merged_into_id IS NULL "
+            "ORDER BY e.start_earliest, e.id",
             [name_key(name), last, first],
         )
 
@@ -432,20 +428,27 @@ def query_cells(
     # search: rare words (rank ~900 of 1000) and common ones (top 10)
     rare = [generator.word_by_rank(900 + i) for i in range(10)]
     common = [generator.word_by_rank(i) for i in range(10)]
-    if raw.postgres:
+    if raw.postgres:  # the word's events: titles or summaries, or claim quotes
         raw_search_sql = (
-            f"SELECT {COLUMNS} FROM timeline_event WHERE "
+            f"SELECT {COLUMNS} FROM timeline_event WHERE id IN ("
+            "SELECT id FROM timeline_event WHERE "
             "to_tsvector('simple', title || ' ' || coalesce(summary, '')) "
-            "@@ plainto_tsquery('simple', ?)"
+            "@@ plainto_tsquery('simple', ?) UNION SELECT event_id FROM timeline_claim WHERE "
+            "to_tsvector('simple', coalesce(quote, '')) @@ plainto_tsquery('simple', ?)"
+            f") AND {LIVE}"
         )
     else:
         raw_search_sql = (
             f"SELECT {COLUMNS} FROM timeline_event WHERE id IN "
-            "(SELECT rowid FROM timeline_event_fts WHERE timeline_event_fts MATCH ?)"
+            "(SELECT rowid FROM timeline_event_fts WHERE timeline_event_fts MATCH ? "
+            "UNION SELECT event_id FROM timeline_claim WHERE id IN "
+            "(SELECT rowid FROM timeline_claim_fts WHERE timeline_claim_fts MATCH ?)) "
+            f"AND {LIVE}"
         )
 
     def raw_search(word: str) -> Any:
-        return raw.run(raw_search_sql, [word if raw.postgres else f'"{word}"'])
+        term = word if raw.postgres else f'"{word}"'
+        return raw.run(raw_search_sql, [term, term])
 
     cells.append(
         (

@@ -140,30 +140,24 @@ def _span_class_ranges(first: date, last: date) -> list[ColumnElement[bool]]:
     return branches
 
 
-def certainly_overlaps(first: date, last: date) -> ColumnElement[bool]:
-    """SQL: every reading of the event's strict bounds overlaps ``[first, last]``.
+def _certain(first: date, last: date) -> ColumnElement[bool]:
+    """SQL, beyond the hull overlap: every reading of the strict bounds overlaps the window.
 
     The latest possible start is on or before ``last`` and the earliest possible end (for an
     open or unknown end: the earliest start) on or after ``first``. For an instant, whose end
     is its start, this means its whole window lies inside.
     """
-    return and_(possibly_overlaps(first, last), _certain_residual(first, last))
-
-
-def _certain_residual(first: date, last: date) -> ColumnElement[bool]:
+    table = Event.__table__.c  # type: ignore[attr-defined]
     return and_(
-        func.coalesce(Event.start_latest, Event.end_latest) <= last,
-        func.coalesce(Event.end_earliest, Event.start_earliest) >= first,
+        func.coalesce(table.start_latest, table.end_latest) <= _day_param(last),
+        func.coalesce(table.end_earliest, table.start_earliest) >= _day_param(first),
     )
 
 
-def _within_residual(first: date, last: date) -> ColumnElement[bool]:
-    return and_(col(Event.start_earliest) >= first, col(Event.end_latest) <= last)
-
-
-def certainly_within(first: date, last: date) -> ColumnElement[bool]:
-    """SQL: every reading of the event lies inside ``[first, last]`` (open ends never do)."""
-    return and_(possibly_overlaps(first, last), _within_residual(first, last))
+def _within(first: date, last: date) -> ColumnElement[bool]:
+    """SQL, beyond the hull overlap: every reading lies inside the window (open ends never do)."""
+    table = Event.__table__.c  # type: ignore[attr-defined]
+    return and_(table.start_earliest >= _day_param(first), table.end_latest <= _day_param(last))
 
 
 def entity_ids_named(name: str) -> Select[Any]:
@@ -209,14 +203,12 @@ class EventQuery:
         return replace(self, _where=(*self._where, condition))
 
     def _window(
-        self,
-        condition: ColumnElement[bool],
-        first: date,
-        last: date,
-        residual: ColumnElement[bool] | None = None,
+        self, first: date, last: date, residual: ColumnElement[bool] | None = None
     ) -> EventQuery:
-        """Add a window; ``residual`` is what it tests beyond the hull overlap."""
-        return self._filter(condition._annotate({_WINDOW: (first, last, residual)}))
+        """Add a window: the hull overlap and ``residual``, what it tests beyond that."""
+        ranges = _span_class_ranges(first, last)
+        condition = or_(*ranges) if residual is None else and_(or_(*ranges), residual)
+        return self._filter(condition._annotate({_WINDOW: (first, last, residual, ranges)}))
 
     def _conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions; an actor's link rows also get the windows' hull bounds.
@@ -228,7 +220,7 @@ class EventQuery:
         SQLite's planner away from them) and only their residual tests stay on the event.
         """
         marked = [c._annotations[_WINDOW] for c in self._where if _WINDOW in c._annotations]
-        windows = [(first, last) for first, last, _ in marked]
+        windows = [(first, last) for first, last, _, _ in marked]
         actors = any(_ACTOR in c._annotations for c in self._where)
         conditions = []
         for condition in self._where:
@@ -284,10 +276,9 @@ class EventQuery:
         """
         first, last = _day_bounds(start, end)
         if certainty == "possible":
-            query = self._window(possibly_overlaps(first, last), first, last)
+            query = self._window(first, last)
         elif certainty == "certain":
-            residual = _certain_residual(first, last)
-            query = self._window(certainly_overlaps(first, last), first, last, residual)
+            query = self._window(first, last, _certain(first, last))
         else:
             raise InvalidEventError(
                 f"certainty must be 'possible' or 'certain', not {certainty!r}",
@@ -301,8 +292,7 @@ class EventQuery:
     def within(self, start: Any, end: Any) -> EventQuery:
         """Events certainly entirely inside the window."""
         first, last = _day_bounds(start, end)
-        residual = _within_residual(first, last)
-        return self._window(certainly_within(first, last), first, last, residual)
+        return self._window(first, last, _within(first, last))
 
     def involving(self, name: str, role: str | None = None) -> EventQuery:
         """Events an entity takes part in, found by any of its names; optionally in ``role``."""
@@ -531,12 +521,12 @@ class EventQuery:
         windows = [c for c in self._where if _WINDOW in c._annotations]
         if len(windows) != 1 or any(_ACTOR in c._annotations for c in self._where):
             return select(func.count()).select_from(Event).where(*self._conditions())
-        first, last, residual = windows[0]._annotations[_WINDOW]
+        _, _, residual, ranges = windows[0]._annotations[_WINDOW]
         others = replace(self, _where=tuple(c for c in self._where if c is not windows[0]))
         conditions = [*others._conditions(), *([] if residual is None else [residual])]
         parts: list[Select[Any]] = [
             select(literal_column("1")).select_from(Event).where(branch, *conditions)
-            for branch in _span_class_ranges(first, last)
+            for branch in ranges
         ]
         return select(func.count()).select_from(union_all(*parts).subquery())
 
