@@ -208,7 +208,7 @@ class EventQuery:
         """Add a window: the hull overlap and ``residual``, what it tests beyond that."""
         ranges = _span_class_ranges(first, last)
         condition = or_(*ranges) if residual is None else and_(or_(*ranges), residual)
-        return self._filter(condition._annotate({_WINDOW: (first, last, residual, ranges)}))
+        return self._filter(condition._annotate({_WINDOW: (first, last, residual, tuple(ranges))}))
 
     def _conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions; an actor's link rows also get the windows' hull bounds.
