@@ -291,9 +291,10 @@ def load_cells(
             f"{raw:.2f} s, ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load"
         )
         cells.append(("bulk load (s)", load, raw))
-        if kind == "postgresql":
-            with tl.engine.begin() as connection:
-                connection.execute(text("ANALYZE"))  # as autovacuum would after a load
+        if kind == "postgresql":  # as autovacuum does after a bulk insert
+            with tl.engine.connect() as connection:
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+                connection.execute(text("VACUUM ANALYZE"))
 
 
 def query_cells(
