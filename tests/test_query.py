@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from timeline import EventQuery, InvalidEventError, Timeline, When
+from timeline import EventQuery, InvalidEventError, Status, Timeline, When
 
 # Fuzzy values on a small calendar, each an instant, a span, or an open/unknown-ended span.
 VALUES = [
@@ -311,3 +311,11 @@ def test_window_counts_leave_out_deleted_and_merged_events(tl: Timeline) -> None
         tl.events().between("2026-02", "2026-02").of_kind("test"),
     ):
         assert query.count() == len(query.ids()) == 1
+
+
+def test_rows_return_statuses_as_members(tl: Timeline) -> None:
+    tl.add_event("Planned", when="2030-01-01", kind="test", status="planned")
+    tl.add_event("Done", when="2020-01-01", kind="test")
+    statuses = [row.status for row in tl.events().order_by_time().rows("status")]
+    assert statuses == [Status.OCCURRED, Status.PLANNED]
+    assert all(type(status) is Status for status in statuses)
