@@ -374,11 +374,13 @@ if click is not None:
         if options["report"]:
             import csv
 
+            from .io.base import safe_cell
+
             with open(options["report"], "w", newline="", encoding="utf-8") as out:
                 writer = csv.writer(out)
                 writer.writerow(["line", "field", "reason"])
                 for error in summary.errors:
-                    writer.writerow([error.line, error.field or "", error.reason])
+                    writer.writerow([error.line, error.field or "", safe_cell(error.reason)])
         if options["as_json"]:
             _echo_json(summary.as_dict())
             return

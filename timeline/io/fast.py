@@ -52,7 +52,7 @@ from ..models import (
     WhenColumns,
 )
 from ..revisions import Revision
-from ..text import name_key
+from ..text import check_name, name_key
 from ..vocab import Status, check_kind, check_role
 from ..when import When
 from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError
@@ -150,6 +150,10 @@ def _name_and_kind(name: str, kind: str) -> tuple[str, str]:
     checked = check_kind(kind, field="entity kind")
     if not name or len(checked) > 64:
         raise _Slow
+    try:
+        check_name(name, "entity name")
+    except TimelineError:
+        raise _Slow from None  # the slow path names the row
     return name_key(name), checked
 
 
