@@ -346,6 +346,8 @@ class Timeline:
         same URL, or the same title, publisher and date, is the same source.
         """
         title = _text(title, "source title")
+        if url is not None:
+            check_text(url, "source url", indexed=True)
         moment = When.parse(published, conventions=self.conventions)
         if moment.span or moment.start_earliest != moment.start_latest:
             raise InvalidDateError(published, "a publication date must be a single day or time")
