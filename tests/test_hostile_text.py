@@ -525,6 +525,29 @@ def test_csv_export_neutralises_formulas_and_reads_back(tl: Timeline, tmp_path: 
     assert back == {t.strip(): t.strip() for t in titles if t.strip()}
 
 
+def test_importers_apply_the_same_text_rules(tl: Timeline, tmp_path: Path) -> None:
+    rows = [
+        ("kept", "Pyongyang", "t", "1"),
+        ("nul\0title", "Pyongyang", "t", "2"),
+        ("disguised place", "\u202emiK", "t", "3"),
+        ("long tag", "Seoul", "x" * (MAX_INDEXED_BYTES + 1), "4"),
+        (HOSTILE[0], HOSTILE[1], HOSTILE[6], "5"),
+    ]
+    path = tmp_path / "hostile.csv"
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["title", "when", "kind", "place", "tags", "external_id"])
+        writer.writerows([title, "2026", "a", place, tag, key] for title, place, tag, key in rows)
+    summary = import_file(tl, path, format="csv", skip_invalid=True)
+    assert [(e.line, e.field) for e in summary.errors] == [
+        (3, "title"),
+        (4, "place name"),
+        (5, "tag"),
+    ]
+    assert sorted(e.title for e in tl.events()) == sorted(["kept", HOSTILE[0]])
+    assert tl.events().at(HOSTILE[1]).tagged(HOSTILE[6]).count() == 1
+
+
 # -- Unicode --------------------------------------------------------------------------------------
 
 

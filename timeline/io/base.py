@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import TimelineError
+from ..text import check_text
 from ..when import When
 
 #: ``progress(done, total)``: bytes read so far and the file size (``None`` when unknown).
@@ -262,6 +263,23 @@ def unsafe_cell(text: str) -> str:
     if text.startswith("'") and FORMULA.match(text, 1):
         return text[1:]
     return text
+
+
+def check_record_text(record: EventRecord) -> None:
+    """Refuse NUL and over-long text in ``record`` as the API does (see :mod:`timeline.text`)."""
+    for name, value in (("title", record.title), ("summary", record.summary)):
+        if value:
+            check_text(value, name)
+    for tag in record.tags:
+        check_text(tag, "tag", indexed=True)
+    for scheme, value in record.external_ids.items():
+        check_text(f"{scheme}:{value}", "external id", indexed=True)
+    for claim in record.claims:
+        if claim.quote:
+            check_text(claim.quote, "quote")
+        if claim.source is not None:
+            check_text(claim.source.title, "source title")
+            check_text(claim.source.url or "", "source url", indexed=True)
 
 
 def iter_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:

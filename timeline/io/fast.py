@@ -55,7 +55,7 @@ from ..revisions import Revision
 from ..text import check_name, name_key
 from ..vocab import Status, check_kind, check_role
 from ..when import When
-from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError
+from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError, check_record_text
 
 if TYPE_CHECKING:
     from .loader import Loader
@@ -96,6 +96,7 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
     if not record.external_ids or record.part_of:
         raise _Slow
     try:
+        check_record_text(record)
         when = (
             record.when
             if isinstance(record.when, When)
@@ -119,6 +120,7 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
             check_kind(place.kind, field="place kind")
             if not place.name.strip():
                 raise _Slow
+            check_name(place.name.strip(), "place name")
             for degrees, bound in ((place.lat, 90.0), (place.lon, 180.0)):
                 if degrees is not None and not -bound <= degrees <= bound:
                     raise _Slow

@@ -52,6 +52,7 @@ from .base import (
     RowError,
     SourceIn,
     Step,
+    check_record_text,
 )
 from .claims import store_claim
 from .fast import FAST_CHUNK, write_records
@@ -257,6 +258,7 @@ class Loader:
     def write(self, record: EventRecord) -> str:
         """Create or update the event of ``record``; return ``created``, ``updated`` or
         ``unchanged``."""
+        check_record_text(record)
         when = (
             record.when
             if isinstance(record.when, When)
