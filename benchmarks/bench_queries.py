@@ -465,19 +465,21 @@ def query_cells(
             median_ms(raw_search, common),
         )
     )
-    # counts per month over a year
-    month_key = (
-        "CAST(date_trunc('month', start_earliest) AS date)"
+    # counts per month over a year: grouped per span class on a cheap key, then summed
+    month_key, month_start = (
+        ("CAST(date_trunc('month', CAST(start_earliest AS timestamp)) AS date)", "k")
         if raw.postgres
-        else "strftime('%Y-%m-01', start_earliest)"
+        else ("substr(start_earliest, 1, 7)", "k || '-01'")
     )
 
     def raw_counts(window: tuple[date, date]) -> Any:
-        sql, params = window_sql("start_earliest", window)
+        sql, params = window_sql(f"{month_key} AS k, count(*) AS n", window)
+        grouped = " UNION ALL ".join(
+            f"{branch} AND start_earliest IS NOT NULL GROUP BY 1"
+            for branch in sql.split(" UNION ALL ")
+        )
         return raw.run(
-            f"SELECT {month_key}, count(*) FROM ({sql}) AS w "
-            "WHERE start_earliest IS NOT NULL GROUP BY 1 ORDER BY 1",
-            params,
+            f"SELECT {month_start}, sum(n) FROM ({grouped}) AS w GROUP BY 1 ORDER BY 1", params
         )
 
     cells.append(

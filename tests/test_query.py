@@ -319,3 +319,41 @@ def test_rows_return_statuses_as_members(tl: Timeline) -> None:
     statuses = [row.status for row in tl.events().order_by_time().rows("status")]
     assert statuses == [Status.OCCURRED, Status.PLANNED]
     assert all(type(status) is Status for status in statuses)
+
+
+def _period_start(day: date, period: str) -> date:
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    if period == "quarter":
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return date(day.year, 1, 1)
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month", "quarter", "year"])
+def test_count_by_on_windows_matches_brute_force(fuzzy: Timeline, period: str) -> None:
+    """Each match counts once, by the period of its earliest start; open starts are left out."""
+    for start, end in WINDOWS:
+        window = _window(start, end)
+        for semantics in ("possible", "certain", "within"):
+            query = (
+                fuzzy.events().within(start, end)
+                if semantics == "within"
+                else fuzzy.events().between(start, end, certainty=semantics)  # type: ignore[arg-type]
+            )
+            for narrowed, kinds in ((query, None), (query.of_kind("test.k1"), {1})):
+                expected: dict[date, int] = {}
+                for i, value in enumerate(VALUES):
+                    when = When.parse(value)
+                    first = when.start_earliest
+                    if kinds is not None and i % 3 not in kinds:
+                        continue
+                    if first is None or not _brute(when, window, semantics):
+                        continue
+                    key = _period_start(first, period)  # type: ignore[arg-type]
+                    expected[key] = expected.get(key, 0) + 1
+                got = narrowed.count_by(period)
+                assert got == sorted(expected.items()), f"{semantics} {start}..{end} {kinds}"

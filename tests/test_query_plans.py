@@ -175,17 +175,18 @@ def test_search_results_on_the_loaded_data(loaded: Timeline) -> None:
     assert loaded.events().search("quoted3").count() == 50
 
 
-def test_per_month_counts_use_the_window_index(loaded: Timeline) -> None:
-    from sqlalchemy import func, select
-
-    from timeline.models import Event
-    from timeline.periods import period_start
-
-    query = loaded.events().between("2026", "2026")
-    key = period_start("month", loaded.engine.dialect.name)
-    statement = select(key, func.count()).where(*query._conditions()).group_by(key)
-    text = plan(loaded, statement.select_from(Event))
-    assert "ix_timeline_event_window" in text or "ix_timeline_event_bounds" in text, text
+@pytest.mark.parametrize("period", ["month", "week"])
+def test_per_month_counts_read_only_the_window_index(loaded: Timeline, period: str) -> None:
+    """count_by of a window groups one covering-index range per span class: no table reads."""
+    dialect = loaded.engine.dialect.name
+    for query in _windows(loaded.events()):
+        text = plan(loaded, query._count_by_statement(period, dialect))
+        if dialect == "sqlite":
+            ranges = re.findall(r"SEARCH timeline_event USING (.*?) \(", text)
+            assert ranges == ["COVERING INDEX ix_timeline_event_window"] * 4, text
+        else:
+            assert text.count("Index Only Scan using ix_timeline_event_window") == 4, text
+            assert "Heap" not in text and "Seq Scan" not in text, text
 
 
 def test_no_lone_start_index_the_sqlite_planner_could_pick(tl: Timeline) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Date, Integer, cast, func, literal_column
+from sqlalchemy import TIMESTAMP, ColumnElement, Date, Integer, cast, func, literal_column
 from sqlmodel import col
 
 from .errors import InvalidEventError
@@ -34,11 +34,13 @@ def check_period(period: str) -> str:
     return period
 
 
-def period_start(period: str, dialect: str) -> ColumnElement[Any]:
-    """SQL: the first day of the ``period`` holding each event's earliest possible start."""
-    day: Any = col(Event.start_earliest)
+def period_start(period: str, dialect: str, day: Any = None) -> ColumnElement[Any]:
+    """SQL: the first day of the ``period`` holding ``day`` (by default the earliest start)."""
+    day = col(Event.start_earliest) if day is None else day
     if dialect != "sqlite":
-        return cast(func.date_trunc(literal_column(f"'{check_period(period)}'"), day), Date)
+        # On a timestamp without time zone: no session time zone to convert through.
+        moment = cast(day, TIMESTAMP(timezone=False))
+        return cast(func.date_trunc(literal_column(f"'{check_period(period)}'"), moment), Date)
     if period == "day":
         same: ColumnElement[Any] = day
         return same
@@ -54,6 +56,27 @@ def period_start(period: str, dialect: str) -> ColumnElement[Any]:
         back = (cast(func.strftime("%w", day), Integer) + 6) % 7
         return func.date(day, func.printf("-%d days", back))
     raise AssertionError(check_period(period))
+
+
+def period_prefix(period: str, dialect: str) -> tuple[ColumnElement[Any], Any]:
+    """SQL: a cheap key of the earliest start to group many rows by, and ``expand``.
+
+    ``expand(key)`` turns a grouped key back into a day that :func:`period_start` takes, so a
+    count groups each row by the key and only the few groups by their period. On SQLite,
+    where a date is its ISO text, the key of a month or quarter is the ``YYYY-MM`` prefix
+    and of a year ``YYYY`` (a string function per row costs more than the scan itself).
+    """
+    day: Any = col(Event.start_earliest)
+    if dialect != "sqlite":
+        return period_start(period, dialect), lambda key: key
+    width, suffix = {"month": (7, "-01"), "quarter": (7, "-01"), "year": (4, "-01-01")}.get(
+        period, (0, "")
+    )
+    if not width:
+        return day, lambda key: key
+    # Literal arguments: the GROUP BY must be the very expression of the select list.
+    prefix = func.substr(day, literal_column("1"), literal_column(str(width)))
+    return prefix, lambda key: key.concat(literal_column(f"'{suffix}'"))
 
 
 def as_day(value: Any) -> date:

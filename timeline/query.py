@@ -61,7 +61,7 @@ from .models import (
     Relation,
     Source,
 )
-from .periods import as_day, check_period, period_start
+from .periods import as_day, check_period, period_prefix, period_start
 from .text import check_text, name_key
 from .vocab import SETTLED_STATUSES, RelationKind, Status, check_kind, check_role
 from .when import When
@@ -515,23 +515,30 @@ class EventQuery:
             return int(session.connection().execute(statement).scalar_one())
 
     def _count_statement(self) -> Select[Any]:
-        """``count(*)`` of the matches; one window is counted per span class (``UNION ALL``).
+        """``count(*)`` of the matches; one window is counted per span class (``UNION ALL``)."""
+        branches = self._span_class_branches()
+        if branches is None:
+            return select(func.count()).select_from(Event).where(*self._conditions())
+        parts: list[Select[Any]] = [
+            select(literal_column("1")).select_from(Event).where(*branch) for branch in branches
+        ]
+        return select(func.count()).select_from(union_all(*parts).subquery())
+
+    def _span_class_branches(self) -> list[list[ColumnElement[bool]]] | None:
+        """The conditions of a query with one window (and no actor), split by span class.
 
         Each span class is then one range of ``ix_timeline_event_window`` that never reads the
         table (the index holds every column a window and the live filter test), where the
-        ``OR`` of the classes would first gather and de-duplicate the row ids.
+        ``OR`` of the classes would first gather and de-duplicate the row ids. ``None`` for
+        any other query.
         """
         windows = [c for c in self._where if _WINDOW in c._annotations]
         if len(windows) != 1 or any(_ACTOR in c._annotations for c in self._where):
-            return select(func.count()).select_from(Event).where(*self._conditions())
+            return None
         _, _, residual, ranges = windows[0]._annotations[_WINDOW]
         others = replace(self, _where=tuple(c for c in self._where if c is not windows[0]))
         conditions = [*others._conditions(), *([] if residual is None else [residual])]
-        parts: list[Select[Any]] = [
-            select(literal_column("1")).select_from(Event).where(branch, *conditions)
-            for branch in ranges
-        ]
-        return select(func.count()).select_from(union_all(*parts).subquery())
+        return [[branch, *conditions] for branch in ranges]
 
     def ids(self) -> list[int]:
         """The ids of the matching events, in order."""
@@ -621,17 +628,31 @@ class EventQuery:
         check_period(period)
         with self._reading() as session:
             dialect = session.get_bind().dialect.name
-            key = period_start(period, dialect).label("period")
-            conditions = [*self._conditions(), col(Event.start_earliest).is_not(None)]
-            if self._limit is None and self._offset is None:
-                statement = select(key, func.count()).where(*conditions)
-            else:
-                paged = self.statement.with_only_columns(col(Event.id)).subquery()
-                statement = select(key, func.count()).where(
-                    col(Event.id).in_(select(paged.c.id)), *conditions
-                )
-            statement = statement.group_by(key).order_by(key)
+            statement = self._count_by_statement(period, dialect)
             return [(as_day(day), int(n)) for day, n in session.connection().execute(statement)]
+
+    def _count_by_statement(self, period: str, dialect: str) -> Select[Any]:
+        """Counts per period; a window is grouped per span class on a cheap key, then summed."""
+        known = col(Event.start_earliest).is_not(None)
+        paged = self._limit is not None or self._offset is not None
+        branches = None if paged else self._span_class_branches()
+        if branches is not None:
+            prefix, expand = period_prefix(period, dialect)
+            parts = [
+                select(prefix.label("k"), func.count().label("n"))
+                .where(*branch, known)
+                .group_by(prefix)
+                for branch in branches
+            ]
+            groups = union_all(*parts).subquery()
+            key = period_start(period, dialect, expand(groups.c.k)).label("period")
+            return select(key, func.sum(groups.c.n)).group_by(key).order_by(key)
+        key = period_start(period, dialect).label("period")
+        statement = select(key, func.count()).where(*self._conditions(), known)
+        if paged:
+            ids = self.statement.with_only_columns(col(Event.id)).subquery()
+            statement = statement.where(col(Event.id).in_(select(ids.c.id)))
+        return statement.group_by(key).order_by(key)
 
 
 #: The relations :meth:`EventQuery.during` stands for: inside the event, ends included.
