@@ -314,13 +314,9 @@ def query_cells(
     raw = Raw(tl.engine)
     q = tl.events
 
-    def raw_window(columns: str, extra: str = "", tail: str = "") -> Callable[[Any], Any]:
+    def raw_window(columns: str) -> Callable[[Any], Any]:
         def run(window: tuple[date, date]) -> Any:
-            sql, params = window_sql(columns, window)
-            if extra:
-                sql = f"SELECT * FROM ({sql}) AS w WHERE {extra}"
-                params = [*params, *window]
-            return raw.run(f"SELECT * FROM ({sql}) AS w {tail}" if tail else sql, params)
+            return raw.run(*window_sql(columns, window))
 
         return run
 
@@ -328,7 +324,14 @@ def query_cells(
         sql, params = window_sql("id", window)
         return raw.run(f"SELECT count(*) FROM ({sql}) AS w", params)
 
-    order = "ORDER BY start_earliest, id LIMIT 100"
+    order = "ORDER BY start_earliest NULLS FIRST, start_latest NULLS FIRST, end_latest, id"
+
+    def raw_first(window: tuple[date, date]) -> Any:
+        """The top 100 ranked in the covering index, then only their rows read by id."""
+        sql, params = window_sql("id, start_earliest, start_latest, end_latest", window)
+        top = f"SELECT id FROM ({sql}) AS w {order} LIMIT 100"
+        return raw.run(f"SELECT {COLUMNS} FROM timeline_event WHERE id IN ({top}) {order}", params)
+
     cells.append(
         (
             "month window: count()",
@@ -340,7 +343,7 @@ def query_cells(
         (
             "month window: first 100 ordered .rows()",
             median_ms(lambda w: q().between(*w).order_by_time().limit(100).rows(), months),
-            median_ms(raw_window(COLUMNS, tail=order), months),
+            median_ms(raw_first, months),
         )
     )
     cells.append(

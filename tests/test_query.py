@@ -357,3 +357,25 @@ def test_count_by_on_windows_matches_brute_force(fuzzy: Timeline, period: str) -
                     expected[key] = expected.get(key, 0) + 1
                 got = narrowed.count_by(period)
                 assert got == sorted(expected.items()), f"{semantics} {start}..{end} {kinds}"
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_time_ordered_pages_of_windows_are_slices_of_the_whole_order(
+    fuzzy: Timeline, descending: bool
+) -> None:
+    """A limited window page (found in the window index first) is a slice of the full order."""
+    for start, end in WINDOWS:
+        for query in (
+            fuzzy.events().between(start, end),
+            fuzzy.events().within(start, end),
+            fuzzy.events().between(start, end, certainty="certain").of_kind("test.k1"),
+        ):
+            ordered = query.order_by_time(descending=descending)
+            ids = ordered.ids()
+            for limit, offset in ((1, 0), (3, 0), (3, 2), (100, 1)):
+                page = ordered.limit(limit).offset(offset)
+                assert page.ids() == ids[offset : offset + limit], (start, end, limit, offset)
+                assert [e.id for e in page.all()] == page.ids()
+                assert page.count() == len(ids[offset : offset + limit])
+            if len(ids) > 2:
+                assert ordered.after(ids[1]).limit(2).ids() == ids[2:4]

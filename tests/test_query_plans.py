@@ -195,3 +195,19 @@ def test_no_lone_start_index_the_sqlite_planner_could_pick(tl: Timeline) -> None
     for index in inspect(tl.engine).get_indexes("timeline_event"):
         columns = [c for c in index["column_names"] if c]
         assert not (len(columns) == 1 and columns[0] in starts), index
+
+
+def test_time_ordered_window_pages_find_their_ids_in_the_window_index(loaded: Timeline) -> None:
+    """The first page of a window in time order ranks the candidates in the covering index and
+    reads only the page's rows (by primary key)."""
+    for query in _windows(loaded.events()):
+        for descending in (False, True):
+            page = query.order_by_time(descending=descending).limit(100)
+            text = plan(loaded, page.statement)
+            if loaded.engine.dialect.name == "sqlite":
+                ranges = re.findall(r"SEARCH timeline_event USING (.*?) \(", text)
+                covering = ["COVERING INDEX ix_timeline_event_window"] * 4
+                assert sorted(ranges) == [*covering, "INTEGER PRIMARY KEY"], text
+            else:
+                assert text.count("Index Only Scan using ix_timeline_event_window") == 4, text
+                assert "Seq Scan" not in text, text

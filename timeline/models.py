@@ -311,7 +311,9 @@ class Event(DatedColumns, table=True):
         # make a month window walk every earlier start (PERF-BASELINES, G1/G5). It also holds
         # the live marks and the strict bounds, so a window's count() never reads the table
         # and certain/within windows read it only for the rows they return.
-        Index("ix_timeline_event_window", *WINDOW_INDEX_COLUMNS),
+        # (On PostgreSQL it also carries the id, which SQLite's rowid gives every index, so the
+        # top of a time-ordered window is found without reading the table.)
+        Index("ix_timeline_event_window", *WINDOW_INDEX_COLUMNS, postgresql_include=["id"]),
         Index("ix_timeline_event_bounds", "search_start", "search_end"),
     )
 

@@ -43,7 +43,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.sql import Select, operators
+from sqlalchemy.sql import Select, Subquery, operators
 from sqlmodel import Session, col
 
 from .errors import EventNotFoundError, InvalidEventError, TimelineError
@@ -445,20 +445,8 @@ class EventQuery:
 
     def order_by_time(self, descending: bool = False) -> EventQuery:
         """Order by the earliest start (unknown starts first), then latest start, then id."""
-        keys = [
-            col(Event.start_earliest).nulls_first(),
-            col(Event.start_latest).nulls_first(),
-            col(Event.end_latest).nulls_last(),
-            col(Event.id),
-        ]
-        if descending:
-            keys = [
-                col(Event.start_earliest).desc().nulls_last(),
-                col(Event.start_latest).desc().nulls_last(),
-                col(Event.end_latest).desc().nulls_first(),
-                col(Event.id).desc(),
-            ]
-        return replace(self, _order=tuple(keys))
+        columns = Event.__table__.c  # type: ignore[attr-defined]
+        return replace(self, _order=tuple(_time_order(columns, descending)))
 
     def after(self, event: Event | int) -> EventQuery:
         """Keyset pagination: the events that come after ``event`` in this query's order.
@@ -484,13 +472,35 @@ class EventQuery:
     @property
     def statement(self) -> Select[Any]:
         """The SQLAlchemy ``Select`` of ``Event`` rows behind this query."""
-        statement = select(Event).where(*self._conditions())
+        page = self._page()
+        statement = select(Event)
+        if page is None:
+            statement = statement.where(*self._conditions())
+        else:
+            statement = statement.join(page, col(Event.id) == page.c.id)
         statement = statement.order_by(*(self._order or (col(Event.id),)))
         if self._limit is not None:
             statement = statement.limit(self._limit)
         if self._offset is not None:
             statement = statement.offset(self._offset)
         return statement
+
+    def _page(self) -> Subquery | None:
+        """The ids and order keys of a limited, time-ordered window's page, from the index alone.
+
+        The order keys and the id are in ``ix_timeline_event_window``, so the top of the window
+        is ranked without reading the table, and only the page's rows are read (a month at a
+        million events has thousands of candidates). ``None`` for other queries.
+        """
+        descending = self._descending()
+        branches = self._span_class_branches()
+        if self._limit is None or descending is None or branches is None:
+            return None
+        table = Event.__table__.c  # type: ignore[attr-defined]
+        keys = (table.id, table.start_earliest, table.start_latest, table.end_latest)
+        window = union_all(*(select(*keys).where(*branch) for branch in branches)).subquery()
+        top = select(window).order_by(*_time_order(window.c, descending))
+        return top.limit(self._limit + (self._offset or 0)).subquery()
 
     # -- results ---------------------------------------------------------------------------
 
@@ -699,6 +709,23 @@ def _keyset(key: tuple[Any, ...], descending: bool | None) -> ColumnElement[bool
     last = col(Event.id) < key[3] if descending else col(Event.id) > key[3]
     branches.append(and_(*equal, last))
     return or_(*branches)
+
+
+def _time_order(columns: Any, descending: bool) -> list[Any]:
+    """The keys of :meth:`EventQuery.order_by_time` on ``columns`` (the table's or a subquery's)."""
+    if descending:
+        return [
+            columns.start_earliest.desc().nulls_last(),
+            columns.start_latest.desc().nulls_last(),
+            columns.end_latest.desc().nulls_first(),
+            columns.id.desc(),
+        ]
+    return [
+        columns.start_earliest.nulls_first(),
+        columns.start_latest.nulls_first(),
+        columns.end_latest.nulls_last(),
+        columns.id,
+    ]
 
 
 def _non_negative(n: int, what: str) -> int:

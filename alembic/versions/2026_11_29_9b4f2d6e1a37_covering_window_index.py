@@ -2,7 +2,8 @@
 
 Every event query filters the live rows (``deleted_at IS NULL AND merged_into_id IS NULL``)
 and certain/within windows test the strict bounds; with only the hull in the index each
-candidate row cost a table lookup. The index keeps its name and its leading columns
+candidate row cost a table lookup (and on PostgreSQL, without the id, so did every candidate
+of a time-ordered page). The index keeps its name and its leading columns
 (``span_class, search_start, search_end``) and gains the columns those filters read. Plain
 ``CREATE INDEX`` / ``DROP INDEX``: no table is recreated, so SQLite's full-text triggers stay.
 
@@ -34,7 +35,11 @@ COVERED = [
 
 def upgrade() -> None:
     op.drop_index("ix_timeline_event_window", table_name="timeline_event")
-    op.create_index("ix_timeline_event_window", "timeline_event", COVERED)
+    # PostgreSQL also carries the id (SQLite's rowid is in every index already), so the top of
+    # a time-ordered window is found in the index alone.
+    op.create_index(
+        "ix_timeline_event_window", "timeline_event", COVERED, postgresql_include=["id"]
+    )
 
 
 def downgrade() -> None:
