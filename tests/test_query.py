@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from timeline import EventQuery, InvalidEventError, Status, Timeline, When
 
@@ -189,6 +191,42 @@ def test_of_kind_is_a_dotted_subtree_not_a_prefix(seeded: Timeline) -> None:
     assert titles(seeded.events().of_kind("military")) == ["Plans", "Parade"]
     assert titles(seeded.events().of_kind("military.parade")) == ["Parade"]
     assert titles(seeded.events().of_kind("militaryx")) == ["Militaryx drill"]
+
+
+def test_of_kind_under_a_collation_that_ignores_punctuation(postgres_url: str) -> None:
+    """PostgreSQL: ``of_kind`` is a byte-order range, so ``kind`` is ``COLLATE "C"`` even in a
+    database whose default collation ignores punctuation (ICU "shifted", like glibc en_US)."""
+    url = make_url(postgres_url)
+    name = f"{url.database}_shifted"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            try:
+                connection.execute(
+                    text(
+                        f'CREATE DATABASE "{name}" TEMPLATE template0 LOCALE_PROVIDER icu '
+                        "ICU_LOCALE 'und-u-ka-shifted' LOCALE 'C.UTF-8'"
+                    )
+                )
+            except DBAPIError as error:  # no ICU in this server, or before PostgreSQL 15
+                pytest.skip(f"no ICU database collation here: {error}")
+        try:
+            # The hazard: in this collation the dotted child sorts past the range's end.
+            probe = create_engine(url.set(database=name))
+            with probe.connect() as connection:
+                hazard = text("SELECT 'military.parade' < 'military/'")
+                assert connection.execute(hazard).scalar_one() is False
+            probe.dispose()
+            with Timeline(url.set(database=name).render_as_string(hide_password=False)) as tl:
+                for kind in ("military", "military.parade", "military_x", "militaryx.a"):
+                    tl.add_event(kind, when="2026-02-03", kind=kind)
+                assert titles(tl.events().of_kind("military")) == ["military", "military.parade"]
+                assert titles(tl.events().of_kind("military.parade")) == ["military.parade"]
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def test_at_is_a_place_subtree(seeded: Timeline) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, MetaData, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -50,6 +50,10 @@ WINDOW_INDEX_COLUMNS = (
     "end_earliest",
     "end_latest",
 )
+
+
+#: The event kind column: byte-ordered (``COLLATE "C"``) on PostgreSQL, see ``Event.kind``.
+KIND_TYPE = String(128).with_variant(String(128, collation="C"), "postgresql")
 
 
 def _utcnow() -> datetime:
@@ -320,7 +324,9 @@ class Event(DatedColumns, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(min_length=1)
     summary: str | None = None
-    kind: str = Field(min_length=1, max_length=128, index=True)
+    # Byte order on PostgreSQL: ``of_kind`` is a range ``['military.', 'military/')`` that a
+    # collation ignoring punctuation (en_US, ICU "shifted") would not keep contiguous.
+    kind: str = Field(min_length=1, max_length=128, index=True, sa_type=KIND_TYPE)
     status: Status = Field(default=Status.OCCURRED, sa_type=StrEnumType(Status))
     place_id: int | None = Field(default=None, foreign_key="timeline_place.id", index=True)
     confidence: float | None = Field(default=None, ge=0, le=1)

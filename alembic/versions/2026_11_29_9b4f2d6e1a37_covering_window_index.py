@@ -7,12 +7,19 @@ of a time-ordered page). The index keeps its name and its leading columns
 (``span_class, search_start, search_end``) and gains the columns those filters read. Plain
 ``CREATE INDEX`` / ``DROP INDEX``: no table is recreated, so SQLite's full-text triggers stay.
 
+On PostgreSQL the event ``kind`` also gets ``COLLATE "C"``: ``of_kind("military")`` is the
+range ``['military.', 'military/')``, which holds ``military.parade`` only in byte order (a
+database collation that ignores punctuation, such as glibc ``en_US`` or ICU ``shifted``, sorts
+it after ``military/``).
+
 Revision ID: 9b4f2d6e1a37
 Revises: cbde73b6e8b6
 Create Date: 2026-11-29 02:30:00.000000
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
 
 from alembic import op
 
@@ -33,6 +40,18 @@ COVERED = [
 ]
 
 
+def _kind_collation(collation: str | None) -> None:
+    """PostgreSQL: the event kind in byte order (``of_kind`` is a range on it), or back."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column(
+            "timeline_event",
+            "kind",
+            type_=sa.String(128, collation=collation),
+            existing_type=sa.String(128),
+            existing_nullable=False,
+        )
+
+
 def upgrade() -> None:
     op.drop_index("ix_timeline_event_window", table_name="timeline_event")
     # PostgreSQL also carries the id (SQLite's rowid is in every index already), so the top of
@@ -40,8 +59,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_timeline_event_window", "timeline_event", COVERED, postgresql_include=["id"]
     )
+    _kind_collation("C")
 
 
 def downgrade() -> None:
+    _kind_collation(None)
     op.drop_index("ix_timeline_event_window", table_name="timeline_event")
     op.create_index("ix_timeline_event_window", "timeline_event", HULL)
