@@ -43,6 +43,7 @@ from gen_events import Generator
 
 from timeline import Event, Timeline
 from timeline.models import SPAN_CLASS_LIMITS, metadata
+from timeline.search import CLAIM_TSVECTOR, EVENT_TSVECTOR
 from timeline.text import name_key
 
 COLUMNS = "id, title, kind, status, edtf, start_earliest, end_latest"
@@ -432,14 +433,14 @@ def query_cells(
     # search: rare words (rank ~900 of 1000) and common ones (top 10)
     rare = [generator.word_by_rank(900 + i) for i in range(10)]
     common = [generator.word_by_rank(i) for i in range(10)]
-    if raw.postgres:  # the word's events: titles or summaries, or claim quotes
+    if raw.postgres:  # the word's events: titles or summaries, or claim quotes (the indexed
+        # expressions hold "?" and "%": psycopg placeholders written directly, run below)
+        in_events, in_quotes = (e.replace("%", "%%") for e in (EVENT_TSVECTOR, CLAIM_TSVECTOR))
         raw_search_sql = (
             f"SELECT {COLUMNS} FROM timeline_event WHERE id IN ("
-            "SELECT id FROM timeline_event WHERE "
-            "to_tsvector('simple', title || ' ' || coalesce(summary, '')) "
-            "@@ plainto_tsquery('simple', ?) UNION SELECT event_id FROM timeline_claim WHERE "
-            "to_tsvector('simple', coalesce(quote, '')) @@ plainto_tsquery('simple', ?)"
-            f") AND {LIVE}"
+            f"SELECT id FROM timeline_event WHERE {in_events} @@ plainto_tsquery('simple', %s) "
+            f"UNION SELECT event_id FROM timeline_claim WHERE {in_quotes} "
+            f"@@ plainto_tsquery('simple', %s)) AND {LIVE}"
         )
     else:
         raw_search_sql = (
@@ -451,8 +452,9 @@ def query_cells(
         )
 
     def raw_search(word: str) -> Any:
-        term = word if raw.postgres else f'"{word}"'
-        return raw.run(raw_search_sql, [term, term])
+        if raw.postgres:
+            return list(raw.connection.execute(raw_search_sql, [word, word]).fetchall())
+        return raw.run(raw_search_sql, [f'"{word}"'] * 2)
 
     cells.append(
         (

@@ -66,8 +66,7 @@ HOSTILE = [
 ]
 
 #: Texts whose words PostgreSQL's text-search parser reads as other tokens (a tag, a URL, an
-#: e-mail, a signed or decimal number): its index misses those words (a known gap, see
-#: docs/reliability.md); SQLite finds them.
+#: e-mail, a signed or decimal number) unless their punctuation is read as spaces first.
 PARSER_GAPS = [
     *HOSTILE[11:18],
     "see example.org/path",
@@ -137,7 +136,7 @@ def _refused_or_nothing(call: Callable[[], Any]) -> Any:
 # -- every string parameter --------------------------------------------------------------------
 
 
-def test_every_text_parameter_is_stored_and_returned_verbatim(tl: Timeline, backend: str) -> None:
+def test_every_text_parameter_is_stored_and_returned_verbatim(tl: Timeline) -> None:
     schema = _schema(tl.engine)
     for i, text in enumerate(HOSTILE):
         entity = tl.add_entity(
@@ -176,8 +175,7 @@ def test_every_text_parameter_is_stored_and_returned_verbatim(tl: Timeline, back
             tl.events().tagged(text),
             tl.events().from_source(url),
         ]
-        if backend == "sqlite" or text not in PARSER_GAPS:
-            queries.append(tl.events().search(text))
+        queries.append(tl.events().search(text))
         for query in queries:
             assert query.ids() == [event.id], (text, query)
     assert _counts(tl) == (len(HOSTILE),) * 3  # each publisher is the entity of that name
@@ -393,12 +391,7 @@ def test_search_syntax_is_plain_words(tl: Timeline) -> None:
         tl.events().search(text).count()  # never an engine error
 
 
-def test_search_finds_words_inside_markup_urls_and_numbers(
-    tl: Timeline, backend: str, request: pytest.FixtureRequest
-) -> None:
-    if backend == "postgresql":
-        reason = "PostgreSQL's text-search parser keeps tags, URLs and numbers whole (known gap)"
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+def test_search_finds_words_inside_markup_urls_and_numbers(tl: Timeline) -> None:
     for text in PARSER_GAPS:
         event = tl.add_event(text, when="2026", kind="a")
         assert tl.events().search(text).ids() == [event.id], text

@@ -62,7 +62,7 @@ def plan(tl: Timeline, statement: Select[Any]) -> str:
             kind = compiled.binds[match.group(1)].type.compile(tl.engine.dialect)
             return f"${len(names)}::{kind}"
 
-        sql = re.sub(r"%\((\w+)\)s", number, str(compiled))
+        sql = re.sub(r"%\((\w+)\)s", number, str(compiled)).replace("%%", "%")  # pyformat
         cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute("SET enable_seqscan = off")  # a small table: ask whether indexes serve
         cursor.execute(f"PREPARE timeline_plan AS {sql}")

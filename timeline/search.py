@@ -9,13 +9,15 @@ matches nothing.
 
 Both backends answer each word from an index: on SQLite the FTS5 tables
 ``timeline_event_fts`` (title, summary) and ``timeline_claim_fts`` (quote), kept in step by
-triggers; on PostgreSQL GIN indexes on ``to_tsvector('simple', …)`` of the same text. The
+triggers; on PostgreSQL GIN indexes on ``to_tsvector('simple', …)`` of the same text, its ASCII
+punctuation read as spaces (so a word inside a URL, a tag or a number is found). The
 PostgreSQL expressions are inline SQL, never bound parameters, so a generic plan still matches
 the expression index (PERF-BASELINES, trap G3).
 """
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -62,9 +64,22 @@ event_fts = Table(
 )
 claim_fts = Table("timeline_claim_fts", _fts, Column("rowid", Integer), Column("quote", Text))
 
+
+def _tsvector(text: str) -> str:
+    """SQL: the ``simple`` tsvector of ``text`` with its ASCII punctuation read as spaces.
+
+    PostgreSQL's parser keeps URLs, hosts, e-mails, paths, tags and signed or dotted numbers
+    whole (``example.org/path`` is one token), where :func:`words` splits them. ``translate``
+    is used, not a regex class such as ``[^[:alnum:]]``, whose meaning follows the database
+    collation (under ``C`` it would drop every non-ASCII letter).
+    """
+    marks = string.punctuation.replace("'", "''")
+    return f"to_tsvector('simple', translate({text}, '{marks}', '{' ' * len(string.punctuation)}'))"
+
+
 #: The indexed PostgreSQL expressions, exactly as in the migration.
-EVENT_TSVECTOR = "to_tsvector('simple', title || ' ' || coalesce(summary, ''))"
-CLAIM_TSVECTOR = "to_tsvector('simple', coalesce(quote, ''))"
+EVENT_TSVECTOR = _tsvector("title || ' ' || coalesce(summary, '')")
+CLAIM_TSVECTOR = _tsvector("coalesce(quote, '')")
 
 
 def words(text: str) -> list[str]:

@@ -10,7 +10,8 @@ of a time-ordered page). The index keeps its name and its leading columns
 On PostgreSQL the event ``kind`` also gets ``COLLATE "C"``: ``of_kind("military")`` is the
 range ``['military.', 'military/')``, which holds ``military.parade`` only in byte order (a
 database collation that ignores punctuation, such as glibc ``en_US`` or ICU ``shifted``, sorts
-it after ``military/``).
+it after ``military/``). Its full-text indexes read ASCII punctuation as spaces, so that
+PostgreSQL's parser no longer keeps URLs, hosts, e-mails, paths, tags and numbers whole.
 
 Revision ID: 9b4f2d6e1a37
 Revises: cbde73b6e8b6
@@ -39,6 +40,26 @@ COVERED = [
     "end_latest",
 ]
 
+# PostgreSQL full text: the ``simple`` tsvector with ASCII punctuation read as spaces, so a word
+# inside a URL, a tag or a number is found; identical to the search module's expressions (the
+# planner must match them).
+PUNCTUATION = r"""'!"#$%&''()*+,-./:;<=>?@[\]^_`{|}~'"""
+SPACES = "'" + " " * 32 + "'"
+SEARCH_INDEXES = {
+    "ix_timeline_event_search": ("timeline_event", "title || ' ' || coalesce(summary, '')"),
+    "ix_timeline_claim_search": ("timeline_claim", "coalesce(quote, '')"),
+}
+
+
+def _search_indexes(spaced: bool) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for name, (table, text) in SEARCH_INDEXES.items():
+        if spaced:
+            text = f"translate({text}, {PUNCTUATION}, {SPACES})"
+        op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.execute(f"CREATE INDEX {name} ON {table} USING gin (to_tsvector('simple', {text}))")
+
 
 def _kind_collation(collation: str | None) -> None:
     """PostgreSQL: the event kind in byte order (``of_kind`` is a range on it), or back."""
@@ -60,9 +81,11 @@ def upgrade() -> None:
         "ix_timeline_event_window", "timeline_event", COVERED, postgresql_include=["id"]
     )
     _kind_collation("C")
+    _search_indexes(spaced=True)
 
 
 def downgrade() -> None:
+    _search_indexes(spaced=False)
     _kind_collation(None)
     op.drop_index("ix_timeline_event_window", table_name="timeline_event")
     op.create_index("ix_timeline_event_window", "timeline_event", HULL)
