@@ -22,6 +22,7 @@ from .errors import (
     SchemaTooNewError,
     TimelineError,
     UnknownFormatError,
+    UnreadableFileError,
 )
 from .knowledge import EventVersion
 from .models import (
@@ -91,6 +92,7 @@ __all__ = [
     "Timeline",
     "TimelineError",
     "UnknownFormatError",
+    "UnreadableFileError",
     "When",
     "__version__",
     "metadata",

@@ -8,6 +8,7 @@ is a function ``(tl, query, out) -> int`` registered by format name in
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -17,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import TimelineError
+from ..errors import UnreadableFileError
 from ..when import When
 
 #: ``progress(done, total)``: bytes read so far and the file size (``None`` when unknown).
@@ -182,11 +183,15 @@ Item = EventRecord | ClaimRecord | Step | RowError
 class CountingReader(io.RawIOBase):
     """A binary file wrapper that reports how many bytes were read (for progress bars)."""
 
-    def __init__(self, raw: IO[bytes], progress: Progress | None, total: int | None) -> None:
+    def __init__(
+        self, raw: IO[bytes], progress: Progress | None, total: int | None, name: str = ""
+    ) -> None:
         self._raw = raw
         self._progress = progress
         self._total = total
         self._done = 0
+        #: The file's name, when a NUL byte is to be refused (UTF-8 text never holds one).
+        self.refuse_nul = name
 
     def readable(self) -> bool:
         return True
@@ -194,6 +199,12 @@ class CountingReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         data = self._raw.read(len(buffer))
         n = len(data)
+        if self.refuse_nul and (at := data.find(b"\0")) >= 0:
+            raise UnreadableFileError(
+                self.refuse_nul,
+                f"a NUL byte at byte {self._done + at + 1}: not a text file (a UTF-16 file "
+                "needs its byte order mark)",
+            )
         buffer[:n] = data
         self._done += n
         if self._progress is not None and n:
@@ -208,15 +219,19 @@ class CountingReader(io.RawIOBase):
 def open_text(
     path: str | os.PathLike[str], progress: Progress | None = None, newline: str | None = None
 ) -> IO[str]:
-    """Open ``path`` for streaming text reading (UTF-8, BOM tolerated), reporting progress."""
+    """Open ``path`` for streaming text reading, reporting progress: UTF-8 (with or without a
+    byte order mark), or UTF-16 when it starts with its byte order mark."""
     file = Path(path)
     try:
         raw = file.open("rb")
+        total = file.stat().st_size
+        utf16 = raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        raw.seek(0)
     except OSError as error:
-        raise TimelineError(f"cannot read {os.fspath(path)!r}: {error.strerror}") from error
-    total = file.stat().st_size
-    buffered = io.BufferedReader(CountingReader(raw, progress, total), buffer_size=1 << 16)
-    return io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=newline)
+        raise UnreadableFileError(os.fspath(path), str(error.strerror)) from error
+    counting = CountingReader(raw, progress, total, "" if utf16 else file.name)
+    buffered = io.BufferedReader(counting, buffer_size=1 << 16)
+    return io.TextIOWrapper(buffered, encoding="utf-16" if utf16 else "utf-8-sig", newline=newline)
 
 
 def text_or_none(value: Any) -> str | None:

@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from ..errors import TimelineError
 from ..models import (
     Claim,
     Entity,
@@ -37,8 +38,8 @@ from ..models import (
     WhenColumns,
 )
 from ..text import name_key
-from ..vocab import RelationKind, Status
-from .base import BadRow, Item, Progress, RowError, Step, open_text
+from ..vocab import RelationKind, Status, check_kind, check_mapping
+from .base import BadRow, Item, Progress, RowError, Step, float_or_none, open_text
 from .claims import resync
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
 from .loader import Loader, _validate
@@ -297,7 +298,17 @@ def _step(number: int, record: Any) -> Item:
     if handler is None:
         known = ", ".join(sorted(_HANDLERS))
         return RowError(number, f"unknown record type {kind!r}; use one of: {known}", field="type")
-    return Step(number, lambda loader: handler(loader, record))
+
+    def apply(loader: Loader) -> str:
+        try:
+            return handler(loader, record)
+        except (BadRow, TimelineError):
+            raise
+        except (TypeError, ValueError, AttributeError) as error:
+            # A field of the wrong JSON type (a number for a list, a list for an object…).
+            raise BadRow(f"the {kind} record does not fit the schema: {error}") from error
+
+    return Step(number, apply)
 
 
 def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required: bool) -> Any:
@@ -362,8 +373,8 @@ def _place(loader: Loader, record: dict[str, Any]) -> str:
         str(record.get("name") or ""),
         str(record.get("kind") or ""),
         record.get("country"),
-        record.get("lat"),
-        record.get("lon"),
+        float_or_none(record.get("lat"), "lat"),
+        float_or_none(record.get("lon"), "lon"),
         None,
         dict(record.get("external_ids") or {}),
     )
@@ -431,7 +442,10 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     if unknown:
         raise BadRow(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
     stored = _validate(WhenColumns, dict(value))
-    when = stored.when
+    try:
+        when = stored.when
+    except (TypeError, ValueError) as error:
+        raise BadRow(f"{field} is not a date: {error}", field) from error
     if when is None:
         raise BadRow(f"{field}.span is missing", field)
     derived = WhenColumns.when_columns(when)
@@ -443,7 +457,7 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
     values: dict[str, Any] = {
         "title": record.get("title"),
         "summary": record.get("summary"),
-        "kind": record.get("kind"),
+        "kind": check_kind(record.get("kind")),
         "status": Status.coerce(record.get("status") or "occurred", field="status"),
         "place_id": _ref(loader, "place", record, "place", required=False),
         "confidence": record.get("confidence"),
@@ -453,7 +467,8 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
         if record.get(stamp):
             values[stamp] = record[stamp]
     row = _validate(Event, values)
-    external = {str(k): str(v) for k, v in dict(record.get("external_ids") or {}).items()}
+    ids = check_mapping(record.get("external_ids") or {}, field="external_ids")
+    external = {str(k): str(v) for k, v in ids.items()}
     event_id = loader.find_event(external)
     if event_id is None and not external:
         event_id = loader._same_event(_row(row))
@@ -490,6 +505,9 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
             )
         )
     )
+    for name in ("actors", "tags"):
+        if not isinstance(record.get(name) or [], list):
+            raise BadRow(f"{name} must be a list", name)
     for number, actor in enumerate(record.get("actors") or []):
         if not isinstance(actor, dict):
             raise BadRow("each actor must be an object with entity and role", f"actors[{number}]")

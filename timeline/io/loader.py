@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import exc, select
 from sqlmodel import Session, col
 
-from ..errors import ImportRowError, InvalidDateError, TimelineError
+from ..errors import ImportRowError, InvalidDateError, TimelineError, UnreadableFileError
 from ..models import (
     Claim,
     Entity,
@@ -76,12 +76,15 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
 
 
 def _validate(model: type[Any], values: dict[str, Any]) -> Any:
+    for name, value in values.items():
+        if isinstance(value, str) and "\0" in value:  # PostgreSQL cannot store it: refuse it
+            raise BadRow(f"{name} holds a NUL character", name)
     try:
         return model.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
-        raise BadRow(f"{name}: {first['msg']} (got {first.get('input')!r})", name) from None
+        raise BadRow(f"{name}: {first['msg']} (got {first.get('input')!r:.200})", name) from None
 
 
 def _day(value: date | datetime) -> date:
@@ -502,10 +505,10 @@ def run_import(
                 session.commit()
         except UnicodeDecodeError as error:
             session.rollback()
-            raise TimelineError(
-                f"{summary.source or summary.format} is not UTF-8 text ({error.reason}: "
-                f"{error.object[error.start : error.end]!r}); save it as UTF-8 and import "
-                "again; nothing was imported"
+            raise UnreadableFileError(
+                summary.source or summary.format,
+                f"not UTF-8 text ({error.reason}: {error.object[error.start : error.end]!r}); "
+                "save it as UTF-8 and import again",
             ) from error
         except exc.IntegrityError as error:
             session.rollback()
