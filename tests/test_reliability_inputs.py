@@ -644,6 +644,9 @@ def test_cli_refuses_bad_input_cleanly(
 @pytest.mark.parametrize(
     "args",
     [
+        ["init"],
+        ["add", "T", "--when", "2026", "--kind", "x"],
+        ["import", "{tmp}/bad.csv"],
         ["ls"],
         ["show", "1"],
         ["export", "--format", "json"],
@@ -658,7 +661,8 @@ def test_cli_refuses_a_file_that_is_not_a_database(tmp_path: Path, args: list[st
     """A text file, or a truncated database, given as --db: a one-line error, no traceback."""
     path = _write(tmp_path, "notes.db", "these are my notes, not a database\n" * 100)
     before = path.read_bytes()
-    result = run_cli("--db", str(path), *args)
+    _cli_files(tmp_path)
+    result = run_cli("--db", str(path), *_args(args, tmp_path))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("Error:"), result.stderr[-500:]
