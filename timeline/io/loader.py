@@ -37,7 +37,7 @@ from ..models import (
     Source,
     WhenColumns,
 )
-from ..text import name_key
+from ..text import check_name, check_text, name_key
 from ..vocab import RelationKind, Status, check_kind, check_role
 from ..when import When
 from .base import (
@@ -52,6 +52,7 @@ from .base import (
     RowError,
     SourceIn,
     Step,
+    check_record_text,
 )
 from .claims import store_claim
 from .fast import FAST_CHUNK, write_records
@@ -77,8 +78,8 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
 
 def _validate(model: type[Any], values: dict[str, Any]) -> Any:
     for name, value in values.items():
-        if isinstance(value, str) and "\0" in value:  # PostgreSQL cannot store it: refuse it
-            raise BadRow(f"{name} holds a NUL character", name)
+        if isinstance(value, str):
+            check_text(value, name)  # NUL and over-long text, as the API refuses them
     try:
         return model.model_validate(values)
     except ValidationError as error:
@@ -115,6 +116,7 @@ class Loader:
         name = found.name.strip()
         if not name:
             raise BadRow("an actor name is empty", "actor")
+        check_name(name, "entity name")
         kind = check_kind(found.kind, field="entity kind")
         key = (name_key(name), kind)
         cached = self._entities.get(key)
@@ -149,6 +151,7 @@ class Loader:
         name = found.name.strip()
         if not name:
             raise BadRow("a place name is empty", "place")
+        check_name(name, "place name")
         for value, low, high, label in ((found.lat, -90, 90, "lat"), (found.lon, -180, 180, "lon")):
             if value is not None and not low <= value <= high:
                 raise BadRow(f"{label} {value} is outside {low}..{high}", label)
@@ -258,6 +261,7 @@ class Loader:
     def write(self, record: EventRecord) -> str:
         """Create or update the event of ``record``; return ``created``, ``updated`` or
         ``unchanged``."""
+        check_record_text(record)
         when = (
             record.when
             if isinstance(record.when, When)
