@@ -283,7 +283,7 @@ def broken_record(draw: st.DrawFn) -> dict[str, Any]:
         del record[key]
     else:
         record[key] = draw(JSON_VALUE)
-    if draw(st.booleans()) and isinstance(record.get("when"), dict):
+    if draw(st.booleans()) and isinstance(record.get("when"), dict) and record["when"]:
         when = dict(record["when"])
         when[draw(st.sampled_from(sorted(when)))] = draw(JSON_VALUE)
         record["when"] = when
