@@ -319,7 +319,12 @@ EVENT = st.fixed_dictionaries(
 
 
 @settings(max_examples=max(5, settings.default.max_examples // 5))
-@given(st.lists(EVENT, min_size=1, max_size=5), st.sampled_from(["json", "jsonl"]))
+@given(
+    # Two events without external ids that share title, kind and dates are one event to an
+    # import (docs/io.md, "Idempotent"): generate distinct titles.
+    st.lists(EVENT, min_size=1, max_size=5, unique_by=lambda e: e["title"].strip()),
+    st.sampled_from(["json", "jsonl"]),
+)
 def test_fuzz_export_import_round_trip(events: list[dict[str, Any]], format_: str) -> None:
     """Export, import into an empty database, export again: the two files are identical."""
     TRIED[f"{format_} round trip"] += 1

@@ -349,6 +349,8 @@ BAD_FILES: list[tuple[str, str, str | bytes, tuple[str, ...]]] = [
     ("json", "empty.json", "", ("empty.json",)),
     ("json", "nul.json", '{"records": [\x00]}', ("nul.json",)),
     ("json", "null.json", "null", ("null.json",)),
+    ("json", "deep.json", "[" * 100_000, ("deep.json", "nested too deeply")),
+    ("jsonl", "deep.jsonl", _jsonl(EVENT_RECORD) + "[" * 100_000 + "\n", (":2", "too deeply")),
     ("json", "unknown_type.json", json.dumps([{"type": "war"}]), (":1", "type")),
     ("json", "no_when.json", json.dumps([{**EVENT_RECORD, "when": None}]), (":1", "when")),
     ("json", "when_keys.json", json.dumps([{**EVENT_RECORD, "when": {"span": False}}]), ("when",)),

@@ -269,7 +269,14 @@ def read_jsonl(path: str | os.PathLike[str], progress: Progress | None = None) -
             except json.JSONDecodeError as error:
                 yield RowError(number, f"not JSON: {error.msg} (column {error.colno})")
                 continue
+            except RecursionError:
+                yield RowError(number, _TOO_DEEP)
+                continue
             yield _step(number, record)
+
+
+#: Python's JSON reader recurses once per level: a deeper document is refused, not a crash.
+_TOO_DEEP = "not JSON that can be read: arrays or objects nested too deeply"
 
 
 def read_json(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
@@ -279,6 +286,9 @@ def read_json(path: str | os.PathLike[str], progress: Progress | None = None) ->
             document = json.load(stream)
         except json.JSONDecodeError as error:
             yield RowError(error.lineno, f"not JSON: {error.msg} (column {error.colno})")
+            return
+        except RecursionError:
+            yield RowError(1, _TOO_DEEP)
             return
     items = document.get("records") if isinstance(document, dict) else document
     if not isinstance(items, list):
