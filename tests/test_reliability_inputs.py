@@ -332,7 +332,7 @@ BAD_FILES: list[tuple[str, str, str | bytes, tuple[str, ...]]] = [
     ("csv", "stray.csv", CSV_HEADER + 'T "quoted" here,2026-03-02,"x\n', ("stray.csv",)),
     ("csv", "quote_eof.csv", CSV_HEADER + CSV_ROW + '"unterminated,2026,x', ("quote_eof.csv",)),
     ("csv", "short_row.csv", CSV_HEADER + "Only a title\n", (":2",)),
-    ("csv", "nul.csv", CSV_HEADER + "T\x00itle,2026-03-02,x\n", ("NUL byte at byte 18",)),
+    ("csv", "nul.csv", CSV_HEADER + "T\x00itle,2026-03-02,x\n", (":2", "title", "NUL")),
     ("csv", "latin1.csv", (CSV_HEADER + "Caf\xe9 talks,2026-03-02,x\n").encode("latin-1"), ()),
     ("csv", "invalid_utf8.csv", CSV_HEADER.encode() + b"T\xff\xfe,2026,x\n", ("UTF-8",)),
     ("csv", "utf16_nobom.csv", (CSV_HEADER + CSV_ROW).encode("utf-16-le"), ("utf16_nobom",)),
@@ -399,7 +399,7 @@ BAD_FILES: list[tuple[str, str, str | bytes, tuple[str, ...]]] = [
     ("jsonl", "number.jsonl", "42\n", (":1",)),
     ("jsonl", "string.jsonl", '"event"\n', (":1",)),
     ("jsonl", "mixed.jsonl", _jsonl(EVENT_RECORD) + "\r\n\r" + '{"type": 1}\n', ("type",)),
-    ("jsonl", "nul.jsonl", _jsonl(EVENT_RECORD) + "\x00\n", ("NUL byte",)),
+    ("jsonl", "nul.jsonl", _jsonl(EVENT_RECORD) + "\x00\n", (":2",)),
     ("jsonl", "truncated.jsonl", _jsonl(EVENT_RECORD, EVENT_RECORD)[:-9], (":2",)),
     (
         "jsonl",
@@ -432,7 +432,7 @@ BAD_FILES: list[tuple[str, str, str | bytes, tuple[str, ...]]] = [
     ("ics", "truncated.ics", _ics(ICS_EVENT)[:-30], ("truncated.ics",)),
     ("ics", "empty.ics", "", ("empty.ics",)),
     ("ics", "utf16.ics", _ics(ICS_EVENT).encode("utf-16-le"), ("utf16.ics",)),
-    ("ics", "nul.ics", _ics(ICS_EVENT.replace("Talks", "Ta\x00lks")), ("NUL byte",)),
+    ("ics", "nul.ics", _ics(ICS_EVENT.replace("Talks", "Ta\x00lks")), ("nul.ics", "NUL")),
 ]
 
 

@@ -187,15 +187,11 @@ Item = EventRecord | ClaimRecord | Step | RowError
 class CountingReader(io.RawIOBase):
     """A binary file wrapper that reports how many bytes were read (for progress bars)."""
 
-    def __init__(
-        self, raw: IO[bytes], progress: Progress | None, total: int | None, name: str = ""
-    ) -> None:
+    def __init__(self, raw: IO[bytes], progress: Progress | None, total: int | None) -> None:
         self._raw = raw
         self._progress = progress
         self._total = total
         self._done = 0
-        #: The file's name, when a NUL byte is to be refused (UTF-8 text never holds one).
-        self.refuse_nul = name
 
     def readable(self) -> bool:
         return True
@@ -203,12 +199,6 @@ class CountingReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         data = self._raw.read(len(buffer))
         n = len(data)
-        if self.refuse_nul and (at := data.find(b"\0")) >= 0:
-            raise UnreadableFileError(
-                self.refuse_nul,
-                f"a NUL byte at byte {self._done + at + 1}: not a text file (a UTF-16 file "
-                "needs its byte order mark)",
-            )
         buffer[:n] = data
         self._done += n
         if self._progress is not None and n:
@@ -233,8 +223,7 @@ def open_text(
         raw.seek(0)
     except OSError as error:
         raise UnreadableFileError(os.fspath(path), str(error.strerror)) from error
-    counting = CountingReader(raw, progress, total, "" if utf16 else file.name)
-    buffered = io.BufferedReader(counting, buffer_size=1 << 16)
+    buffered = io.BufferedReader(CountingReader(raw, progress, total), buffer_size=1 << 16)
     return io.TextIOWrapper(buffered, encoding="utf-16" if utf16 else "utf-8-sig", newline=newline)
 
 
