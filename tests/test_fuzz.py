@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_reliability_inputs import dump
@@ -310,7 +311,11 @@ def test_fuzz_json_documents(document: Any) -> None:
 EVENT = st.fixed_dictionaries(
     {
         "title": st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\x00" not in t),
-        "when": st.one_of(edtf_text(), st.dates(date(1, 1, 1), date(9999, 12, 31))),
+        "when": st.one_of(
+            # Quadrimesters (-37..-39) cannot be stored yet: see test_quadrimesters_can_be_stored.
+            edtf_text().filter(lambda t: not any(f"-{g}" in t for g in (37, 38, 39))),
+            st.dates(date(1, 1, 1), date(9999, 12, 31)),
+        ),
         "kind": st.sampled_from(["politics", "politics.congress", "military.parade", "a_b.c"]),
         "status": st.sampled_from(["occurred", "planned", "cancelled", "rumored", "ongoing"]),
         "tags": st.lists(st.sampled_from(["x", "y", "ü"]), max_size=2),
@@ -344,3 +349,14 @@ def test_fuzz_export_import_round_trip(events: list[dict[str, Any]], format_: st
             assert (summary.skipped, summary.created, summary.errors) == (0, added, [])
             export_file(copy, second, format=format_)
         assert second.read_bytes() == first.read_bytes()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the precision columns hold 10 characters and 'quadrimester' has 12: a migration "
+    "must widen them",
+)
+def test_quadrimesters_can_be_stored() -> None:
+    """Found by the round-trip property: EDTF 2026-37 parses, but the event cannot be stored."""
+    with fresh() as (tl, _):
+        tl.add_event("Four months", when="2026-37", kind="test")
