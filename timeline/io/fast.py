@@ -20,14 +20,15 @@ one at a time, so a refused row is reported exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from ..bulk import (
@@ -37,8 +38,8 @@ from ..bulk import (
     PARTICIPATION_COLUMNS,
     TAG_COLUMNS,
     VERSION_COLUMNS,
+    BulkWriter,
 )
-from ..bulk import _Loader as _BulkWriter
 from ..errors import TimelineError
 from ..knowledge import WHEN_FIELDS, _when_text, fold
 from ..models import (
@@ -51,7 +52,6 @@ from ..models import (
     Source,
     WhenColumns,
 )
-from ..revisions import Revision
 from ..text import name_key
 from ..vocab import Status, check_kind, check_role
 from ..when import When
@@ -68,6 +68,23 @@ FAST_CHUNK = 1000
 
 #: Values per ``IN (...)`` lookup.
 _IN = 500
+
+
+ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
+ENTITY_ALIAS_COLUMNS = ("entity_id", "name", "key")
+PLACE_COLUMNS = ("name", "kind", "country", "parent_id", "lat", "lon", "external_ids")
+PLACE_ALIAS_COLUMNS = ("place_id", "name", "key")
+SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
+REVISION_COLUMNS = (
+    "event_id",
+    "action",
+    "field",
+    "old",
+    "new",
+    "claim_id",
+    "recorded_at",
+    "detail",
+)
 
 
 class _Slow(Exception):
@@ -111,13 +128,13 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
         for scheme, value in record.external_ids.items():
             if not scheme or len(scheme) > 32 or not value:
                 raise _Slow
-        plan = _Plan(record, when, WhenColumns.when_columns(when), title, kind, status)
+        plan = _Plan(record, when, _columns(when, when.edtf), title, kind, status)
         for found, role in record.actors:
             plan.actors.append((_entity_key(found), found, check_role(role)))
         place = record.place
         while place is not None:
             check_kind(place.kind, field="place kind")
-            if not place.name.strip():
+            if not place.name.strip() or (place.country and len(place.country) > 8):
                 raise _Slow
             for degrees, bound in ((place.lat, 90.0), (place.lon, 180.0)):
                 if degrees is not None and not -bound <= degrees <= bound:
@@ -137,6 +154,13 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
     return plan
 
 
+@lru_cache(maxsize=1 << 14)
+def _columns(when: When, edtf: str | None) -> dict[str, Any]:
+    """The stored columns of ``when`` (cached: dates repeat; ``edtf`` is part of the key
+    because equal values may be written differently). Read only."""
+    return WhenColumns.when_columns(when)
+
+
 def _entity_key(found: EntityIn) -> tuple[str, str]:
     if found.country is not None and len(found.country) > 8:
         raise _Slow
@@ -150,7 +174,12 @@ def _name_and_kind(name: str, kind: str) -> tuple[str, str]:
     checked = check_kind(kind, field="entity kind")
     if not name or len(checked) > 64:
         raise _Slow
-    return name_key(name), checked
+    return _name_key(name), checked
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    return name_key(name)
 
 
 def _source_key(claim: ClaimIn) -> tuple[Any, ...]:
@@ -262,67 +291,61 @@ class _Chunk:
     def __init__(self, loader: Loader) -> None:
         self.loader = loader
         self.session = loader.session
-        self.writer = _BulkWriter(loader.tl, loader.session.connection(), loader.session)
+        self.writer = BulkWriter(loader.session.connection())
         self.now: datetime = self.writer.now
-        self.postgres = self.writer.postgres
         self.documents = 0
         self.whens: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
-    # -- ids -------------------------------------------------------------------------------
-
-    def allocate(self, table: str, n: int) -> list[int]:
-        """``n`` fresh ids of ``table`` (the sequence on PostgreSQL, after the max on SQLite)."""
-        connection = self.writer.connection
-        if self.postgres:
-            found = connection.exec_driver_sql(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                f"FROM generate_series(1, {int(n)})"
-            )
-            return [int(i) for (i,) in found]
-        top = connection.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
-        first = int(top or 0) + 1
-        return list(range(first, first + n))
-
     # -- reference data --------------------------------------------------------------------
+
+    def _lookup(self, query: Callable[[list[Any]], Any], keys: list[Any]) -> Iterator[Any]:
+        """The rows ``query`` finds for ``keys``, :data:`_IN` keys per ``IN (...)``."""
+        for start in range(0, len(keys), _IN):
+            yield from self.session.execute(query(keys[start : start + _IN]))
+
+    def _insert(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> list[int]:
+        """Write ``rows`` (without their ids) under fresh ids; returns the ids."""
+        ids = self.writer.allocate(table, len(rows))
+        self.writer.write(
+            table, ("id", *columns), [(i, *row) for i, row in zip(ids, rows, strict=True)]
+        )
+        return ids
 
     def entities(self, wanted: dict[tuple[str, str], EntityIn]) -> None:
         """Put the ids of ``wanted`` entities in the loader's cache, creating missing ones."""
         cache = self.loader._entities
         missing = {key: found for key, found in wanted.items() if key not in cache}
-        keys = sorted({key for key, _ in missing})
-        for start in range(0, len(keys), _IN):
-            rows = self.session.execute(
+        rows = self._lookup(
+            lambda keys: (
                 select(col(EntityAlias.key), col(Entity.kind), col(Entity.id))
                 .join(Entity, col(Entity.id) == col(EntityAlias.entity_id))
-                .where(col(EntityAlias.key).in_(keys[start : start + _IN]))
+                .where(col(EntityAlias.key).in_(keys))
                 .order_by(col(Entity.id))
-            )
-            for key, kind, entity_id in rows:
-                if (key, kind) in missing and (key, kind) not in cache:
-                    cache[(key, kind)] = int(entity_id)
+            ),
+            sorted({key for key, _ in missing}),
+        )
+        for key, kind, entity_id in rows:
+            if (key, kind) in missing and (key, kind) not in cache:
+                cache[(key, kind)] = int(entity_id)
         new = [(key, found) for key, found in missing.items() if key not in cache]
         if not new:
             return
-        from .loader import _validate
-
-        values = [
-            _validate(
-                Entity,
-                {
-                    "name": found.name.strip(),
-                    "kind": key[1],
-                    "country": found.country,
-                    "external_ids": dict(found.external_ids),
-                },
-            ).model_dump(exclude={"id"})
-            for key, found in new
-        ]
-        ids = self._insert(Entity, values)
+        value, now = self.writer.value, self.writer.now_value
+        ids = self._insert(
+            "timeline_entity",
+            ENTITY_COLUMNS,
+            [
+                (found.name.strip(), kind, found.country, value(dict(found.external_ids)), now)
+                for (_, kind), found in new
+            ],
+        )
         aliases = []
         for (key, found), entity_id in zip(new, ids, strict=True):
             cache[key] = entity_id
-            aliases.append({"entity_id": entity_id, "name": found.name.strip(), "key": key[0]})
-        self.session.execute(insert(EntityAlias), aliases)
+            aliases.append((entity_id, found.name.strip(), key[0]))
+        self._insert("timeline_entity_alias", ENTITY_ALIAS_COLUMNS, aliases)
 
     def places(self, plans: list[_Plan]) -> None:
         """Put the ids of the chunk's top-level places in the loader's cache, creating missing
@@ -332,53 +355,45 @@ class _Chunk:
         for plan in plans:
             found = plan.record.place
             if found is not None and found.parent is None:
-                key = (name_key(found.name.strip()), None)
+                key = (_name_key(found.name.strip()), None)
                 if key not in cache:
                     wanted.setdefault(key, found)
-        keys = sorted(key for key, _ in wanted)
-        for start in range(0, len(keys), _IN):
-            rows = self.session.execute(
+        rows = self._lookup(
+            lambda keys: (
                 select(col(PlaceAlias.key), col(Place.id))
                 .join(Place, col(Place.id) == col(PlaceAlias.place_id))
-                .where(
-                    col(PlaceAlias.key).in_(keys[start : start + _IN]),
-                    col(Place.parent_id).is_(None),
-                )
+                .where(col(PlaceAlias.key).in_(keys), col(Place.parent_id).is_(None))
                 .order_by(col(Place.id))
-            )
-            for key, place_id in rows:
-                cache.setdefault((key, None), int(place_id))
+            ),
+            sorted(key for key, _ in wanted),
+        )
+        for key, place_id in rows:
+            cache.setdefault((key, None), int(place_id))
         new = [(key, found) for key, found in wanted.items() if key not in cache]
         if not new:
             return
-        from .loader import _validate
-
-        values = [
-            _validate(
-                Place,
-                {
-                    "name": found.name.strip(),
-                    "kind": check_kind(found.kind, field="place kind"),
-                    "country": found.country.upper() if found.country else None,
-                    "parent_id": None,
-                    "lat": found.lat,
-                    "lon": found.lon,
-                    "external_ids": dict(found.external_ids),
-                },
-            ).model_dump(exclude={"id"})
-            for key, found in new
-        ]
+        value = self.writer.value
+        ids = self._insert(
+            "timeline_place",
+            PLACE_COLUMNS,
+            [
+                (
+                    found.name.strip(),
+                    check_kind(found.kind, field="place kind"),
+                    found.country.upper() if found.country else None,
+                    None,
+                    found.lat,
+                    found.lon,
+                    value(dict(found.external_ids)),
+                )
+                for _, found in new
+            ],
+        )
         aliases = []
-        for (key, found), place_id in zip(new, self._insert(Place, values), strict=True):
+        for (key, found), place_id in zip(new, ids, strict=True):
             cache[key] = place_id
-            aliases.append({"place_id": place_id, "name": found.name.strip(), "key": key[0]})
-        self.session.execute(insert(PlaceAlias), aliases)
-
-    def _insert(self, model: Any, values: list[dict[str, Any]]) -> list[int]:
-        ids = self.session.scalars(
-            insert(model).returning(col(model.id), sort_by_parameter_order=True), values
-        ).all()
-        return [int(i) for i in ids]
+            aliases.append((place_id, found.name.strip(), key[0]))
+        self._insert("timeline_place_alias", PLACE_ALIAS_COLUMNS, aliases)
 
     def sources(self, plans: list[_Plan]) -> None:
         """Put the ids of the chunk's documents in the loader's cache, creating missing ones."""
@@ -388,47 +403,45 @@ class _Chunk:
             for claim, _, key in plan.claims:
                 if key and key not in cache:
                     wanted.setdefault(key[0], claim.source)
-        urls = sorted(wanted)
-        for start in range(0, len(urls), _IN):
-            rows = self.session.execute(
+        rows = self._lookup(
+            lambda urls: (
                 select(col(Source.url), col(Source.id), col(Source.published))
-                .where(col(Source.url).in_(urls[start : start + _IN]))
+                .where(col(Source.url).in_(urls))
                 .order_by(col(Source.id))
-            )
-            for url, source_id, published in rows:
-                if (url,) not in cache:
-                    cache[(url,)] = (int(source_id), published)
+            ),
+            sorted(wanted),
+        )
+        for url, source_id, published in rows:
+            if (url,) not in cache:
+                cache[(url,)] = (int(source_id), published)
         new = [(url, found) for url, found in wanted.items() if (url,) not in cache]
         if not new:
             return
         from .loader import _day
 
-        values: list[dict[str, Any]] = []
+        value, now = self.writer.value, self.writer.now_value
+        days: list[date] = []
+        values: list[tuple[Any, ...]] = []
         for url, found in new:  # a URL is never empty, so neither is the title
             at = found.published if isinstance(found.published, datetime) else None
             publisher = self.loader._entities[_entity_key(EntityIn(found.publisher, "media"))]
+            days.append(_day(found.published))
             values.append(
-                {
-                    "title": found.title.strip() or url,
-                    "url": url,
-                    "publisher_id": publisher,
-                    "published": _day(found.published),
-                    "published_at": at,
-                    "created_at": self.now,
-                }
+                (found.title.strip() or url, url, publisher, value(days[-1]), value(at), now)
             )
-        for (url, _), source_id, row in zip(new, self._insert(Source, values), values, strict=True):
-            cache[(url,)] = (source_id, row["published"])
+        ids = self._insert("timeline_source", SOURCE_COLUMNS, values)
+        for (url, _), source_id, day in zip(new, ids, days, strict=True):
+            cache[(url,)] = (source_id, day)
         self.documents += len(new)
 
     # -- events ----------------------------------------------------------------------------
 
     def when_values(self, columns: dict[str, Any]) -> tuple[Any, ...]:
         """The stored ``When`` columns as driver values (cached: dates repeat)."""
-        key = tuple(columns[name] for name in _WHEN)
+        key = _when_key(columns)
         found = self.whens.get(key)
         if found is None:
-            found = self.whens[key] = tuple(self.writer._value(v) for v in key)
+            found = self.whens[key] = tuple(map(self.writer.value, key))
         return found
 
     def write(self, plans: list[_Plan]) -> tuple[int, int]:
@@ -445,18 +458,19 @@ class _Chunk:
         self.entities(wanted)
         self.sources(plans)
         self.places(plans)
-        value = self.writer._value
-        now = value(self.now)
+        value = self.writer.value
+        now = self.writer.now_value
+        empty = value({})
         events: list[tuple[Any, ...]] = []
         claims: list[tuple[Any, ...]] = []
         versions: list[tuple[Any, ...]] = []
-        revisions: list[dict[str, Any]] = []
+        revisions: list[tuple[Any, ...]] = []
         people: list[tuple[Any, ...]] = []
         tags: list[tuple[Any, ...]] = []
         external: list[tuple[Any, ...]] = []
-        event_ids = self.allocate("timeline_event", len(plans))
+        event_ids = self.writer.allocate("timeline_event", len(plans))
         resolved = [self._claims(plan) for plan in plans]
-        claim_ids = iter(self.allocate("timeline_claim", sum(len(r) for r in resolved)))
+        claim_ids = iter(self.writer.allocate("timeline_claim", sum(len(r) for r in resolved)))
         for plan, event_id, said in zip(plans, event_ids, resolved, strict=True):
             record = plan.record
             place_id = loader.place(record.place) if record.place is not None else None
@@ -490,26 +504,15 @@ class _Chunk:
                         now,
                     )
                 )
-                final = fold(folded)[-1][1]  # type: ignore[arg-type]
+                states = fold(folded)  # type: ignore[arg-type]
+                final = states[-1][1]
                 changes = _changes(state, final)
                 if changes:
                     state = dict(final)
                     updated = self.now
                 rows: list[tuple[str | None, Any, Any]] = [*changes] or [(None, None, None)]
                 for name, old, new in rows:
-                    revisions.append(
-                        {
-                            "event_id": event_id,
-                            "action": action,
-                            "field": name,
-                            "old": old,
-                            "new": new,
-                            "claim_id": claim_id,
-                            "recorded_at": self.now,
-                            "detail": {},
-                        }
-                    )
-            states = fold(folded)  # type: ignore[arg-type]
+                    revisions.append((event_id, action, name, old, new, claim_id, now, empty))
             for index, (day, known) in enumerate(states):
                 until = states[index + 1][0] if index + 1 < len(states) else MAX_DAY
                 versions.append(
@@ -548,8 +551,7 @@ class _Chunk:
         write("timeline_participation", PARTICIPATION_COLUMNS, people)
         write("timeline_event_tag", TAG_COLUMNS, tags)
         write("timeline_event_external_id", EXTERNAL_ID_COLUMNS, external)
-        if revisions:
-            self.session.execute(insert(Revision), revisions)
+        write("timeline_revision", REVISION_COLUMNS, revisions)
         return len(claims), self.documents
 
     def _claims(
@@ -585,6 +587,7 @@ class _Chunk:
 
 
 _WHEN: tuple[str, ...] = tuple(name for name in EVENT_COLUMNS if name in WhenColumns.model_fields)
+_when_key = itemgetter(*_WHEN)
 
 
 def _when_of(state: dict[str, Any]) -> dict[str, Any]:
