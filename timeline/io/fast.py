@@ -44,9 +44,13 @@ from ..errors import TimelineError
 from ..knowledge import WHEN_FIELDS, _when_text, fold
 from ..models import (
     MAX_DAY,
+    Claim,
     Entity,
     EntityAlias,
+    Event,
     EventExternalId,
+    EventTag,
+    Participation,
     Place,
     PlaceAlias,
     Source,
@@ -201,14 +205,20 @@ def write_records(
 ) -> None:
     """Write ``records`` (in file order): new events in bulk, the others through ``write_one``.
 
-    Each row error ``write_one`` gives back goes to ``report`` at once (which raises unless the
-    import skips bad rows).
+    A record of a stored event that it would not change (the same values, actors, tags, ids
+    and claims: a re-import) is only counted as unchanged. Each row error ``write_one`` gives
+    back goes to ``report`` at once (which raises unless the import skips bad rows).
     """
-    known = _stored_ids(loader, records)
+    stored = _stored_ids(loader, records)
+    same = _unchanged(loader, records, stored)
+    known = set(stored)
     pending: list[_Plan] = []
     for record in records:
         ids = set(record.external_ids.items())
         plan: _Plan | None = None
+        if id(record) in same:
+            loader.summary.unchanged += 1
+            continue
         if not ids & known:
             try:
                 plan = _plan(loader, record)
@@ -226,24 +236,141 @@ def write_records(
     _flush(loader, pending, write_one, report)
 
 
-def _stored_ids(loader: Loader, records: list[EventRecord]) -> set[tuple[str, str]]:
-    """The ``(scheme, value)`` external ids of ``records`` that stored events already have."""
+def _stored_ids(loader: Loader, records: list[EventRecord]) -> dict[tuple[str, str], int]:
+    """The ``(scheme, value)`` external ids of ``records`` that stored events have, and the
+    ids of those events."""
     by_scheme: dict[str, set[str]] = {}
     for record in records:
         for scheme, value in record.external_ids.items():
             by_scheme.setdefault(scheme, set()).add(value)
-    found: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], int] = {}
     for scheme, values in by_scheme.items():
         ordered = sorted(values)
         for start in range(0, len(ordered), _IN):
-            rows = loader.session.scalars(
-                select(col(EventExternalId.value)).where(
+            rows = loader.session.execute(
+                select(col(EventExternalId.value), col(EventExternalId.event_id)).where(
                     col(EventExternalId.scheme) == scheme,
                     col(EventExternalId.value).in_(ordered[start : start + _IN]),
                 )
             )
-            found.update((scheme, value) for value in rows)
+            found.update(((scheme, value), int(event_id)) for value, event_id in rows)
     return found
+
+
+def _unchanged(
+    loader: Loader, records: list[EventRecord], stored: dict[tuple[str, str], int]
+) -> set[int]:
+    """The records (by ``id()``) that their stored event already says in full.
+
+    Checked for the whole chunk at once: the events, actors, tags and claims of the chunk's
+    stored events are read in one query each. A record that might change anything is left to
+    the per-row path; so is every record of an event that another record of the chunk (or a
+    record without external ids, matched by title and dates) may touch first.
+    """
+    if not stored or any(not record.external_ids for record in records):
+        return set()
+    owners: dict[int, list[EventRecord]] = {}
+    for record in records:
+        matched = {stored[item] for item in record.external_ids.items() if item in stored}
+        for event_id in matched:
+            owners.setdefault(event_id, []).append(record)
+    candidates: dict[int, _Plan] = {}
+    for event_id, found in owners.items():
+        record = found[0]
+        if len(found) > 1 or not all(item in stored for item in record.external_ids.items()):
+            continue
+        try:
+            candidates[event_id] = _plan(loader, record)
+        except _Slow:
+            continue
+    if not candidates:
+        return set()
+    chunk = _Chunk(loader)
+    plans = list(candidates.values())
+    chunk.find_entities(_wanted(plans))
+    chunk.find_sources(plans)
+    chunk.find_places(plans)
+    session, ids = loader.session, sorted(candidates)
+    events: dict[int, Event] = {}
+    people: set[tuple[int, int, str]] = set()
+    tags: set[tuple[int, str]] = set()
+    claims: set[tuple[int, int | None, str, str | None]] = set()
+    for start in range(0, len(ids), _IN):
+        part = ids[start : start + _IN]
+        for row in session.scalars(select(Event).where(col(Event.id).in_(part))):
+            events[int(row.id or 0)] = row
+        people.update(
+            session.execute(
+                select(
+                    col(Participation.event_id),
+                    col(Participation.entity_id),
+                    col(Participation.role),
+                ).where(col(Participation.event_id).in_(part))
+            )
+        )
+        tags.update(
+            session.execute(
+                select(col(EventTag.event_id), col(EventTag.tag)).where(
+                    col(EventTag.event_id).in_(part)
+                )
+            )
+        )
+        for event_id, source_id, status, edtf in session.execute(
+            select(
+                col(Claim.event_id), col(Claim.source_id), col(Claim.status), col(Claim.edtf)
+            ).where(col(Claim.event_id).in_(part))
+        ):
+            claims.add((event_id, source_id, Status(status).value, edtf))
+    same: set[int] = set()
+    for event_id, plan in candidates.items():
+        event = events.get(event_id)
+        if event is not None and _says_nothing_new(loader, plan, event, people, tags, claims):
+            same.add(id(plan.record))
+    return same
+
+
+def _says_nothing_new(
+    loader: Loader,
+    plan: _Plan,
+    event: Event,
+    people: set[tuple[int, int, str]],
+    tags: set[tuple[int, str]],
+    claims: set[tuple[int, int | None, str, str | None]],
+) -> bool:
+    """Whether writing ``plan`` on its stored ``event`` would change nothing (as
+    :meth:`Loader.write` decides: the same values, and no new actor, tag or claim)."""
+    record, event_id = plan.record, event.id
+    place_id = loader.find_place(record.place) if record.place is not None else None
+    if record.place is not None and place_id is None:
+        return False
+    values = {
+        "title": plan.title,
+        "summary": record.summary,
+        "kind": plan.kind,
+        "status": plan.status,
+        "place_id": place_id,
+        "confidence": record.confidence,
+        **plan.columns,
+    }
+    if any(getattr(event, name) != value for name, value in values.items()):
+        return False
+    for key, _, role in plan.actors:
+        entity_id = loader._entities.get(key)
+        if entity_id is None or (event_id, entity_id, role) not in people:
+            return False
+    if any((event_id, tag) not in tags for tag in plan.tags):
+        return False
+    for claim, status, document in plan.claims:
+        if claim.source is None:
+            source_id = None
+        elif document and document in loader._sources:
+            source_id = loader._sources[document][0]
+        else:
+            return False  # a new document, or one without a URL: the per-row path decides
+        edtf = claim.when.edtf if claim.when is not None else plan.columns["edtf"]
+        if (event_id, source_id, (status or plan.status).value, edtf) not in claims:
+            return False
+    return True
 
 
 def _flush(
@@ -285,6 +412,19 @@ def _flush(
         summary.created_titles.append(plan.title)
 
 
+def _wanted(plans: list[_Plan]) -> dict[tuple[str, str], EntityIn]:
+    """The entities ``plans`` name: their actors and the publishers of their documents."""
+    wanted: dict[tuple[str, str], EntityIn] = {}
+    for plan in plans:
+        for key, found, _ in plan.actors:
+            wanted.setdefault(key, found)
+        for claim, _, _ in plan.claims:
+            if claim.source is not None:
+                publisher = EntityIn(claim.source.publisher, "media")
+                wanted.setdefault(_entity_key(publisher), publisher)
+    return wanted
+
+
 class _Chunk:
     """The writes of one chunk of new events."""
 
@@ -313,8 +453,11 @@ class _Chunk:
         )
         return ids
 
-    def entities(self, wanted: dict[tuple[str, str], EntityIn]) -> None:
-        """Put the ids of ``wanted`` entities in the loader's cache, creating missing ones."""
+    def find_entities(
+        self, wanted: dict[tuple[str, str], EntityIn]
+    ) -> list[tuple[tuple[str, str], EntityIn]]:
+        """Put the ids of the stored ``wanted`` entities in the loader's cache; return the
+        others."""
         cache = self.loader._entities
         missing = {key: found for key, found in wanted.items() if key not in cache}
         rows = self._lookup(
@@ -329,9 +472,14 @@ class _Chunk:
         for key, kind, entity_id in rows:
             if (key, kind) in missing and (key, kind) not in cache:
                 cache[(key, kind)] = int(entity_id)
-        new = [(key, found) for key, found in missing.items() if key not in cache]
+        return [(key, found) for key, found in missing.items() if key not in cache]
+
+    def entities(self, wanted: dict[tuple[str, str], EntityIn]) -> None:
+        """Put the ids of ``wanted`` entities in the loader's cache, creating missing ones."""
+        new = self.find_entities(wanted)
         if not new:
             return
+        cache = self.loader._entities
         value, now = self.writer.value, self.writer.now_value
         ids = self._insert(
             "timeline_entity",
@@ -347,9 +495,9 @@ class _Chunk:
             aliases.append((entity_id, found.name.strip(), key[0]))
         self._insert("timeline_entity_alias", ENTITY_ALIAS_COLUMNS, aliases)
 
-    def places(self, plans: list[_Plan]) -> None:
-        """Put the ids of the chunk's top-level places in the loader's cache, creating missing
-        ones (a place inside a parent is left to :meth:`Loader.place`)."""
+    def find_places(self, plans: list[_Plan]) -> list[tuple[tuple[str, None], PlaceIn]]:
+        """Put the ids of the chunk's stored top-level places in the loader's cache; return
+        the others (a place inside a parent is left to :meth:`Loader.place`)."""
         cache = self.loader._places
         wanted: dict[tuple[str, None], PlaceIn] = {}
         for plan in plans:
@@ -369,9 +517,15 @@ class _Chunk:
         )
         for key, place_id in rows:
             cache.setdefault((key, None), int(place_id))
-        new = [(key, found) for key, found in wanted.items() if key not in cache]
+        return [(key, found) for key, found in wanted.items() if key not in cache]
+
+    def places(self, plans: list[_Plan]) -> None:
+        """Put the ids of the chunk's top-level places in the loader's cache, creating missing
+        ones."""
+        new = self.find_places(plans)
         if not new:
             return
+        cache = self.loader._places
         value = self.writer.value
         ids = self._insert(
             "timeline_place",
@@ -395,8 +549,9 @@ class _Chunk:
             aliases.append((place_id, found.name.strip(), key[0]))
         self._insert("timeline_place_alias", PLACE_ALIAS_COLUMNS, aliases)
 
-    def sources(self, plans: list[_Plan]) -> None:
-        """Put the ids of the chunk's documents in the loader's cache, creating missing ones."""
+    def find_sources(self, plans: list[_Plan]) -> list[tuple[str, Any]]:
+        """Put the ids of the chunk's stored documents (with a URL) in the loader's cache;
+        return the others."""
         cache = self.loader._sources
         wanted: dict[str, Any] = {}
         for plan in plans:
@@ -414,11 +569,16 @@ class _Chunk:
         for url, source_id, published in rows:
             if (url,) not in cache:
                 cache[(url,)] = (int(source_id), published)
-        new = [(url, found) for url, found in wanted.items() if (url,) not in cache]
+        return [(url, found) for url, found in wanted.items() if (url,) not in cache]
+
+    def sources(self, plans: list[_Plan]) -> None:
+        """Put the ids of the chunk's documents in the loader's cache, creating missing ones."""
+        new = self.find_sources(plans)
         if not new:
             return
         from .loader import _day
 
+        cache = self.loader._sources
         value, now = self.writer.value, self.writer.now_value
         days: list[date] = []
         values: list[tuple[Any, ...]] = []
@@ -447,15 +607,7 @@ class _Chunk:
     def write(self, plans: list[_Plan]) -> tuple[int, int]:
         """Write the chunk; returns how many claims and new documents it added."""
         loader = self.loader
-        wanted: dict[tuple[str, str], EntityIn] = {}
-        for plan in plans:
-            for key, found, _ in plan.actors:
-                wanted.setdefault(key, found)
-            for claim, _, _ in plan.claims:
-                if claim.source is not None:
-                    publisher = EntityIn(claim.source.publisher, "media")
-                    wanted.setdefault(_entity_key(publisher), publisher)
-        self.entities(wanted)
+        self.entities(_wanted(plans))
         self.sources(plans)
         self.places(plans)
         value = self.writer.value
