@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
+    ConfusableNameWarning,
     EventDeletedError,
     EventNotFoundError,
     ImportRowError,
@@ -56,6 +57,7 @@ __all__ = [
     "ALLEN_RELATIONS",
     "Certainty",
     "Claim",
+    "ConfusableNameWarning",
     "Conventions",
     "EndState",
     "Entity",

@@ -56,10 +56,10 @@ from ..models import (
     Source,
     WhenColumns,
 )
-from ..text import name_key
+from ..text import check_name, name_key
 from ..vocab import Status, check_kind, check_role
 from ..when import When
-from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError
+from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError, check_record_text
 
 if TYPE_CHECKING:
     from .loader import Loader
@@ -117,6 +117,7 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
     if not record.external_ids or record.part_of:
         raise _Slow
     try:
+        check_record_text(record)
         when = (
             record.when
             if isinstance(record.when, When)
@@ -140,6 +141,7 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
             check_kind(place.kind, field="place kind")
             if not place.name.strip() or (place.country and len(place.country) > 8):
                 raise _Slow
+            check_name(place.name.strip(), "place name")
             for degrees, bound in ((place.lat, 90.0), (place.lon, 180.0)):
                 if degrees is not None and not -bound <= degrees <= bound:
                     raise _Slow
@@ -178,6 +180,10 @@ def _name_and_kind(name: str, kind: str) -> tuple[str, str]:
     checked = check_kind(kind, field="entity kind")
     if not name or len(checked) > 64:
         raise _Slow
+    try:
+        check_name(name, "entity name")
+    except TimelineError:
+        raise _Slow from None  # the slow path names the row
     return _name_key(name), checked
 
 
