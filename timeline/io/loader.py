@@ -153,20 +153,7 @@ class Loader:
             if value is not None and not low <= value <= high:
                 raise BadRow(f"{label} {value} is outside {low}..{high}", label)
         key = (name_key(name), parent_id)
-        cached = self._places.get(key)
-        if cached is not None:
-            return cached
-        same_parent = (
-            col(Place.parent_id).is_(None)
-            if parent_id is None
-            else col(Place.parent_id) == parent_id
-        )
-        place_id = self.session.scalars(
-            select(col(Place.id))
-            .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
-            .where(col(PlaceAlias.key) == key[0], same_parent)
-            .order_by(col(Place.id))
-        ).first()
+        place_id = self._stored_place(key)
         if place_id is None:
             row = _validate(
                 Place,
@@ -186,6 +173,32 @@ class Loader:
             self.session.add(PlaceAlias(place_id=place_id, name=name, key=key[0]))
         _remember(self._places, key, int(place_id))
         return int(place_id)
+
+    def find_place(self, found: PlaceIn) -> int | None:
+        """The id of the stored place ``found`` names (inside its parent), or ``None``."""
+        parent_id = None
+        if found.parent is not None:
+            parent_id = self.find_place(found.parent)
+            if parent_id is None:
+                return None
+        return self._stored_place((name_key(found.name.strip()), parent_id))
+
+    def _stored_place(self, key: tuple[str, int | None]) -> int | None:
+        cached = self._places.get(key)
+        if cached is not None:
+            return cached
+        same_parent = (
+            col(Place.parent_id).is_(None) if key[1] is None else col(Place.parent_id) == key[1]
+        )
+        place_id = self.session.scalars(
+            select(col(Place.id))
+            .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
+            .where(col(PlaceAlias.key) == key[0], same_parent)
+            .order_by(col(Place.id))
+        ).first()
+        if place_id is not None:
+            _remember(self._places, key, int(place_id))
+        return None if place_id is None else int(place_id)
 
     def source(self, found: SourceIn) -> tuple[int, date]:
         """The id and publication day of the document ``found`` names, created when unknown."""
