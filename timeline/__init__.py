@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
+    DatabaseBusyError,
     EventDeletedError,
     EventNotFoundError,
     ImportRowError,
@@ -57,6 +58,7 @@ __all__ = [
     "Certainty",
     "Claim",
     "Conventions",
+    "DatabaseBusyError",
     "EndState",
     "Entity",
     "EntityAlias",
