@@ -131,58 +131,75 @@ def work(tl: Any, spec: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"unknown task {task!r}")
 
 
-def worker(db: str, spec_json: str) -> None:
-    """A writer process: open, report ready, wait for "go", work, print the result as JSON."""
+def worker() -> None:
+    """A writer process, for one task after another: read a task, open its database, say
+    ``ready``, wait for ``go``, work, print the result as JSON."""
     from timeline import Timeline
 
-    spec = json.loads(spec_json)
-    with Timeline(db) as tl:
-        print("ready", flush=True)
-        sys.stdin.readline()
-        try:
-            result = work(tl, spec)
-        except Exception as error:  # reported to the parent, which fails the check
-            result = {"error": f"{type(error).__name__}: {error}"}
-    print(json.dumps(result), flush=True)
+    for line in sys.stdin:
+        spec = json.loads(line)
+        with Timeline(spec["db"]) as tl:
+            print("ready", flush=True)
+            sys.stdin.readline()
+            try:
+                result = work(tl, spec)
+            except Exception as error:  # reported to the parent, which fails the check
+                result = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(result), flush=True)
 
 
-def run_writers(db: str, specs: list[dict[str, Any]], timeout: float = 600) -> list[dict[str, Any]]:
-    """Start one process per spec, release them together, and return their results."""
-    children = [
-        subprocess.Popen(
-            [sys.executable, __file__, "--worker", db, json.dumps(spec)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for spec in specs
-    ]
-    try:
-        for child in children:  # the barrier: every writer has opened the database
-            assert child.stdout is not None
-            line = child.stdout.readline()
-            if line.strip() != "ready":
-                raise RuntimeError(f"a writer failed to start: {line!r}")
-        for child in children:
+class Crew:
+    """``size`` writer processes, started once and given tasks round after round."""
+
+    def __init__(self, size: int) -> None:
+        self.children = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(size)
+        ]
+
+    def _say(self, child: subprocess.Popen[str], line: str) -> None:
+        assert child.stdin is not None
+        child.stdin.write(line + "\n")
+        child.stdin.flush()
+
+    def _hear(self, child: subprocess.Popen[str]) -> str:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if not line:
+            raise RuntimeError("a writer process died")
+        return line.strip()
+
+    def run(self, db: str, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Give each writer a spec, release them together, and return their results."""
+        crew = self.children[: len(specs)]
+        assert len(crew) == len(specs), "more tasks than writers"
+        for child, spec in zip(crew, specs, strict=True):
+            self._say(child, json.dumps({**spec, "db": db}))
+        for child in crew:  # the barrier: every writer has opened the database
+            if self._hear(child) != "ready":
+                raise RuntimeError("a writer failed to open the database")
+        for child in crew:
+            self._say(child, "go")
+        return [json.loads(self._hear(child)) for child in crew]
+
+    def close(self) -> None:
+        for child in self.children:
             assert child.stdin is not None
-            child.stdin.write("go\n")
-            child.stdin.flush()
-        results = []
-        for child in children:
-            out, _ = child.communicate(timeout=timeout)
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
+            child.stdin.close()
+            child.wait()
 
 
 # -- scenarios ---------------------------------------------------------------------------
 
 
-def mixed(engine: Engine, folder: Path, writers: int, n: int, round_: int = 0) -> dict[str, Any]:
+def mixed(
+    crew: Crew, engine: Engine, folder: Path, writers: int, n: int, round_: int = 0
+) -> dict[str, Any]:
     """Writers adding events every way at once: every committed event is there, once."""
     before = scalar(engine, "SELECT count(*) FROM timeline_event")
     specs: list[dict[str, Any]] = []
@@ -194,7 +211,7 @@ def mixed(engine: Engine, folder: Path, writers: int, n: int, round_: int = 0) -
             first = 10**9 + (round_ * writers + me) * 10 * n
             write_gdelt(Path(spec["file"]), range(first, first + 4 * n), site=f"w{me}")
         specs.append(spec)
-    results = run_writers(subprocess_url(engine), specs)
+    results = crew.run(subprocess_url(engine), specs)
     committed = sum(r.get("committed", 0) for r in results)
     after = scalar(engine, "SELECT count(*) FROM timeline_event")
     duplicates = scalar(
@@ -212,7 +229,9 @@ def mixed(engine: Engine, folder: Path, writers: int, n: int, round_: int = 0) -
     }
 
 
-def overlap(engine: Engine, folder: Path, writers: int, n: int, round_: int = 0) -> dict[str, Any]:
+def overlap(
+    crew: Crew, engine: Engine, folder: Path, writers: int, n: int, round_: int = 0
+) -> dict[str, Any]:
     """Imports of overlapping files: one event per id, and every file's claim on it."""
     base = 2 * 10**9 + round_ * writers * n
     files: dict[int, list[int]] = {}
@@ -223,7 +242,7 @@ def overlap(engine: Engine, folder: Path, writers: int, n: int, round_: int = 0)
         path = folder / f"overlap-{round_}-{me}.export.CSV"
         write_gdelt(path, ids, site=f"r{round_}w{me}")
         specs.append({"task": "import", "writer": me, "file": str(path)})
-    results = run_writers(subprocess_url(engine), specs)
+    results = crew.run(subprocess_url(engine), specs)
     expected: dict[str, set[str]] = {}
     for me, ids in files.items():
         for event_id in ids:
@@ -260,11 +279,10 @@ def overlap(engine: Engine, folder: Path, writers: int, n: int, round_: int = 0)
     }
 
 
-def names(engine: Engine, writers: int, n: int) -> dict[str, Any]:
+def names(crew: Crew, engine: Engine, writers: int, n: int) -> dict[str, Any]:
     """The same entities and places added by every writer at once: one row each."""
-    results = run_writers(
-        subprocess_url(engine), [{"task": "names", "writer": me, "n": n} for me in range(writers)]
-    )
+    specs = [{"task": "names", "writer": me, "n": n} for me in range(writers)]
+    results = crew.run(subprocess_url(engine), specs)
     errors = [r["error"] for r in results if "error" in r]
     with engine.connect() as connection:
         extra_entities = connection.execute(
@@ -296,7 +314,7 @@ def names(engine: Engine, writers: int, n: int) -> dict[str, Any]:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        worker(sys.argv[2], sys.argv[3])
+        worker()
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="a PostgreSQL URL (default: a fresh SQLite file)")
@@ -322,14 +340,15 @@ def main() -> None:
         engine = make_engine(folder / "writers.db")
         backend = "sqlite"
     Timeline(engine).close()
+    crew = Crew(args.writers)
     totals: dict[str, dict[str, Any]] = {}
     started = time.perf_counter()
     try:
         for round_ in range(args.rounds):
             for name, outcome in (
-                ("mixed", mixed(engine, folder, args.writers, args.rows, round_)),
-                ("overlap", overlap(engine, folder, args.writers, args.rows, round_)),
-                ("names", names(engine, args.writers, args.rows // 4)),
+                ("mixed", mixed(crew, engine, folder, args.writers, args.rows, round_)),
+                ("overlap", overlap(crew, engine, folder, args.writers, args.rows, round_)),
+                ("names", names(crew, engine, args.writers, args.rows // 4)),
             ):
                 total = totals.setdefault(
                     name, {"rounds": 0, "writers": 0, "rows": 0, "lost": 0, "duplicates": 0}
@@ -343,6 +362,7 @@ def main() -> None:
                 )
             print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     finally:
+        crew.close()
         engine.dispose()
         if schema is not None:
             with admin.begin() as connection:

@@ -32,9 +32,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
-import select
 import shutil
 import signal
 import subprocess
@@ -220,20 +218,28 @@ def integrity(engine: Engine, amcheck: str | None) -> list[str]:
 # -- the child process -------------------------------------------------------------------
 
 
-def child(action: str, url: str, argument: str, fraction: float) -> None:
-    """Run in the killed process: say ``open`` when ready, ``at`` past ``fraction`` of the
-    file, and ``done <seconds>`` at the end."""
-    if action == "upgrade":
-        from timeline import migrations
+def work(action: str, url: str, argument: str, progress: Any = None) -> float:
+    """The work the killed child does: an import in ``action``'s format, or the upgrade.
+    Returns the seconds it took."""
+    from timeline import Timeline, migrations
+    from timeline.io import import_file
 
+    if action == "upgrade":
         engine = open_engine(url)
-        print("open", flush=True)
         start = time.perf_counter()
         migrations.upgrade(engine)
-        print(f"done {time.perf_counter() - start:.3f}", flush=True)
-        return
-    from timeline import Timeline
-    from timeline.io import import_file
+        engine.dispose()
+        return time.perf_counter() - start
+    with Timeline(url) as tl:
+        start = time.perf_counter()
+        import_file(tl, argument, format=action, progress=progress)
+        return time.perf_counter() - start
+
+
+def child(action: str, url: str, argument: str, fraction: float) -> None:
+    """Run in the killed process: say ``open`` once the library is loaded, ``at`` past
+    ``fraction`` of the file, ``done`` at the end."""
+    import timeline.io  # noqa: F401  (loaded before "open": the kill is timed from there)
 
     said = False
 
@@ -243,29 +249,21 @@ def child(action: str, url: str, argument: str, fraction: float) -> None:
             said = True
             print("at", flush=True)
 
-    with Timeline(url) as tl:
-        print("open", flush=True)
-        start = time.perf_counter()
-        import_file(tl, argument, format=action, progress=progress)
-        print(f"done {time.perf_counter() - start:.3f}", flush=True)
+    print("open", flush=True)
+    work(action, url, argument, progress)
+    print("done", flush=True)
 
 
 def _spawn(action: str, url: str, argument: str, fraction: float = 2.0) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same run gives the same rows and ids
     return subprocess.Popen(
         [sys.executable, __file__, "--child", action, url, argument, str(fraction)],
         stdout=subprocess.PIPE,
         text=True,
-        env=env,
     )
 
 
-def _line(process: subprocess.Popen[str], timeout: float | None = None) -> str:
+def _line(process: subprocess.Popen[str]) -> str:
     assert process.stdout is not None
-    if timeout is not None:
-        ready, _, _ = select.select([process.stdout], [], [], timeout)
-        if not ready:
-            return ""
     return process.stdout.readline().strip()
 
 
@@ -303,18 +301,13 @@ def _revision(engine: Engine) -> str | None:
 
 
 def reference(scenario: Scenario, databases: Databases) -> None:
-    """Run the child once to the end: the time it takes and the content it leaves."""
+    """Do the child's work once, uninterrupted: the time it takes and the content it leaves."""
     url = scenario.prepare()
     engine = open_engine(url)
     scenario.before = snapshot(engine)
     first = _revision(engine)
     engine.dispose()
-    process = _spawn(scenario.action, url, scenario.argument)
-    assert _line(process) == "open"
-    done = _line(process)
-    if process.wait() != 0 or not done.startswith("done"):
-        raise RuntimeError(f"{scenario.name}: the uninterrupted run failed")
-    scenario.seconds = float(done.split()[1])
+    scenario.seconds = work(scenario.action, url, scenario.argument)
     engine = open_engine(url)
     scenario.after = snapshot(engine)
     scenario.revisions = (first, _revision(engine))
@@ -335,7 +328,7 @@ def trial(
     tally.trials += 1
     try:
         if _line(process) != "open":
-            raise RuntimeError("the child failed to open the database")
+            raise RuntimeError("the child failed to start")
         if by_progress:
             _line(process)  # "at" (or "done" when the import was quicker)
         time.sleep(delay)
@@ -397,7 +390,11 @@ def _check(scenario: Scenario, databases: Databases, url: str, tally: Tally) -> 
 
 
 def scenarios(
-    databases: Databases, folder: Path, rows: int, names: tuple[str, ...] = SCENARIOS
+    databases: Databases,
+    folder: Path,
+    rows: int,
+    names: tuple[str, ...] = SCENARIOS,
+    first: int = FIRST_ROWS,
 ) -> dict[str, Scenario]:
     """The scenarios ``names``, with their input files written."""
     from timeline import Timeline, migrations
@@ -406,7 +403,7 @@ def scenarios(
     big = folder / "big.export.CSV"
     write_gdelt(big, range(10**9, 10**9 + rows), site="big")
     small = folder / "small.export.CSV"
-    write_gdelt(small, range(2 * 10**9, 2 * 10**9 + FIRST_ROWS), site="small")
+    write_gdelt(small, range(2 * 10**9, 2 * 10**9 + first), site="small")
     jsonl = folder / "big.jsonl"
     if "import-jsonl" in names:
         url = databases.fresh()
@@ -460,15 +457,19 @@ def run(
     rows: int,
     seed: int,
     names: tuple[str, ...] = SCENARIOS,
+    first: int = FIRST_ROWS,
+    verbose: bool = False,
 ) -> dict[str, Tally]:
     """``trials`` kills per scenario; the tallies by scenario."""
     rng = random.Random(seed)
     tallies: dict[str, Tally] = {}
-    for name, scenario in scenarios(databases, folder, rows, names).items():
+    for name, scenario in scenarios(databases, folder, rows, names, first).items():
         reference(scenario, databases)
         tally = tallies[name] = Tally()
         for number in range(trials):
             trial(scenario, databases, rng, tally, by_progress=number % 2 == 0)
+            if verbose:
+                print(f"{name} {number + 1}/{trials}: {tally}", file=sys.stderr, flush=True)
     return tallies
 
 
@@ -494,6 +495,7 @@ def main() -> None:
             rows=args.rows,
             seed=args.seed,
             names=tuple(args.only),
+            verbose=True,
         )
     finally:
         databases.close()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -32,15 +34,25 @@ def _writers() -> ModuleType:
 writers = _writers()
 
 
+@pytest.fixture(scope="module")
+def crew() -> Iterator[Any]:
+    """Four writer processes, shared by the tests (each task opens its own database)."""
+    started = writers.Crew(4)
+    yield started
+    started.close()
+
+
 @pytest.fixture
 def migrated(engine: Engine) -> Engine:
     Timeline(engine).close()
     return engine
 
 
-def test_writers_adding_events_at_once_lose_nothing(migrated: Engine, tmp_path: Path) -> None:
+def test_writers_adding_events_at_once_lose_nothing(
+    crew: Any, migrated: Engine, tmp_path: Path
+) -> None:
     """add_event, add_events and imports at once: events stored = events each writer committed."""
-    outcome = writers.mixed(migrated, tmp_path, writers=4, n=15)
+    outcome = writers.mixed(crew, migrated, tmp_path, writers=4, n=15)
     assert outcome["errors"] == []
     assert outcome["committed"] == 2 * 15 + 15 + 4 * 15
     assert outcome["lost"] == 0
@@ -48,19 +60,19 @@ def test_writers_adding_events_at_once_lose_nothing(migrated: Engine, tmp_path: 
 
 
 def test_overlapping_imports_create_no_duplicates_and_lose_no_update(
-    migrated: Engine, tmp_path: Path
+    crew: Any, migrated: Engine, tmp_path: Path
 ) -> None:
     """Files sharing event ids, imported at once: each id stored once, with every file's claim."""
-    outcome = writers.overlap(migrated, tmp_path, writers=4, n=40)
+    outcome = writers.overlap(crew, migrated, tmp_path, writers=4, n=40)
     assert outcome["errors"] == []
     assert outcome["events"] == outcome["expected_events"] == 4 * 40
     assert outcome["duplicates"] == 0
     assert outcome["lost"] == 0
 
 
-def test_same_entity_and_place_added_at_once_is_one_row(migrated: Engine) -> None:
+def test_same_entity_and_place_added_at_once_is_one_row(crew: Any, migrated: Engine) -> None:
     """add_entity / add_place of the same names by four writers at once: one row each."""
-    outcome = writers.names(migrated, writers=4, n=20)
+    outcome = writers.names(crew, migrated, writers=4, n=20)
     assert outcome["errors"] == []
     assert outcome["duplicates"] == 0
     assert outcome["disagreements"] == 0

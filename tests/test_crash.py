@@ -45,7 +45,9 @@ def databases(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> I
 
 
 def _run(databases: Any, tmp_path: Path, names: tuple[str, ...], trials: int) -> dict[str, Any]:
-    tallies = crash.run(databases, tmp_path, trials=trials, rows=1500, seed=8, names=names)
+    tallies = crash.run(
+        databases, tmp_path, trials=trials, rows=1500, seed=8, names=names, first=200
+    )
     assert set(tallies) == set(names)
     return tallies
 
