@@ -245,6 +245,8 @@ def overlap(
     results = crew.run(subprocess_url(engine), specs)
     expected: dict[str, set[str]] = {}
     for me, ids in files.items():
+        if "error" in results[me]:
+            continue  # refused (and reported): it wrote nothing
         for event_id in ids:
             expected.setdefault(str(event_id), set()).add(f"r{round_}w{me}.example")
     found: dict[str, set[str]] = {}
@@ -270,9 +272,9 @@ def overlap(
     lost = sum(len(sites - found.get(value, set())) for value, sites in expected.items())
     return {
         "writers": writers,
-        "rows": sum(len(ids) for ids in files.values()),
         "events": events[0],
         "expected_events": len(expected),
+        "rows": sum(len(files[me]) for me, r in enumerate(results) if "error" not in r),
         "lost": lost + len(expected) - events[1],
         "duplicates": events[0] - events[1],
         "errors": [r["error"] for r in results if "error" in r],

@@ -18,8 +18,9 @@ from .errors import DatabaseBusyError, TimelineError
 BUSY_TIMEOUT_MS = 5000
 
 #: How many times a SQLite writer asks for the write lock (each waiting ``BUSY_TIMEOUT_MS``),
-#: with a growing pause in between, before :class:`DatabaseBusyError`.
-BUSY_ATTEMPTS = 4
+#: with a growing pause in between, before :class:`DatabaseBusyError`: about a minute, the
+#: time a few large imports ahead of it take.
+BUSY_ATTEMPTS = 12
 
 #: The lock an import or ``add_events`` holds (exclusive) while it matches external ids and
 #: names; ``add_entity``, ``add_place``, ``add_source`` and ``add_event`` hold it shared.
@@ -93,7 +94,7 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
                     raise DatabaseBusyError(
                         engine.url.database or ":memory:", BUSY_ATTEMPTS * BUSY_TIMEOUT_MS / 1000
                     ) from error
-                time.sleep(0.05 * 2**attempt)
+                time.sleep(min(1.0, 0.05 * 2**attempt))
 
 
 @contextmanager
