@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
+    ConfusableNameWarning,
     DatabaseBusyError,
     EventDeletedError,
     EventNotFoundError,
@@ -57,6 +58,7 @@ __all__ = [
     "ALLEN_RELATIONS",
     "Certainty",
     "Claim",
+    "ConfusableNameWarning",
     "Conventions",
     "DatabaseBusyError",
     "EndState",

@@ -40,7 +40,7 @@ from .models import (
     Source,
     WhenColumns,
 )
-from .text import name_key
+from .text import check_text, name_key
 from .vocab import RelationKind, Status, check_kind, check_role
 from .when import When
 
@@ -119,12 +119,23 @@ class _Batch:
     parents: list[tuple[int, int, Any]] = field(default_factory=list)  # (row, event id, parent)
 
 
-def _text(value: Any, row: int, name: str) -> str:
+def _text(value: Any, row: int, name: str, *, indexed: bool = False) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidEventError(
             f"row {row}: {name} must be non-empty text, not {value!r}", field=name, value=value
         )
-    return value.strip()
+    return check_text(value.strip(), name, f"row {row}: ", indexed=indexed)
+
+
+def _scheme(value: Any, row: int) -> str:
+    scheme = _text(value, row, "external id scheme")
+    if len(scheme) > 32:
+        raise InvalidEventError(
+            f"row {row}: external id scheme {scheme!r} is longer than 32 characters",
+            field="external_ids",
+            value=scheme,
+        )
+    return scheme
 
 
 def _optional_text(value: Any, row: int, name: str) -> str | None:
@@ -180,7 +191,7 @@ class _Loader:
             for data in chunk
             if isinstance(data, Mapping) and isinstance(data.get("actors"), Mapping)
             for name in data["actors"]
-            if isinstance(name, str) and name not in self.entities
+            if isinstance(name, str) and name not in self.entities and "\0" not in name
         }
         by_key: dict[str, list[str]] = {}
         for name in names:
@@ -318,14 +329,14 @@ class _Loader:
         tags = data.get("tags") or ()
         if isinstance(tags, str):
             tags = [tags]
-        for tag in dict.fromkeys(_text(t, row, "tag") for t in tags):
+        for tag in dict.fromkeys(_text(t, row, "tag", indexed=True) for t in tags):
             batch.tags.append((event_id, tag))
         for scheme, value in (data.get("external_ids") or {}).items():
             batch.external_ids.append(
                 (
                     event_id,
-                    _text(scheme, row, "external id scheme"),
-                    _text(value, row, "external id"),
+                    _scheme(scheme, row),
+                    _text(value, row, "external id", indexed=True),
                 )
             )
         if data.get("part_of") is not None:

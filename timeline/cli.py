@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -69,10 +70,25 @@ if click is not None:
         with Timeline(db) as tl:
             yield tl
 
+    def _printable(text: str) -> str:
+        """``text`` with control and bidi characters shown as escapes (``\\x1b``), so that
+        printed data cannot drive the terminal or reorder the line."""
+        from .text import BIDI_CONTROLS
+
+        return "".join(
+            char.encode("unicode_escape").decode("ascii")
+            if char not in "\n\t" and (unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS)
+            else char
+            for char in text
+        )
+
+    def _echo(text: str, *, err: bool = False) -> None:
+        click.echo(_printable(text), err=err)
+
     def _cell(value: Any) -> str:
         from rich.markup import escape
 
-        return "" if value is None else escape(str(value))
+        return "" if value is None else escape(_printable(str(value)))
 
     def _echo_json(value: Any) -> None:
         click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
@@ -186,7 +202,7 @@ if click is not None:
 
         with _open(ctx, create=True) as tl, tl.engine.connect() as connection:
             revision = migrations.current_revision(connection)
-        click.echo(f"{ctx.obj['db']}: ready (schema revision {revision})")
+        _echo(f"{ctx.obj['db']}: ready (schema revision {revision})")
 
     @cli.command()
     @click.argument("title")
@@ -247,7 +263,7 @@ if click is not None:
             if options["as_json"]:
                 _echo_json(_event_dict(tl, event))
             else:
-                click.echo(f"added event {event.id}: {event.title} ({event.when})")
+                _echo(f"added event {event.id}: {event.title} ({event.when})")
 
     @cli.command(name="ls")
     @_query_options
@@ -274,7 +290,7 @@ if click is not None:
                 *(_cell(shown[k]) for k in ("id", "when", "status", "kind", "title", "place"))
             )
         Console(width=max(100, Console().width)).print(table)
-        click.echo(f"{len(rows)} event{'s' if len(rows) != 1 else ''}")
+        _echo(f"{len(rows)} event{'s' if len(rows) != 1 else ''}")
 
     cli.add_command(ls, name="query")
 
@@ -313,22 +329,22 @@ if click is not None:
         if as_json:
             _echo_json(data)
             return
-        click.echo(f"#{data['id']} {data['title']}")
+        _echo(f"#{data['id']} {data['title']}")
         for key in ("display", "when", "kind", "status", "place", "summary"):
             if data[key]:
-                click.echo(f"  {key:<9} {data[key]}")
+                _echo(f"  {key:<9} {data[key]}")
         for actor in data["actors"]:
-            click.echo(f"  actor     {actor['name']} ({actor['role']})")
+            _echo(f"  actor     {actor['name']} ({actor['role']})")
         if data["tags"]:
-            click.echo(f"  tags      {', '.join(data['tags'])}")
+            _echo(f"  tags      {', '.join(data['tags'])}")
         for scheme, value in data["external_ids"].items():
-            click.echo(f"  id        {scheme}:{value}")
+            _echo(f"  id        {scheme}:{value}")
         for claim in data["claims"]:
             said = " ".join(str(claim[k]) for k in ("status", "when", "quote") if claim[k])
-            click.echo(f"  claim     {claim['published'] or '-'}: {said}")
+            _echo(f"  claim     {claim['published'] or '-'}: {said}")
         for source in data["sources"]:
             link = f" <{source['url']}>" if source["url"] else ""
-            click.echo(f"  source    {source['published']} {source['title']}{link}")
+            _echo(f"  source    {source['published']} {source['title']}{link}")
 
     @cli.command(name="import")
     @click.argument("file", type=click.Path(dir_okay=False))
@@ -374,20 +390,22 @@ if click is not None:
         if options["report"]:
             import csv
 
+            from .io.base import safe_cell
+
             with open(options["report"], "w", newline="", encoding="utf-8") as out:
                 writer = csv.writer(out)
                 writer.writerow(["line", "field", "reason"])
                 for error in summary.errors:
-                    writer.writerow([error.line, error.field or "", error.reason])
+                    writer.writerow([error.line, error.field or "", safe_cell(error.reason)])
         if options["as_json"]:
             _echo_json(summary.as_dict())
             return
         if summary.dry_run:
             for title in summary.created_titles[:50]:
-                click.echo(f"  would create: {title}")
+                _echo(f"  would create: {title}")
         for error in summary.errors:
-            click.echo(f"skipped {error}", err=True)
-        click.echo(str(summary))
+            _echo(f"skipped {error}", err=True)
+        _echo(str(summary))
 
     @contextmanager
     def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
@@ -445,7 +463,7 @@ if click is not None:
                 tl, output, format=format_, query=_query(tl, options) if chosen else None
             )
         if output != "-":
-            click.echo(f"wrote {count} events to {output}", err=True)
+            _echo(f"wrote {count} events to {output}", err=True)
 
     @cli.command()
     @click.option("--output", "-o", required=True, help="Chart file: .png, .svg or .pdf.")
@@ -480,7 +498,7 @@ if click is not None:
             line = reported or options.get("as_of")
             query.plot(output, lanes=lane_mode, title=title, reported=line)
             count = query.count()
-        click.echo(f"wrote a chart of {count} events to {output}", err=True)
+        _echo(f"wrote a chart of {count} events to {output}", err=True)
 
     @cli.command()
     def schema() -> None:
@@ -518,7 +536,7 @@ if click is not None:
         try:
             migrations.upgrade(engine, revision)
             with engine.connect() as connection:
-                click.echo(f"at revision {migrations.current_revision(connection)}")
+                _echo(f"at revision {migrations.current_revision(connection)}")
         finally:
             engine.dispose()
 
@@ -534,7 +552,7 @@ if click is not None:
         try:
             migrations.downgrade(engine, revision)
             with engine.connect() as connection:
-                click.echo(f"at revision {migrations.current_revision(connection) or 'base'}")
+                _echo(f"at revision {migrations.current_revision(connection) or 'base'}")
         finally:
             engine.dispose()
 
@@ -553,7 +571,7 @@ if click is not None:
             engine.dispose()
         head = migrations.head_revision()
         state = "up to date" if revision == head else f"head is {head}"
-        click.echo(f"{revision or 'base (empty)'} ({state})")
+        _echo(f"{revision or 'base (empty)'} ({state})")
 
     @db.command()
     @click.pass_context
@@ -575,4 +593,4 @@ if click is not None:
         scripts = ScriptDirectory.from_config(migrations.alembic_config())
         for script in scripts.walk_revisions():
             mark = "*" if script.revision == current_rev else " "
-            click.echo(f"{mark} {script.revision}  {script.doc}")
+            _echo(f"{mark} {script.revision}  {script.doc}")

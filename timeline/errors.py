@@ -79,6 +79,13 @@ class EventDeletedError(EventNotFoundError):
         )
 
 
+class ConfusableNameWarning(UserWarning):
+    """A new entity or place name mixes alphabets in one word (a Cyrillic Ka in a Latin "Kim"):
+    it is stored as written and never matches the name it imitates. Turn it into an error with
+    ``warnings.simplefilter("error", ConfusableNameWarning)``.
+    """
+
+
 class MigrationError(TimelineError):
     """The migration scripts are missing, or an upgrade failed."""
 

@@ -30,6 +30,7 @@ from .models import (
     WhenColumns,
 )
 from .revisions import check_live, log, revisions
+from .text import check_text
 from .vocab import RelationKind, Status
 from .when import When
 
@@ -65,6 +66,8 @@ def record_claim(
     with no published day, which every sourced claim overrides.
     """
     check_live(event)
+    if quote is not None:
+        check_text(quote, "quote")
     if confidence is not None and not 0 <= confidence <= 1:
         raise InvalidEventError(
             f"claim confidence must be between 0 and 1, not {confidence!r}",

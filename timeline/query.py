@@ -60,7 +60,7 @@ from .models import (
     Source,
 )
 from .periods import as_day, check_period, period_start
-from .text import name_key
+from .text import check_text, name_key
 from .vocab import SETTLED_STATUSES, RelationKind, Status, check_kind, check_role
 from .when import When
 
@@ -161,13 +161,14 @@ def certainly_within(first: date, last: date) -> ColumnElement[bool]:
 
 def entity_ids_named(name: str) -> Select[Any]:
     """SQL: ids of the entities with ``name`` among their names or aliases (any case, accents)."""
-    return select(col(EntityAlias.entity_id)).where(col(EntityAlias.key) == name_key(name))
+    key = name_key(check_text(name, "entity name"))
+    return select(col(EntityAlias.entity_id)).where(col(EntityAlias.key) == key)
 
 
 def place_subtree(name: str) -> Select[Any]:
     """SQL: ids of the places called ``name`` and of every place inside them."""
     roots: Select[Any] = select(col(PlaceAlias.place_id).label("id")).where(
-        col(PlaceAlias.key) == name_key(name)
+        col(PlaceAlias.key) == name_key(check_text(name, "place name"))
     )
     tree = roots.cte("timeline_place_tree", recursive=True)
     tree = tree.union(select(col(Place.id)).where(col(Place.parent_id) == tree.c.id))
@@ -305,7 +306,8 @@ class EventQuery:
         if isinstance(source, Source):
             source = source.id if source.id is not None else -1
         if isinstance(source, str):
-            ids = select(col(Source.id)).where(col(Source.url) == source.strip())
+            url = check_text(source.strip(), "source url")
+            ids = select(col(Source.id)).where(col(Source.url) == url)
             claims = select(col(Claim.event_id)).where(col(Claim.source_id).in_(ids))
         else:
             claims = select(col(Claim.event_id)).where(col(Claim.source_id) == source)
@@ -397,7 +399,8 @@ class EventQuery:
 
     def tagged(self, tag: str) -> EventQuery:
         """Events carrying ``tag``."""
-        tagged = select(col(EventTag.event_id)).where(col(EventTag.tag) == tag.strip())
+        value = check_text(tag.strip(), "tag")
+        tagged = select(col(EventTag.event_id)).where(col(EventTag.tag) == value)
         return self._filter(col(Event.id).in_(tagged))
 
     def part_of(self, event: Event | int) -> EventQuery:

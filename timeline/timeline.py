@@ -33,7 +33,7 @@ from .models import (
 )
 from .query import EventQuery, entity_ids_named
 from .revisions import Revision
-from .text import name_key
+from .text import check_name, check_text, name_key
 from .vocab import RelationKind, Status, check_kind, check_role
 from .when import Conventions, When
 
@@ -42,6 +42,11 @@ ModelT = TypeVar("ModelT", bound=SQLModel)
 
 def _build(model: type[ModelT], **values: Any) -> ModelT:
     """Build a row through validation (table models skip it on ``__init__``)."""
+    for name, value in values.items():
+        texts = [*value, *value.values()] if isinstance(value, dict) else [value]
+        for text in texts:
+            if isinstance(text, str):
+                check_text(text, f"{model.__name__.lower()} {name}", indexed=name in _INDEXED)
     try:
         return model.model_validate(values)
     except ValidationError as error:
@@ -55,10 +60,14 @@ def _build(model: type[ModelT], **values: Any) -> ModelT:
         ) from error
 
 
+#: Columns under a B-tree index (see :data:`timeline.text.MAX_INDEXED_BYTES`).
+_INDEXED = frozenset({"url", "scheme", "value"})
+
+
 def _text(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidEventError(f"{field} must be non-empty text, not {value!r}", field=field)
-    return value.strip()
+    return check_text(value.strip(), field)
 
 
 class Timeline:
@@ -168,9 +177,9 @@ class Timeline:
         country: str | None = None,
         external_ids: Mapping[str, str] | None = None,
     ) -> Entity:
-        name = _text(name, "entity name")
+        name = check_name(_text(name, "entity name"), "entity name")
         kind = check_kind(kind, field="entity kind")
-        names = [name, *(_text(alias, "alias") for alias in aliases)]
+        names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
         keys = {name_key(n) for n in names}
         _lock_names(session, *(f"entity {kind} {key}" for key in keys))
         entity = session.scalars(
@@ -245,10 +254,10 @@ class Timeline:
         ``parent`` given, so is a known place of the same name and ``kind``.
         """
         with self._write() as session:
-            name = _text(name, "place name")
+            name = check_name(_text(name, "place name"), "place name")
             parent_row = self._place(session, parent) if parent is not None else None
             parent_id = parent_row.id if parent_row is not None else None
-            names = [name, *(_text(alias, "alias") for alias in aliases)]
+            names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
             keys = {name_key(n) for n in names}
             kind = check_kind(kind, field="place kind")
             _lock_names(session, *(f"place {key}" for key in keys))
@@ -339,6 +348,8 @@ class Timeline:
         same URL, or the same title, publisher and date, is the same source.
         """
         title = _text(title, "source title")
+        if url is not None:
+            check_text(url, "source url", indexed=True)
         moment = When.parse(published, conventions=self.conventions)
         if moment.span or moment.start_earliest != moment.start_latest:
             raise InvalidDateError(published, "a publication date must be a single day or time")
@@ -462,7 +473,9 @@ class Timeline:
                             search_end=event.search_end,
                         )
                     )
-            for tag in dict.fromkeys(_text(t, "tag") for t in tags):
+            for tag in dict.fromkeys(
+                check_text(_text(t, "tag"), "tag", indexed=True) for t in tags
+            ):
                 session.add(EventTag(event_id=event.id, tag=tag))
             for scheme, identifier in (external_ids or {}).items():
                 session.add(

@@ -92,14 +92,15 @@ class RelationKind(_StrEnum):
 
 
 _KIND = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*\Z")
-_ROLE = re.compile(r"[a-z0-9_]+\Z")
+_ROLE = re.compile(r"[a-z0-9_]{1,32}\Z")  # the column holds 32 characters
 
 
 def check_kind(kind: object, *, field: str = "kind") -> str:
     """Return a dotted kind (``military.parade``) in lower case, or raise ``InvalidEventError``."""
-    if not isinstance(kind, str) or not _KIND.match(kind.strip().lower()):
+    if not isinstance(kind, str) or not _KIND.match(kind.strip().lower()) or len(kind) > 128:
         raise InvalidEventError(
-            f"invalid {field} {kind!r}: use dotted lower-case words such as 'military.parade'",
+            f"invalid {field} {kind!r}: use dotted lower-case words such as 'military.parade' "
+            "(at most 128 characters)",
             field=field,
             value=kind,
         )
@@ -110,7 +111,8 @@ def check_role(role: object) -> str:
     """Return a participation role (``speaker``, ``host``…) in lower case, or raise."""
     if not isinstance(role, str) or not _ROLE.match(role.strip().lower()):
         raise InvalidEventError(
-            f"invalid role {role!r}: use one lower-case word such as 'speaker' or 'host'",
+            f"invalid role {role!r}: use one lower-case word of at most 32 characters, "
+            "such as 'speaker' or 'host'",
             field="role",
             value=role,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,13 +19,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import TimelineError
+from ..text import check_text
 from ..when import When
 
 #: ``progress(done, total)``: bytes read so far and the file size (``None`` when unknown).
 Progress = Callable[[int, "int | None"], None]
 
-#: Formula triggers in spreadsheets (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+#: A cell a spreadsheet would run as a formula (OWASP "CSV injection"): one starting with
+#: ``=``, ``+``, ``-``, ``@``, tab, CR or LF, also after blanks; or such a cell behind ``'``
+#: quotes already, so that the guard is undone exactly (see :func:`safe_cell`).
+FORMULA = re.compile(r"'*(?:[\t\r\n]|\s*[=+\-@])")
 
 
 @dataclass(frozen=True)
@@ -245,10 +249,37 @@ def slug(text: str) -> str:
 
 
 def safe_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet will run as a formula (prefix ``'`` on triggers)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A CSV cell that no spreadsheet will run as a formula: ``'`` before a :data:`FORMULA`.
+
+    :func:`unsafe_cell` undoes it, for every text: ``unsafe_cell(safe_cell(t)) == t``.
+    """
+    if isinstance(value, str) and FORMULA.match(value):
         return "'" + value
     return value
+
+
+def unsafe_cell(text: str) -> str:
+    """The text :func:`safe_cell` guarded: one ``'`` removed before a :data:`FORMULA`."""
+    if text.startswith("'") and FORMULA.match(text, 1):
+        return text[1:]
+    return text
+
+
+def check_record_text(record: EventRecord) -> None:
+    """Refuse NUL and over-long text in ``record`` as the API does (see :mod:`timeline.text`)."""
+    for name, value in (("title", record.title), ("summary", record.summary)):
+        if value:
+            check_text(value, name)
+    for tag in record.tags:
+        check_text(tag, "tag", indexed=True)
+    for scheme, value in record.external_ids.items():
+        check_text(f"{scheme}:{value}", "external id", indexed=True)
+    for claim in record.claims:
+        if claim.quote:
+            check_text(claim.quote, "quote")
+        if claim.source is not None:
+            check_text(claim.source.title, "source title")
+            check_text(claim.source.url or "", "source url", indexed=True)
 
 
 def iter_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:

@@ -26,7 +26,6 @@ from typing import IO, TYPE_CHECKING, Any
 from ..errors import InvalidDateError, TimelineError
 from ..when import When
 from .base import (
-    FORMULA_PREFIXES,
     BadRow,
     ClaimIn,
     EntityIn,
@@ -40,6 +39,7 @@ from .base import (
     open_text,
     safe_cell,
     text_or_none,
+    unsafe_cell,
 )
 from .loader import _explain
 from .views import event_views
@@ -204,19 +204,12 @@ def read_csv(
             line = reader.line_num + 1
 
 
-def _unescape(text: str) -> str:
-    # Undo write_csv's formula guard so an export reads back as it was.
-    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
-        return text[1:]
-    return text
-
-
 def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping) -> EventRecord:
     def get(name: str) -> str | None:
         if name in where:
             position = where[name]
             value = row[position] if position < len(row) else ""
-            return text_or_none(_unescape(value))
+            return text_or_none(unsafe_cell(value))
         return text_or_none(rules.defaults.get(name))
 
     def items(name: str) -> list[str]:

@@ -52,10 +52,10 @@ from ..models import (
     WhenColumns,
 )
 from ..revisions import Revision
-from ..text import name_key
+from ..text import check_name, name_key
 from ..vocab import Status, check_kind, check_role
 from ..when import When
-from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError
+from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError, check_record_text
 
 if TYPE_CHECKING:
     from .loader import Loader
@@ -96,6 +96,7 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
     if not record.external_ids or record.part_of:
         raise _Slow
     try:
+        check_record_text(record)
         when = (
             record.when
             if isinstance(record.when, When)
@@ -119,6 +120,7 @@ def _plan(loader: Loader, record: EventRecord) -> _Plan:
             check_kind(place.kind, field="place kind")
             if not place.name.strip():
                 raise _Slow
+            check_name(place.name.strip(), "place name")
             for degrees, bound in ((place.lat, 90.0), (place.lon, 180.0)):
                 if degrees is not None and not -bound <= degrees <= bound:
                     raise _Slow
@@ -150,6 +152,10 @@ def _name_and_kind(name: str, kind: str) -> tuple[str, str]:
     checked = check_kind(kind, field="entity kind")
     if not name or len(checked) > 64:
         raise _Slow
+    try:
+        check_name(name, "entity name")
+    except TimelineError:
+        raise _Slow from None  # the slow path names the row
     return name_key(name), checked
 
 

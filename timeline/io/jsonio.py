@@ -36,7 +36,7 @@ from ..models import (
     StatementAbout,
     WhenColumns,
 )
-from ..text import name_key
+from ..text import check_name, name_key
 from ..vocab import RelationKind, Status
 from .base import BadRow, Item, Progress, RowError, Step, open_text
 from .claims import resync
@@ -321,7 +321,7 @@ def _aliases(loader: Loader, model: Any, owner: str, owner_id: int, names: list[
     key_column = getattr(model, owner)
     known = set(loader.session.scalars(select(col(model.key)).where(col(key_column) == owner_id)))
     for alias in names:
-        key = name_key(str(alias))
+        key = name_key(check_name(str(alias), "alias"))
         if key and key not in known:
             known.add(key)
             loader.session.add(model(**{owner: owner_id, "name": alias, "key": key}))

@@ -38,7 +38,7 @@ from ..models import (
     Source,
     WhenColumns,
 )
-from ..text import name_key
+from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_role
 from ..when import When
 from .base import (
@@ -53,6 +53,7 @@ from .base import (
     RowError,
     SourceIn,
     Step,
+    check_record_text,
 )
 from .claims import store_claim
 from .fast import FAST_CHUNK, write_records
@@ -113,6 +114,7 @@ class Loader:
         name = found.name.strip()
         if not name:
             raise BadRow("an actor name is empty", "actor")
+        check_name(name, "entity name")
         kind = check_kind(found.kind, field="entity kind")
         key = (name_key(name), kind)
         cached = self._entities.get(key)
@@ -147,6 +149,7 @@ class Loader:
         name = found.name.strip()
         if not name:
             raise BadRow("a place name is empty", "place")
+        check_name(name, "place name")
         for value, low, high, label in ((found.lat, -90, 90, "lat"), (found.lon, -180, 180, "lon")):
             if value is not None and not low <= value <= high:
                 raise BadRow(f"{label} {value} is outside {low}..{high}", label)
@@ -256,6 +259,7 @@ class Loader:
     def write(self, record: EventRecord) -> str:
         """Create or update the event of ``record``; return ``created``, ``updated`` or
         ``unchanged``."""
+        check_record_text(record)
         when = (
             record.when
             if isinstance(record.when, When)

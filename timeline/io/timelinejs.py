@@ -65,6 +65,11 @@ def _exact(when: When) -> bool:
     return not when.span or _whole_unit(when.end_earliest, when.end_latest, when.end_precision)
 
 
+def _is_web(url: str) -> bool:
+    """Only ``http(s)`` URLs become links (never ``javascript:`` or ``data:``)."""
+    return url.strip().lower().startswith(("http://", "https://"))
+
+
 def slide(view: EventView) -> dict[str, Any] | None:
     """One TimelineJS event (``None`` when the start is not known)."""
     event, when = view.event, view.event.when
@@ -72,7 +77,11 @@ def slide(view: EventView) -> dict[str, Any] | None:
         return None
     display = None if _exact(when) else when.display()
     text = escape(event.summary or "")
-    links = [f'<a href="{escape(s.url)}">{escape(s.title)}</a>' for s in view.sources if s.url]
+    links = [
+        f'<a href="{escape(s.url)}">{escape(s.title)}</a>' if _is_web(s.url) else escape(s.title)
+        for s in view.sources
+        if s.url
+    ]
     if links:
         text += ("<br>" if text else "") + "Sources: " + ", ".join(links)
     out: dict[str, Any] = {
