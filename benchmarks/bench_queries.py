@@ -5,6 +5,10 @@ Run from the repository root::
     python benchmarks/bench_queries.py                 # 100k events, SQLite (+ PostgreSQL if
                                                        # TIMELINE_BENCH_POSTGRES_URL is set)
     python benchmarks/bench_queries.py --million       # 1M events (several minutes)
+    python benchmarks/bench_queries.py --million --cache DIR   # keep the loaded databases
+                                                       # (DIR/bench_N.db, PostgreSQL database
+                                                       # timeline_bench_N) and reuse them:
+                                                       # later runs skip the load cells
 
 Data: ``gen_events.py`` (shaped like PERF-BASELINES). Each cell is the median over the same
 windows, actors or words (each the best of 3 runs) for the library call and for a hand-written
@@ -73,22 +77,33 @@ def peak_rss_mb() -> float:
 # -- raw SQL on the best index (written by hand, independent of the library) --------------------
 
 
-def window_sql(columns: str, first_last: tuple[date, date]) -> tuple[str, list[Any]]:
-    """The bucketed window as a 4-branch UNION ALL, the baselines' best form."""
+#: The live rows (not deleted, not merged), as every library query filters them.
+LIVE = "deleted_at IS NULL AND merged_into_id IS NULL"
+#: What certain / within windows test beyond the hull; parameters (last, first).
+CERTAIN = "coalesce(start_latest, end_latest) <= ? AND coalesce(end_earliest, start_earliest) >= ?"
+WITHIN = "end_latest <= ? AND start_earliest >= ?"
+
+
+def window_sql(
+    columns: str, first_last: tuple[date, date], test: str = ""
+) -> tuple[str, list[Any]]:
+    """The bucketed window of live rows as a 4-branch UNION ALL, the baselines' best form.
+
+    ``test`` (:data:`CERTAIN` or :data:`WITHIN`) is added to each branch.
+    """
     first, last = first_last
     branches, params = [], []
-    for bucket, limit in enumerate(SPAN_CLASS_LIMITS):
-        low = date.fromordinal(max(1, first.toordinal() - limit))
-        branches.append(
-            f"SELECT {columns} FROM timeline_event WHERE span_class = {bucket} "
-            "AND search_start >= ? AND search_start <= ? AND search_end >= ?"
-        )
-        params += [low, last, first]
-    branches.append(
-        f"SELECT {columns} FROM timeline_event WHERE span_class = {len(SPAN_CLASS_LIMITS)} "
-        "AND search_start <= ? AND search_end >= ?"
-    )
-    params += [last, first]
+    for bucket in range(len(SPAN_CLASS_LIMITS) + 1):
+        sql = f"SELECT {columns} FROM timeline_event WHERE span_class = {bucket} AND "
+        if bucket < len(SPAN_CLASS_LIMITS):
+            sql += "search_start >= ? AND "
+            params.append(date.fromordinal(max(1, first.toordinal() - SPAN_CLASS_LIMITS[bucket])))
+        sql += f"search_start <= ? AND search_end >= ? AND {LIVE}"
+        params += [last, first]
+        if test:
+            sql += f" AND {test}"
+            params += [last, first]
+        branches.append(sql)
     return " UNION ALL ".join(branches), params
 
 
@@ -112,21 +127,32 @@ class Raw:
 
 
 @contextmanager
-def database(kind: str, folder: Path, postgres_url: str | None) -> Iterator[str]:
+def database(
+    kind: str, folder: Path, postgres_url: str | None, keep: str | None = None
+) -> Iterator[str]:
+    """A fresh database, dropped afterwards; with ``keep``, that one, created if missing, kept."""
+    name = keep or f"bench_{uuid.uuid4().hex[:8]}"
     if kind == "sqlite":
-        path = folder / f"bench_{uuid.uuid4().hex[:8]}.db"
+        path = folder / f"{name}.db"
         yield str(path)
+        if keep is None:
+            path.unlink(missing_ok=True)
         return
     assert postgres_url is not None
-    name = f"timeline_bench_{uuid.uuid4().hex[:8]}"
+    name = f"timeline_{name}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        found = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if found is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep is None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -218,14 +244,33 @@ def report(rows: list[tuple[str, float, float | None]], title: str) -> None:
         print(f"| {name:<44} | {lib:>10.2f} | {raw_text:>10} | {ratio:>6} |")
 
 
-def bench(kind: str, n: int, folder: Path, postgres_url: str | None) -> None:
+def bench(kind: str, n: int, folder: Path, postgres_url: str | None, cache: bool = False) -> None:
     generator = Generator(n)
     cells: list[tuple[str, float, float | None]] = []
-    with (
-        database(kind, folder, postgres_url) as target,
-        database(kind, folder, postgres_url) as other,
-    ):
+    with database(kind, folder, postgres_url, f"bench_{n}" if cache else None) as target:
         tl = Timeline(target)
+        found = tl.events().count()
+        if found == n:
+            print(f"\n[{kind}, {n:,} events] reusing the cached database: no load cells")
+        elif found:
+            raise SystemExit(f"the cached {kind} database holds {found:,} events, not {n:,}")
+        else:
+            load_cells(tl, kind, generator, folder, postgres_url, cells)
+        query_cells(tl, generator, cells)
+        tl.close()
+    report(cells, f"{kind}, {n:,} events: median ms (load in s); ratio = library / raw")
+
+
+def load_cells(
+    tl: Timeline,
+    kind: str,
+    generator: Generator,
+    folder: Path,
+    postgres_url: str | None,
+    cells: list[tuple[str, float, float | None]],
+) -> None:
+    """Load the events into ``tl`` (timed) and the same rows raw into a scratch database."""
+    with database(kind, folder, postgres_url) as other:
         add_actors(tl, generator)
         rows = list(generator.rows())  # pre-parsed; the input list is not part of the load
         before = peak_rss_mb()
@@ -242,16 +287,14 @@ def bench(kind: str, n: int, folder: Path, postgres_url: str | None) -> None:
         del tables
         what = "raw executemany (ISO text)" if kind == "sqlite" else "raw binary COPY"
         print(
-            f"\n[{kind}, {n:,} events] load: add_events {load:.2f} s, {what} {raw:.2f} s, "
-            f"ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load"
+            f"\n[{kind}, {generator.n:,} events] load: add_events {load:.2f} s, {what} "
+            f"{raw:.2f} s, ratio {load / raw:.2f}; peak RSS grew {grown:.0f} MB during the load"
         )
         cells.append(("bulk load (s)", load, raw))
-        if kind == "postgresql":
-            with tl.engine.begin() as connection:
-                connection.execute(text("ANALYZE"))  # as autovacuum would after a load
-        query_cells(tl, generator, cells)
-        tl.close()
-    report(cells, f"{kind}, {n:,} events: median ms (load in s); ratio = library / raw")
+        if kind == "postgresql":  # as autovacuum does after a bulk insert
+            with tl.engine.connect() as connection:
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+                connection.execute(text("VACUUM ANALYZE"))
 
 
 def query_cells(
@@ -333,31 +376,14 @@ def query_cells(
         (
             "certain month window .rows()",
             median_ms(lambda w: q().between(*w, certainty="certain").rows(), months),
-            median_ms(
-                lambda w: raw.run(
-                    f"SELECT {COLUMNS} FROM timeline_event "
-                    "WHERE search_start >= ? AND search_start <= ? AND "
-                    "coalesce(start_latest, end_latest) <= ? "
-                    "AND coalesce(end_earliest, start_earliest) >= ?",
-                    [date.fromordinal(w[0].toordinal() - 3653), w[1], w[1], w[0]],
-                ),
-                months,
-            ),
+            median_ms(lambda w: raw.run(*window_sql(COLUMNS, w, CERTAIN)), months),
         )
     )
     cells.append(
         (
             "within month window .rows()",
             median_ms(lambda w: q().within(*w).rows(), months),
-            median_ms(
-                lambda w: raw.run(
-                    f"SELECT {COLUMNS} FROM timeline_event "
-                    "WHERE search_start >= ? AND search_start <= ? "
-                    "AND start_earliest >= ? AND end_latest <= ?",
-                    [w[0], w[1], w[0], w[1]],
-                ),
-                months,
-            ),
+            median_ms(lambda w: raw.run(*window_sql(COLUMNS, w, WITHIN)), months),
         )
     )
     # actors: the top-10 and random ones, each with a 1-year window
@@ -380,7 +406,9 @@ def query_cells(
             "FROM timeline_participation p "
             "JOIN timeline_event e ON e.id = p.event_id "
             "WHERE p.entity_id = (SELECT entity_id FROM timeline_entity_alias WHERE key = ?) "
-            "AND p.search_start <= ? AND p.search_end >= ? ORDER BY e.start_earliest, e.id",
+            "AND p.search_start <= ? AND p.search_end >= ? "
+            "AND e.deleted_at IS NULL AND e.merged_into_id IS NULL "
+            "ORDER BY e.start_earliest, e.id",
             [name_key(name), last, first],
         )
 
@@ -401,20 +429,27 @@ def query_cells(
     # search: rare words (rank ~900 of 1000) and common ones (top 10)
     rare = [generator.word_by_rank(900 + i) for i in range(10)]
     common = [generator.word_by_rank(i) for i in range(10)]
-    if raw.postgres:
+    if raw.postgres:  # the word's events: titles or summaries, or claim quotes
         raw_search_sql = (
-            f"SELECT {COLUMNS} FROM timeline_event WHERE "
+            f"SELECT {COLUMNS} FROM timeline_event WHERE id IN ("
+            "SELECT id FROM timeline_event WHERE "
             "to_tsvector('simple', title || ' ' || coalesce(summary, '')) "
-            "@@ plainto_tsquery('simple', ?)"
+            "@@ plainto_tsquery('simple', ?) UNION SELECT event_id FROM timeline_claim WHERE "
+            "to_tsvector('simple', coalesce(quote, '')) @@ plainto_tsquery('simple', ?)"
+            f") AND {LIVE}"
         )
     else:
         raw_search_sql = (
             f"SELECT {COLUMNS} FROM timeline_event WHERE id IN "
-            "(SELECT rowid FROM timeline_event_fts WHERE timeline_event_fts MATCH ?)"
+            "(SELECT rowid FROM timeline_event_fts WHERE timeline_event_fts MATCH ? "
+            "UNION SELECT event_id FROM timeline_claim WHERE id IN "
+            "(SELECT rowid FROM timeline_claim_fts WHERE timeline_claim_fts MATCH ?)) "
+            f"AND {LIVE}"
         )
 
     def raw_search(word: str) -> Any:
-        return raw.run(raw_search_sql, [word if raw.postgres else f'"{word}"'])
+        term = word if raw.postgres else f'"{word}"'
+        return raw.run(raw_search_sql, [term, term])
 
     cells.append(
         (
@@ -471,6 +506,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--million", action="store_true", help="1M events instead of 100k")
     parser.add_argument("-n", type=int, default=None, help="number of events")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--cache", metavar="DIR", help="keep the loaded databases (SQLite files in DIR) and reuse"
+    )
     args = parser.parse_args(argv)
     n = args.n or (1_000_000 if args.million else 100_000)
     postgres_url = os.environ.get("TIMELINE_BENCH_POSTGRES_URL")
@@ -481,6 +519,11 @@ def main(argv: list[str] | None = None) -> None:
             "(a server URL; a database is created and dropped)"
         )
         kinds.remove("postgresql")
+    if args.cache:
+        Path(args.cache).mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            bench(kind, n, Path(args.cache), postgres_url, cache=True)
+        return
     with tempfile.TemporaryDirectory() as folder:
         for kind in kinds:
             bench(kind, n, Path(folder), postgres_url)

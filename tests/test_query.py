@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from timeline import EventQuery, InvalidEventError, Timeline, When
+from timeline import EventQuery, InvalidEventError, Status, Timeline, When
 
 # Fuzzy values on a small calendar, each an instant, a span, or an open/unknown-ended span.
 VALUES = [
@@ -101,6 +101,7 @@ def test_windows_match_brute_force(fuzzy: Timeline, start: str, end: str) -> Non
         got = sorted(event.title for event in query)
         expected = sorted(v for v in VALUES if _brute(When.parse(v), window, semantics))
         assert got == expected, f"{semantics} {start}..{end}"
+        assert query.count() == len(expected), f"{semantics} {start}..{end} count()"
 
 
 def test_certain_is_inside_possible_and_within_inside_certain(fuzzy: Timeline) -> None:
@@ -294,3 +295,27 @@ def test_window_of_one_day_finds_a_long_open_event(tl: Timeline) -> None:
     assert titles(tl.events().between("2015-06-01", "2015-06-01")) == ["Since 1990", "A decade"]
     one_day = date(2015, 6, 1)
     assert tl.events().between(one_day, one_day + timedelta(days=0)).count() == 2
+
+
+def test_window_counts_leave_out_deleted_and_merged_events(tl: Timeline) -> None:
+    kept, deleted, duplicate = (
+        tl.add_event(title, when=when, kind="test")
+        for title, when in (("Kept", "2026-02-03"), ("Deleted", "2026-02"), ("Dup", "2026-02-03"))
+    )
+    tl.delete_event(deleted)
+    tl.merge(kept, duplicate)
+    for query in (
+        tl.events().between("2026-02", "2026-02"),
+        tl.events().between("2026-02", "2026-02", certainty="certain"),
+        tl.events().within("2026-02", "2026-02"),
+        tl.events().between("2026-02", "2026-02").of_kind("test"),
+    ):
+        assert query.count() == len(query.ids()) == 1
+
+
+def test_rows_return_statuses_as_members(tl: Timeline) -> None:
+    tl.add_event("Planned", when="2030-01-01", kind="test", status="planned")
+    tl.add_event("Done", when="2020-01-01", kind="test")
+    statuses = [row.status for row in tl.events().order_by_time().rows("status")]
+    assert statuses == [Status.OCCURRED, Status.PLANNED]
+    assert all(type(status) is Status for status in statuses)

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
     ConfusableNameWarning,
+    DatabaseBusyError,
     EventDeletedError,
     EventNotFoundError,
     ImportRowError,
@@ -60,6 +61,7 @@ __all__ = [
     "Claim",
     "ConfusableNameWarning",
     "Conventions",
+    "DatabaseBusyError",
     "EndState",
     "Entity",
     "EntityAlias",

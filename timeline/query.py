@@ -38,8 +38,10 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.sql import Select, operators
 from sqlmodel import Session, col
@@ -117,6 +119,11 @@ def possibly_overlaps(first: date, last: date) -> ColumnElement[bool]:
     ``[first - limit, last]``: a bounded range scan of ``ix_timeline_event_window`` instead of
     a walk over every earlier start (the long-interval trap of a start-only index).
     """
+    return or_(*_span_class_ranges(first, last))
+
+
+def _span_class_ranges(first: date, last: date) -> list[ColumnElement[bool]]:
+    """The branches of :func:`possibly_overlaps`, one per span class (disjoint)."""
     table = Event.__table__.c  # type: ignore[attr-defined]
     bucket_of, start, end = table.span_class, table.search_start, table.search_end
     low_end, high_start = _day_param(first), _day_param(last)
@@ -130,33 +137,27 @@ def possibly_overlaps(first: date, last: date) -> ColumnElement[bool]:
         for bucket, limit in enumerate(SPAN_CLASS_LIMITS)
     ]
     branches.append(and_(bucket_of == len(SPAN_CLASS_LIMITS), start <= high_start, end >= low_end))
-    return or_(*branches)
+    return branches
 
 
-def certainly_overlaps(first: date, last: date) -> ColumnElement[bool]:
-    """SQL: every reading of the event's strict bounds overlaps ``[first, last]``.
+def _certain(first: date, last: date) -> ColumnElement[bool]:
+    """SQL, beyond the hull overlap: every reading of the strict bounds overlaps the window.
 
     The latest possible start is on or before ``last`` and the earliest possible end (for an
     open or unknown end: the earliest start) on or after ``first``. For an instant, whose end
     is its start, this means its whole window lies inside.
     """
-    return and_(possibly_overlaps(first, last), _certain_residual(first, last))
-
-
-def _certain_residual(first: date, last: date) -> ColumnElement[bool]:
+    table = Event.__table__.c  # type: ignore[attr-defined]
     return and_(
-        func.coalesce(Event.start_latest, Event.end_latest) <= last,
-        func.coalesce(Event.end_earliest, Event.start_earliest) >= first,
+        func.coalesce(table.start_latest, table.end_latest) <= _day_param(last),
+        func.coalesce(table.end_earliest, table.start_earliest) >= _day_param(first),
     )
 
 
-def _within_residual(first: date, last: date) -> ColumnElement[bool]:
-    return and_(col(Event.start_earliest) >= first, col(Event.end_latest) <= last)
-
-
-def certainly_within(first: date, last: date) -> ColumnElement[bool]:
-    """SQL: every reading of the event lies inside ``[first, last]`` (open ends never do)."""
-    return and_(possibly_overlaps(first, last), _within_residual(first, last))
+def _within(first: date, last: date) -> ColumnElement[bool]:
+    """SQL, beyond the hull overlap: every reading lies inside the window (open ends never do)."""
+    table = Event.__table__.c  # type: ignore[attr-defined]
+    return and_(table.start_earliest >= _day_param(first), table.end_latest <= _day_param(last))
 
 
 def entity_ids_named(name: str) -> Select[Any]:
@@ -203,14 +204,12 @@ class EventQuery:
         return replace(self, _where=(*self._where, condition))
 
     def _window(
-        self,
-        condition: ColumnElement[bool],
-        first: date,
-        last: date,
-        residual: ColumnElement[bool] | None = None,
+        self, first: date, last: date, residual: ColumnElement[bool] | None = None
     ) -> EventQuery:
-        """Add a window; ``residual`` is what it tests beyond the hull overlap."""
-        return self._filter(condition._annotate({_WINDOW: (first, last, residual)}))
+        """Add a window: the hull overlap and ``residual``, what it tests beyond that."""
+        ranges = _span_class_ranges(first, last)
+        condition = or_(*ranges) if residual is None else and_(or_(*ranges), residual)
+        return self._filter(condition._annotate({_WINDOW: (first, last, residual, tuple(ranges))}))
 
     def _conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions; an actor's link rows also get the windows' hull bounds.
@@ -222,7 +221,7 @@ class EventQuery:
         SQLite's planner away from them) and only their residual tests stay on the event.
         """
         marked = [c._annotations[_WINDOW] for c in self._where if _WINDOW in c._annotations]
-        windows = [(first, last) for first, last, _ in marked]
+        windows = [(first, last) for first, last, _, _ in marked]
         actors = any(_ACTOR in c._annotations for c in self._where)
         conditions = []
         for condition in self._where:
@@ -235,6 +234,9 @@ class EventQuery:
                 if window[2] is None:
                     continue
                 condition = window[2]
+            elif actor is not None or window is not None:
+                # The marks hold values: left on, every window would miss the compiled cache.
+                condition = condition._deannotate()
             conditions.append(condition)
         if self._after is not None:
             conditions.append(_keyset(self._after, self._descending()))
@@ -275,10 +277,9 @@ class EventQuery:
         """
         first, last = _day_bounds(start, end)
         if certainty == "possible":
-            query = self._window(possibly_overlaps(first, last), first, last)
+            query = self._window(first, last)
         elif certainty == "certain":
-            residual = _certain_residual(first, last)
-            query = self._window(certainly_overlaps(first, last), first, last, residual)
+            query = self._window(first, last, _certain(first, last))
         else:
             raise InvalidEventError(
                 f"certainty must be 'possible' or 'certain', not {certainty!r}",
@@ -292,8 +293,7 @@ class EventQuery:
     def within(self, start: Any, end: Any) -> EventQuery:
         """Events certainly entirely inside the window."""
         first, last = _day_bounds(start, end)
-        residual = _within_residual(first, last)
-        return self._window(certainly_within(first, last), first, last, residual)
+        return self._window(first, last, _within(first, last))
 
     def involving(self, name: str, role: str | None = None) -> EventQuery:
         """Events an entity takes part in, found by any of its names; optionally in ``role``."""
@@ -506,13 +506,32 @@ class EventQuery:
 
     def count(self) -> int:
         """How many events match (within ``limit``/``offset`` when they are set)."""
-        if self._limit is None and self._offset is None:
-            statement = select(func.count()).select_from(Event).where(*self._conditions())
-        else:
+        if self._limit is not None or self._offset is not None:
             paged = self.statement.with_only_columns(col(Event.id)).subquery()
             statement = select(func.count()).select_from(paged)
+        else:
+            statement = self._count_statement()
         with self._reading() as session:
-            return int(session.execute(statement).scalar_one())
+            return int(session.connection().execute(statement).scalar_one())
+
+    def _count_statement(self) -> Select[Any]:
+        """``count(*)`` of the matches; one window is counted per span class (``UNION ALL``).
+
+        Each span class is then one range of ``ix_timeline_event_window`` that never reads the
+        table (the index holds every column a window and the live filter test), where the
+        ``OR`` of the classes would first gather and de-duplicate the row ids.
+        """
+        windows = [c for c in self._where if _WINDOW in c._annotations]
+        if len(windows) != 1 or any(_ACTOR in c._annotations for c in self._where):
+            return select(func.count()).select_from(Event).where(*self._conditions())
+        _, _, residual, ranges = windows[0]._annotations[_WINDOW]
+        others = replace(self, _where=tuple(c for c in self._where if c is not windows[0]))
+        conditions = [*others._conditions(), *([] if residual is None else [residual])]
+        parts: list[Select[Any]] = [
+            select(literal_column("1")).select_from(Event).where(branch, *conditions)
+            for branch in ranges
+        ]
+        return select(func.count()).select_from(union_all(*parts).subquery())
 
     def ids(self) -> list[int]:
         """The ids of the matching events, in order."""

@@ -39,7 +39,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import CompoundSelect
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.expression import ColumnElement as _Element
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType
 from sqlmodel import col
 
@@ -84,17 +86,22 @@ class _Ids(_Element[Any]):
 
     One ``IN`` over an ``INTERSECT`` of the words (each a ``UNION`` of text and quotes), used
     through a plain comparison operator so SQLite sees ``id IN (...)`` (a Boolean element
-    would be rendered ``(...) = 1`` and lose the rowid lookups).
+    would be rendered ``(...) = 1`` and lose the rowid lookups). The words are bound
+    parameters traversed as the element's children, so searches with as many words share
+    one compiled statement.
     """
 
-    inherit_cache = False
+    inherit_cache = True
+    _traverse_internals = [("words", InternalTraversal.dp_clauseelement_tuple)]  # noqa: RUF012
     type = NullType()
 
     def __init__(self, found: list[str]) -> None:
-        self.words = found
+        self.words = tuple(bindparam(None, word, type_=Text, unique=True) for word in found)
 
 
-def _ids_of_all(found: list[str], ids: Callable[[str], CompoundSelect[Any]]) -> Any:
+def _ids_of_all(
+    found: tuple[BindParameter[str], ...], ids: Callable[[Any], CompoundSelect[Any]]
+) -> Any:
     if len(found) == 1:
         return ids(found[0])
     parts = []
@@ -114,9 +121,10 @@ def _ids_sqlite(element: _Ids, compiler: SQLCompiler, **kw: Any) -> str:
     return f"({compiler.process(_ids_of_all(element.words, _sqlite_ids), **kw)})"
 
 
-def _sqlite_ids(word: str) -> CompoundSelect[Any]:
+def _sqlite_ids(word: BindParameter[str]) -> CompoundSelect[Any]:
     # A double-quoted FTS5 string is a literal phrase; our words hold no quote characters.
-    phrase = bindparam(None, f'"{word}"', type_=Text, unique=True)
+    quote = literal_column("'\"'", Text)
+    phrase = quote.concat(word).concat(quote)
     in_events = select(event_fts.c.rowid).where(
         literal_column("timeline_event_fts").op("MATCH")(phrase)
     )
@@ -127,10 +135,8 @@ def _sqlite_ids(word: str) -> CompoundSelect[Any]:
     return union(in_events, in_quotes)
 
 
-def _postgres_ids(word: str) -> CompoundSelect[Any]:
-    tsquery = func.plainto_tsquery(
-        literal_column("'simple'"), bindparam(None, word, type_=Text, unique=True)
-    )
+def _postgres_ids(word: BindParameter[str]) -> CompoundSelect[Any]:
+    tsquery = func.plainto_tsquery(literal_column("'simple'"), word)
     events = aliased(Event, name="timeline_event_text")
     claims = aliased(Claim, name="timeline_claim_text")
     in_events = select(col(events.id)).where(literal_column(EVENT_TSVECTOR).op("@@")(tsquery))

@@ -280,22 +280,141 @@ _TOO_DEEP = "not JSON that can be read: arrays or objects nested too deeply"
 
 
 def read_json(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
-    """Records of a JSON document (``{"records": [...]}`` or a bare list); numbered from 1."""
+    """Records of a JSON document (``{"records": [...]}`` or a bare list); numbered from 1.
+
+    The records array is read one record at a time (memory stays flat on a large file); a
+    syntax error is reported on its line, after the records before it.
+    """
     with open_text(path, progress) as stream:
+        reader = _JSONStream(stream)
         try:
-            document = json.load(stream)
+            first = reader.punctuation("[{", mismatch=_NotADocument)
+            if first == "{":
+                reader.find_records()
+            for number, record in enumerate(reader.items(), 1):
+                yield _step(number, record)
+            reader.finish(first == "{")
         except json.JSONDecodeError as error:
-            yield RowError(error.lineno, f"not JSON: {error.msg} (column {error.colno})")
-            return
+            line, column = reader.where(error.pos)
+            yield RowError(line, f"not JSON: {error.msg} (column {column})")
+        except _NotADocument:
+            yield RowError(1, 'expected {"timeline": 1, "records": [...]} or a list of records')
         except RecursionError:
-            yield RowError(1, _TOO_DEEP)
+            yield RowError(reader.where(reader.at)[0], _TOO_DEEP)
+
+
+class _NotADocument(Exception):
+    """The JSON is well formed but holds no records array."""
+
+
+class _JSONStream:
+    """An incremental reader of one JSON document: values are decoded one by one with
+    :meth:`json.JSONDecoder.raw_decode` from a buffer that holds little more than one value."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.buffer = ""
+        self.at = 0
+        self.lines = 0  # newlines in the text already dropped from the buffer
+        self.carry = 0  # characters of the buffer's first line already dropped
+        self.done = False
+        self.decoder = json.JSONDecoder()
+
+    def _more(self) -> bool:
+        """Read another block (dropping what was consumed); False at the end of the file."""
+        if self.done:
+            return False
+        block = self.stream.read(self.BLOCK * max(1, len(self.buffer) // self.BLOCK))
+        if not block:
+            self.done = True
+            return False
+        self.lines += self.buffer.count("\n", 0, self.at)
+        newline = self.buffer.rfind("\n", 0, self.at)
+        self.carry = self.at - newline - 1 if newline >= 0 else self.carry + self.at
+        self.buffer, self.at = self.buffer[self.at :] + block, 0
+        return True
+
+    def where(self, at: int) -> tuple[int, int]:
+        """The line and column of the buffer's offset ``at`` in the file."""
+        newline = self.buffer.rfind("\n", 0, at)
+        column = at - newline if newline >= 0 else self.carry + at + 1
+        return self.lines + self.buffer.count("\n", 0, at) + 1, column
+
+    def _skip(self) -> str:
+        """Skip white space; the next character, or ``""`` at the end."""
+        while True:
+            while self.at < len(self.buffer) and self.buffer[self.at] in " \t\r\n":
+                self.at += 1
+            if self.at < len(self.buffer):
+                return self.buffer[self.at]
+            if not self._more():
+                return ""
+
+    def punctuation(self, expected: str, mismatch: type[Exception] | None = None) -> str:
+        """Consume one of the ``expected`` characters (after white space); raise ``mismatch``
+        (if given) when another value starts there."""
+        found = self._skip()
+        if found and found not in expected and mismatch is not None:
+            raise mismatch
+        if not found or found not in expected:
+            what = f"{found!r}" if found else "the end of the file"
+            wanted = " or ".join(repr(c) for c in expected)
+            raise json.JSONDecodeError(f"expected {wanted}, found {what}", self.buffer, self.at)
+        self.at += 1
+        return found
+
+    def value(self) -> Any:
+        """Decode the next value, reading more of the file until it is complete."""
+        self._skip()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.at)
+            except json.JSONDecodeError:
+                if self._more():
+                    continue
+                raise
+            if end < len(self.buffer) or not self._more():  # a number may go on: read on
+                self.at = end
+                return value
+
+    def find_records(self) -> None:
+        """In an object, skip the members before ``"records"``, up to its opening bracket."""
+        while True:
+            if self._skip() == "}":
+                raise _NotADocument
+            key = self.value()
+            self.punctuation(":")
+            if key == "records":
+                if self._skip() != "[":
+                    raise _NotADocument
+                self.at += 1
+                return
+            self.value()
+            self.punctuation(",}")
+            if self.buffer[self.at - 1] == "}":
+                raise _NotADocument
+
+    def finish(self, in_object: bool) -> None:
+        """Check the rest of the document (the members after ``"records"``) and that nothing
+        follows it."""
+        while in_object and self.punctuation(",}") == ",":
+            self.value()
+            self.punctuation(":")
+            self.value()
+        if self._skip():
+            raise json.JSONDecodeError("extra data after the document", self.buffer, self.at)
+
+    def items(self) -> Iterator[Any]:
+        """The values of the array whose ``[`` was just read."""
+        if self._skip() == "]":
+            self.at += 1
             return
-    items = document.get("records") if isinstance(document, dict) else document
-    if not isinstance(items, list):
-        yield RowError(1, 'expected {"timeline": 1, "records": [...]} or a list of records')
-        return
-    for number, record in enumerate(items, 1):
-        yield _step(number, record)
+        while True:
+            yield self.value()
+            if self.punctuation(",]") == "]":
+                return
 
 
 def _step(number: int, record: Any) -> Item:

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import exc, select
 from sqlmodel import Session, col
 
+from ..database import WRITE_LOCK, lock, write_connection
 from ..errors import ImportRowError, InvalidDateError, TimelineError, UnreadableFileError
 from ..models import (
     Claim,
@@ -156,20 +157,7 @@ class Loader:
             if value is not None and not low <= value <= high:
                 raise BadRow(f"{label} {value} is outside {low}..{high}", label)
         key = (name_key(name), parent_id)
-        cached = self._places.get(key)
-        if cached is not None:
-            return cached
-        same_parent = (
-            col(Place.parent_id).is_(None)
-            if parent_id is None
-            else col(Place.parent_id) == parent_id
-        )
-        place_id = self.session.scalars(
-            select(col(Place.id))
-            .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
-            .where(col(PlaceAlias.key) == key[0], same_parent)
-            .order_by(col(Place.id))
-        ).first()
+        place_id = self._stored_place(key)
         if place_id is None:
             row = _validate(
                 Place,
@@ -189,6 +177,32 @@ class Loader:
             self.session.add(PlaceAlias(place_id=place_id, name=name, key=key[0]))
         _remember(self._places, key, int(place_id))
         return int(place_id)
+
+    def find_place(self, found: PlaceIn) -> int | None:
+        """The id of the stored place ``found`` names (inside its parent), or ``None``."""
+        parent_id = None
+        if found.parent is not None:
+            parent_id = self.find_place(found.parent)
+            if parent_id is None:
+                return None
+        return self._stored_place((name_key(found.name.strip()), parent_id))
+
+    def _stored_place(self, key: tuple[str, int | None]) -> int | None:
+        cached = self._places.get(key)
+        if cached is not None:
+            return cached
+        same_parent = (
+            col(Place.parent_id).is_(None) if key[1] is None else col(Place.parent_id) == key[1]
+        )
+        place_id = self.session.scalars(
+            select(col(Place.id))
+            .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
+            .where(col(PlaceAlias.key) == key[0], same_parent)
+            .order_by(col(Place.id))
+        ).first()
+        if place_id is not None:
+            _remember(self._places, key, int(place_id))
+        return None if place_id is None else int(place_id)
 
     def source(self, found: SourceIn) -> tuple[int, date]:
         """The id and publication day of the document ``found`` names, created when unknown."""
@@ -463,7 +477,11 @@ def run_import(
     :class:`~timeline.ImportRowError`; with it, each bad row is rolled back alone (a savepoint),
     counted as skipped and listed in ``summary.errors``. A ``dry_run`` rolls back at the end.
     """
-    with tl.session() as session:
+    with (
+        write_connection(tl.engine) as connection,
+        Session(connection, expire_on_commit=False) as session,
+    ):
+        lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
         loader = Loader(tl, session, summary)
 
         def report(error: RowError) -> None:
