@@ -24,13 +24,10 @@ TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
 def run_properties(examples: int, only: str | None) -> int:
-    os.environ["TIMELINE_FUZZ_PROFILE"] = "long"
+    os.environ["TIMELINE_FUZZ_EXAMPLES"] = str(examples)
     sys.path.insert(0, str(TESTS))
     import test_fuzz
-    from hypothesis import settings
 
-    settings.register_profile("long", settings.get_profile("long"), max_examples=examples)
-    settings.load_profile("long")
     properties = [
         (name, function)
         for name, function in vars(test_fuzz).items()

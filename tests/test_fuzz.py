@@ -3,8 +3,8 @@
 Properties: any text gives a ``When`` or :class:`InvalidDateError` (bounds ordered, EDTF round
 trip stable); any file gives an import or a :class:`TimelineError` (nothing else escapes), a
 failed import leaves the database unchanged, and export -> import -> export is stable for JSON
-and JSON Lines. The ``ci`` profile keeps this file short; ``benchmarks/fuzz_long.py`` runs the
-same properties under the ``long`` profile and prints how many examples each target tried.
+and JSON Lines. CI runs 40 examples per property; ``benchmarks/fuzz_long.py`` runs the same
+properties with many more (``TIMELINE_FUZZ_EXAMPLES``) and prints how many each target tried.
 """
 
 from __future__ import annotations
@@ -31,19 +31,10 @@ from test_when_properties import ANY_TEXT, _assert_ordered, edtf_text
 from timeline import InvalidDateError, Timeline, TimelineError, When
 from timeline.io import export_file, import_file
 
-settings.register_profile(
-    "ci",
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-settings.register_profile(
-    "long",
-    max_examples=int(os.environ.get("TIMELINE_FUZZ_EXAMPLES", "5000")),
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
-settings.load_profile(os.environ.get("TIMELINE_FUZZ_PROFILE", "ci"))
+#: Examples per property: a short run in CI; benchmarks/fuzz_long.py sets a long one. These
+#: settings apply to this module's properties only, never to other modules' Hypothesis tests.
+EXAMPLES = int(os.environ.get("TIMELINE_FUZZ_EXAMPLES", "40"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 #: Examples run per property (read by benchmarks/fuzz_long.py).
 TRIED: Counter[str] = Counter()
@@ -125,6 +116,7 @@ def check_import(target: str, format_: str, content: bytes, name: str = "") -> N
 # -- the date parser ------------------------------------------------------------------------------
 
 
+@FUZZ
 @given(ANY_TEXT, st.one_of(st.none(), st.dates(date(1, 1, 1), date(9999, 12, 31))))
 def test_fuzz_when_parse(text: str, reference: date | None) -> None:
     """Any text: InvalidDateError, or a When with ordered bounds that its EDTF keeps."""
@@ -146,6 +138,7 @@ def _bounds(when: When) -> tuple[object, ...]:
     return (when.start_earliest, when.start_latest, when.end_earliest, when.end_latest)
 
 
+@FUZZ
 @given(edtf_text())
 def test_fuzz_edtf_round_trip(text: str) -> None:
     TRIED["When.parse(EDTF)"] += 1
@@ -164,6 +157,7 @@ FORMATS = ["json", "jsonl", "csv", "acled", "gdelt-events", "gdelt-mentions", "i
 NAMES = {"gdelt-events": "fuzz.export.CSV", "gdelt-mentions": "fuzz.mentions.CSV"}
 
 
+@FUZZ
 @given(st.sampled_from(FORMATS), st.binary(max_size=600))
 def test_fuzz_importers_with_bytes(format_: str, content: bytes) -> None:
     check_import(f"{format_} (bytes)", format_, content, NAMES.get(format_, ""))
@@ -182,6 +176,7 @@ CELL = st.one_of(
 HEADER = ["title", "when", "kind", "status", "actors", "place", "lat", "lon", "summary", "tags"]
 
 
+@FUZZ
 @given(
     st.lists(st.lists(CELL, min_size=0, max_size=12), max_size=6),
     st.sampled_from(["\n", "\r\n", "\r"]),
@@ -215,18 +210,21 @@ def mutated(draw: st.DrawFn, row: str, separator: str) -> str:
     return separator.join(cells)
 
 
+@FUZZ
 @given(st.lists(mutated(GDELT_ROW, "\t"), min_size=1, max_size=4))
 def test_fuzz_gdelt_events(rows: list[str]) -> None:
     content = "\n".join(rows).encode("utf-8")
     check_import("gdelt-events (rows)", "gdelt-events", content, "fuzz.export.CSV")
 
 
+@FUZZ
 @given(st.lists(mutated(MENTION_ROW, "\t"), min_size=1, max_size=4))
 def test_fuzz_gdelt_mentions(rows: list[str]) -> None:
     content = "\n".join(rows).encode("utf-8")
     check_import("gdelt-mentions (rows)", "gdelt-mentions", content, "fuzz.mentions.CSV")
 
 
+@FUZZ
 @given(st.lists(mutated(ACLED_LINES[4], ","), min_size=1, max_size=3))
 def test_fuzz_acled(rows: list[str]) -> None:
     content = "\n".join([ACLED_LINES[0], *rows]).encode("utf-8")
@@ -238,6 +236,7 @@ def test_fuzz_acled(rows: list[str]) -> None:
 ICS_PROPERTY = st.sampled_from(["SUMMARY", "DTSTART", "DTEND", "UID", "DESCRIPTION", "STATUS"])
 
 
+@FUZZ
 @given(st.lists(st.lists(st.tuples(ICS_PROPERTY, CELL), max_size=5), max_size=3))
 def test_fuzz_ics(events: list[list[tuple[str, str]]]) -> None:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//fuzz//EN"]
@@ -291,7 +290,7 @@ def broken_record(draw: st.DrawFn) -> dict[str, Any]:
     return record
 
 
-@settings(suppress_health_check=list(HealthCheck))
+@FUZZ
 @given(st.lists(st.one_of(JSON_VALUE, broken_record()), max_size=5), st.booleans())
 def test_fuzz_json_records(records: list[Any], lines: bool) -> None:
     if lines:
@@ -301,6 +300,7 @@ def test_fuzz_json_records(records: list[Any], lines: bool) -> None:
         check_import("json (records)", "json", json.dumps({"records": records}).encode("utf-8"))
 
 
+@FUZZ
 @given(JSON_VALUE)
 def test_fuzz_json_documents(document: Any) -> None:
     check_import("json (documents)", "json", json.dumps(document).encode("utf-8"))
@@ -323,7 +323,7 @@ EVENT = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=max(5, settings.default.max_examples // 5))
+@settings(FUZZ, max_examples=max(5, EXAMPLES // 5))
 @given(
     # Two events without external ids that share title, kind and dates are one event to an
     # import (docs/io.md, "Idempotent"): generate distinct titles.
