@@ -1,19 +1,23 @@
 """Import rate of a GDELT-shaped file, against the raw bulk insert path measured in the same run.
 
-    python benchmarks/bench_import.py [ROWS] [--runs N]
+    python benchmarks/bench_import.py [ROWS] [--runs N] [--paths raw,add_events,import,reimport]
 
 Writes a synthetic GDELT 2.0 event export of ROWS rows (default 10,000: 2,000 actors, 500
-places, one article per event), then times, each on a fresh SQLite file and in a fresh process
-(so that each run's peak memory is its own):
+places, one article per event), then times, each on a fresh database and in a fresh
+process (so that each run's peak memory is its own):
 
-- ``raw``: the same rows' event columns inserted with one ``executemany`` in one transaction
-  (sqlite3, no lookups: the floor);
+- ``raw``: the same rows' event columns inserted in one transaction with no lookups, the
+  floor: one ``executemany`` (sqlite3) on SQLite, one ``COPY`` (psycopg) on PostgreSQL;
 - ``add_events``: ``Timeline.add_events`` (the library's bulk path), with actors created first;
 - ``import``: ``timeline.io.import_file(format="gdelt-events")``: parsing, matching on
-  external ids, entities, places, documents and claims, in one transaction.
+  external ids, entities, places, documents and claims, in one transaction;
+- ``reimport``: the same import a second time (the first, untimed, fills the database): every
+  row is matched to its stored event and found unchanged.
 
 Prints, per path, the median of N runs (default 3), rows per second, the ratio to ``raw``, and
-the largest peak resident memory of its runs.
+the largest peak resident memory of its runs. With ``TIMELINE_BENCH_POSTGRES_URL`` set (e.g.
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``) it runs on PostgreSQL instead, each run
+in a fresh database of that server.
 """
 
 from __future__ import annotations
@@ -26,7 +30,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, make_url, text
 
 from timeline import Timeline
 from timeline.io import import_file
@@ -54,38 +64,84 @@ def write_gdelt(path: Path, rows: int, seed: int = 7) -> None:
             out.write("\t".join(cells) + "\n")
 
 
+POSTGRES_URL = os.environ.get("TIMELINE_BENCH_POSTGRES_URL")
+
+RAW_COLUMNS = (
+    "title, kind, status, start_earliest, start_latest, end_earliest, end_latest, search_start, "
+    "search_end, span, start_state, end_state, start_precision, end_precision, "
+    "start_approximate, start_uncertain, end_approximate, end_uncertain, span_class, "
+    "created_at, updated_at"
+)
+
+
+@contextmanager
+def fresh_database(path: Path, name: str) -> Iterator[str]:
+    """A new, empty database for one run: a SQLite file, or a PostgreSQL database (dropped
+    afterwards). Yields its URL or path."""
+    if not POSTGRES_URL:
+        database = path.with_suffix(f".{name}.db")
+        database.unlink(missing_ok=True)
+        yield str(database)
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    database_name = f"timeline_bench_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database_name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=database_name).render_as_string(False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def time_raw(path: Path, rows: int) -> float:
-    database = path.with_suffix(".raw.db")
-    database.unlink(missing_ok=True)
-    with Timeline(database):
-        pass  # the real schema
-    lines = path.read_text(encoding="utf-8").splitlines()
-    start = time.perf_counter()
-    connection = sqlite3.connect(database, isolation_level=None)
-    connection.execute("BEGIN")
-    data = []
-    for line in lines:
-        cells = line.split("\t")
-        day = f"{cells[1][:4]}-{cells[1][4:6]}-{cells[1][6:]}"
-        data.append((cells[5] + " " + cells[26], "cameo." + cells[26], *([day] * 6)))
-    connection.executemany(
-        "INSERT INTO timeline_event (title, kind, status, start_earliest, start_latest, "
-        "end_earliest, end_latest, search_start, search_end, span, start_state, end_state, "
-        "start_precision, end_precision, start_approximate, start_uncertain, end_approximate, "
-        "end_uncertain, span_class, created_at, updated_at) VALUES (?, ?, 'occurred', ?, ?, ?, "
-        "?, ?, ?, 0, 'known', 'known', 'day', 'day', 0, 0, 0, 0, 0, "
-        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-        data,
-    )
-    connection.execute("COMMIT")
-    connection.close()
-    return time.perf_counter() - start
+    with fresh_database(path, "raw") as database:
+        with Timeline(database):
+            pass  # the real schema
+        lines = path.read_text(encoding="utf-8").splitlines()
+        start = time.perf_counter()
+        data: list[tuple[Any, ...]] = []
+        for line in lines:
+            cells = line.split("\t")
+            day = f"{cells[1][:4]}-{cells[1][4:6]}-{cells[1][6:]}"
+            data.append((cells[5] + " " + cells[26], "cameo." + cells[26], *([day] * 6)))
+        if POSTGRES_URL:
+            copy_raw(database, data)
+        else:
+            connection = sqlite3.connect(database, isolation_level=None)
+            connection.execute("BEGIN")
+            connection.executemany(
+                f"INSERT INTO timeline_event ({RAW_COLUMNS}) VALUES (?, ?, 'occurred', ?, ?, ?, "
+                "?, ?, ?, 0, 'known', 'known', 'day', 'day', 0, 0, 0, 0, 0, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                data,
+            )
+            connection.execute("COMMIT")
+            connection.close()
+        return time.perf_counter() - start
+
+
+def copy_raw(database: str, data: list[tuple[Any, ...]]) -> None:
+    """The PostgreSQL floor: one ``COPY`` of the event columns in one transaction."""
+    import psycopg
+
+    url = make_url(database).set(drivername="postgresql").render_as_string(False)
+    fixed = ("occurred",)
+    rest = (False, "known", "known", "day", "day", False, False, False, False, 0)
+    stamp = ("2026-01-01 00:00:00+00", "2026-01-01 00:00:00+00")
+    statement = f"COPY timeline_event ({RAW_COLUMNS}) FROM STDIN"
+    with (
+        psycopg.connect(url) as connection,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for title, kind, *days in data:
+            copy.write_row((title, kind, *fixed, *days, *rest, *stamp))
 
 
 def time_import(path: Path) -> float:
-    database = path.with_suffix(".import.db")
-    database.unlink(missing_ok=True)
-    with Timeline(database) as tl:
+    with fresh_database(path, "import") as database, Timeline(database) as tl:
         start = time.perf_counter()
         summary = import_file(tl, path, format="gdelt-events")
         elapsed = time.perf_counter() - start
@@ -93,10 +149,18 @@ def time_import(path: Path) -> float:
     return elapsed
 
 
+def time_reimport(path: Path) -> float:
+    with fresh_database(path, "reimport") as database, Timeline(database) as tl:
+        first = import_file(tl, path, format="gdelt-events")
+        start = time.perf_counter()
+        summary = import_file(tl, path, format="gdelt-events")
+        elapsed = time.perf_counter() - start
+        assert (summary.created, summary.unchanged) == (0, first.created), summary.as_dict()
+    return elapsed
+
+
 def time_add_events(path: Path) -> float | None:
-    database = path.with_suffix(".bulk.db")
-    database.unlink(missing_ok=True)
-    with Timeline(database) as tl:
+    with fresh_database(path, "bulk") as database, Timeline(database) as tl:
         if not hasattr(tl, "add_events"):
             return None
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -121,7 +185,7 @@ def time_add_events(path: Path) -> float | None:
         return time.perf_counter() - start
 
 
-TIMERS = {"raw": "time_raw", "add_events": "time_add_events", "import": "time_import"}
+TIMERS = ("raw", "add_events", "import", "reimport")
 
 
 def run_one(name: str, path: Path, rows: int) -> tuple[float, float]:
@@ -147,6 +211,8 @@ def one(name: str, path: Path, rows: int) -> None:
         elapsed: float | None = time_raw(path, rows)
     elif name == "add_events":
         elapsed = time_add_events(path)
+    elif name == "reimport":
+        elapsed = time_reimport(path)
     else:
         elapsed = time_import(path)
     print(elapsed if elapsed is not None else "nan")
@@ -162,18 +228,25 @@ def main() -> None:
         at = args.index("--runs")
         runs = int(args.pop(at + 1))
         args.pop(at)
+    paths = list(TIMERS)
+    if "--paths" in args:
+        at = args.index("--paths")
+        paths = ["raw", *(p for p in args.pop(at + 1).split(",") if p != "raw")]
+        args.pop(at)
+        assert set(paths) <= set(TIMERS), f"--paths takes some of {', '.join(TIMERS)}"
     rows = int(args[0]) if args else 10_000
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "events.export.CSV"
         write_gdelt(path, rows)
         size = path.stat().st_size / 1e6
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name in TIMERS}
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in paths}
         for _ in range(runs):
-            for name in TIMERS:
+            for name in paths:
                 results[name].append(run_one(name, path, rows))
         raw = statistics.median(t for t, _ in results["raw"])
         print(
-            f"GDELT-shaped import, {rows:,} rows ({size:,.1f} MB), SQLite, "
+            f"GDELT-shaped import, {rows:,} rows ({size:,.1f} MB), "
+            f"{'PostgreSQL' if POSTGRES_URL else 'SQLite'}, "
             f"median of {runs}, a fresh process per run"
         )
         for name, found in results.items():

@@ -153,3 +153,36 @@ def test_batch_size_must_be_positive(world: Timeline) -> None:
     with pytest.raises(InvalidEventError, match="batch_size"):
         world.add_events([], batch_size=0)
     assert world.add_events([]) == 0
+
+
+def test_bulk_writer_allocates_ids_and_writes_rows_as_the_orm_reads_them(tl: Timeline) -> None:
+    from datetime import datetime, timezone
+
+    from timeline.bulk import BulkWriter
+    from timeline.database import write_connection
+    from timeline.text import name_key
+
+    tl.add_entity("Existing", kind="person")
+    with write_connection(tl.engine) as connection, connection.begin():
+        writer = BulkWriter(connection)
+        ids = writer.allocate("timeline_entity", 2)
+        assert len(set(ids)) == 2
+        created = datetime(2026, 3, 1, 12, 30, tzinfo=timezone.utc)
+        rows = [
+            (i, name, "person", None, writer.value({"wiki": f"Q{i}"}), writer.value(created))
+            for i, name in zip(ids, ["Kim Yo Jong", "Choe Son Hui"], strict=True)
+        ]
+        columns = ("id", "name", "kind", "country", "external_ids", "created_at")
+        writer.write("timeline_entity", columns, rows)
+        aliases = [(i, row[1], name_key(row[1])) for i, row in zip(ids, rows, strict=True)]
+        writer.write("timeline_entity_alias", ("entity_id", "name", "key"), aliases)
+    found = tl.entity("Kim Yo Jong")
+    assert (found.id, found.external_ids, found.created_at) == (
+        ids[0],
+        {"wiki": f"Q{ids[0]}"},
+        created,
+    )
+    assert tl.entity("Choe Son Hui").id == ids[1]
+    assert (
+        tl.add_entity("Ri Sol Ju", kind="person").id == ids[1] + 1
+    )  # the ORM carries on after them

@@ -80,3 +80,35 @@ def test_bad_row_in_a_chunk(tl: Timeline, tmp_path: Path) -> None:
     again = import_file(tl, path, format="gdelt-events", skip_invalid=True)
     assert (again.created, again.skipped) == (0, 1)  # nothing duplicated
     assert tl.events().count() == 4
+
+
+def _counts(tl: Timeline) -> tuple[int, ...]:
+    events = tl.events().all()
+    revisions = sum(len(tl.revisions(e)) for e in events)
+    claims = sum(len(tl.history(e)) for e in events)
+    return len(events), claims, revisions
+
+
+def test_reimport_writes_only_what_changed(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _gdelt(tmp_path / "events.export.CSV", [*ROWS[:3], ROWS[4]])  # each id once
+    import_file(tl, path, format="gdelt-events")
+    before, counts = _snapshot(tl), _counts(tl)
+    again = import_file(tl, path, format="gdelt-events")
+    assert (again.created, again.updated, again.unchanged, again.claims) == (0, 0, 4, 0)
+    assert _snapshot(tl) == before and _counts(tl) == counts  # no claim, no revision
+
+    # One event redated, one new: the others are left alone, as row by row.
+    changed = [*ROWS[:2], (3, "20260304", "190", "ARMY"), (6, "20260307", "010", "ARMY")]
+    edited = _gdelt(tmp_path / "edited.export.CSV", changed)
+    summary = import_file(tl, edited, format="gdelt-events")
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, 2)
+
+    monkeypatch.setattr(fast, "_unchanged", lambda *args: set())
+    with Timeline(tmp_path / "per_row.db") as other:
+        import_file(other, path, format="gdelt-events")
+        per_row = import_file(other, edited, format="gdelt-events")
+        assert per_row.as_dict() == summary.as_dict()
+        assert _snapshot(other) == _snapshot(tl)
+        assert _counts(other) == _counts(tl)

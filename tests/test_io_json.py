@@ -106,3 +106,54 @@ def test_export_to_a_stream_and_dry_run(tl: Timeline, tmp_path: Path, engine: En
         summary = import_file(other, path, dry_run=True)
         assert summary.dry_run and summary.created == 3
         assert other.events().count() == 0
+
+
+def test_a_json_document_is_read_one_record_at_a_time(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from timeline.io import jsonio
+
+    seed(tl)
+    path = tmp_path / "all.json"
+    export_file(tl, path, format="json")
+    monkeypatch.setattr(jsonio._JSONStream, "BLOCK", 7)  # records cross block boundaries
+    with Timeline(f"{tmp_path}/copy.db") as copy:
+        summary = import_file(copy, path)
+        assert (summary.created, summary.errors) == (3, [])
+        again = tmp_path / "again.json"
+        export_file(copy, again, format="json")
+        assert again.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+    # A file cut short: the records before the cut are read, the cut is reported on its line.
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    cut = next(i for i, line in enumerate(lines) if '"type": "event"' in line)
+    path.write_text("\n".join(lines[:cut]) + '\n  {"type": ', encoding="utf-8")
+    with Timeline(f"{tmp_path}/cut.db") as other:
+        with pytest.raises(ImportRowError) as raised:
+            import_file(other, path)
+        assert raised.value.line == cut + 1 and "not JSON" in str(raised.value)
+        assert other.events().count() == 0
+        summary = import_file(other, path, skip_invalid=True)
+        assert [e.line for e in summary.errors] == [cut + 1]
+        assert summary.skipped == 1 and summary.created == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('"records"', "expected {"),
+        ('{"timeline": 1}', "expected {"),
+        ('{"records": {}}', "expected {"),
+        ('{"records": []} []', "extra data"),
+        ('{"records": [], "timeline": }', "not JSON"),
+        ("", "not JSON"),
+    ],
+)
+def test_a_json_document_without_a_records_array_is_refused(
+    tl: Timeline, tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportRowError, match=reason):
+        import_file(tl, path)

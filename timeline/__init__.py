@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
     ConfusableNameWarning,
+    DatabaseBusyError,
     EventDeletedError,
     EventNotFoundError,
     ImportRowError,
@@ -23,6 +24,7 @@ from .errors import (
     SchemaTooNewError,
     TimelineError,
     UnknownFormatError,
+    UnreadableFileError,
 )
 from .knowledge import EventVersion
 from .models import (
@@ -59,6 +61,7 @@ __all__ = [
     "Claim",
     "ConfusableNameWarning",
     "Conventions",
+    "DatabaseBusyError",
     "EndState",
     "Entity",
     "EntityAlias",
@@ -93,6 +96,7 @@ __all__ = [
     "Timeline",
     "TimelineError",
     "UnknownFormatError",
+    "UnreadableFileError",
     "When",
     "__version__",
     "metadata",

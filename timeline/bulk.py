@@ -16,6 +16,7 @@ and the name lookups are held.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from sqlalchemy import exc, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
-from .database import write_connection
+from .database import WRITE_LOCK, lock, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
     MAX_DAY,
@@ -41,7 +42,7 @@ from .models import (
     WhenColumns,
 )
 from .text import check_text, name_key
-from .vocab import RelationKind, Status, check_kind, check_role
+from .vocab import RelationKind, Status, check_kind, check_many, check_mapping, check_role
 from .when import When
 
 if TYPE_CHECKING:
@@ -122,7 +123,9 @@ class _Batch:
 def _text(value: Any, row: int, name: str, *, indexed: bool = False) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidEventError(
-            f"row {row}: {name} must be non-empty text, not {value!r}", field=name, value=value
+            f"row {row}: {name} must be non-empty text, not {value!r:.100}",
+            field=name,
+            value=value,
         )
     return check_text(value.strip(), name, f"row {row}: ", indexed=indexed)
 
@@ -161,26 +164,100 @@ def _parent_key(value: Any, row: int) -> int | tuple[str, str]:
     )
 
 
-class _Loader:
-    """One bulk load: name caches, id allocation and the per-backend writers."""
+_PLAIN = frozenset({str, int, float, bool})
 
-    def __init__(self, timeline: Timeline, connection: Connection, session: Session) -> None:
-        self.timeline = timeline
+
+class BulkWriter:
+    """Plain tuples written fast on one connection, inside the caller's transaction.
+
+    The internal API of the bulk paths (:func:`add_events` and the chunked import in
+    :mod:`timeline.io.fast`): :meth:`allocate` ids, turn Python values into driver values
+    with :meth:`value`, and :meth:`write` rows: ``executemany`` on SQLite, binary ``COPY`` on
+    PostgreSQL. Nothing is validated here: callers check rows first.
+    """
+
+    def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.session = session
         self.postgres = connection.dialect.name == "postgresql"
         self.now = datetime.now(timezone.utc)
+        self.now_value = self.value(self.now)
+        self.types: dict[str, list[str]] = {}
+
+    def value(self, value: Any) -> Any:
+        """A value as the driver takes it fastest: ISO text for SQLite dates (trap G6), JSON
+        text for a dict on SQLite."""
+        if self.postgres or value is None or type(value) in _PLAIN:
+            return value
+        if type(value) is date:
+            return value.isoformat()
+        if isinstance(value, datetime):
+            utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+            return utc.isoformat(sep=" ", timespec="microseconds")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return json.dumps(value)
+        return value
+
+    def allocate(self, table: str, n: int) -> list[int]:
+        """``n`` fresh ids of ``table``: its sequence on PostgreSQL, after its largest id on
+        SQLite (write them before anything else inserts into ``table``)."""
+        if self.postgres:
+            found = self.connection.exec_driver_sql(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                f"FROM generate_series(1, {int(n)})"
+            )
+            return [int(i) for (i,) in found]
+        top = self.connection.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar()
+        first = int(top or 0) + 1
+        return list(range(first, first + n))
+
+    def write(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """Insert plain tuples: ``executemany`` on SQLite, binary ``COPY`` on PostgreSQL."""
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if not self.postgres:
+            marks = ", ".join("?" * len(columns))
+            self.connection.exec_driver_sql(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                rows,
+            )
+            return
+        driver: Any = self.connection.connection.driver_connection
+        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
+        types = self._types(table, columns)  # before COPY starts: it holds the connection
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types(types)
+            for values in rows:
+                copy.write_row(values)
+
+    def _types(self, table: str, columns: tuple[str, ...]) -> list[str]:
+        key = f"{table}({','.join(columns)})"
+        if key not in self.types:
+            found: dict[str, str] = dict(
+                self.connection.exec_driver_sql(
+                    "SELECT a.attname, t.typname FROM pg_attribute a "
+                    "JOIN pg_type t ON t.oid = a.atttypid "
+                    f"WHERE a.attrelid = '{table}'::regclass AND a.attnum > 0"
+                ).all()
+            )
+            self.types[key] = [str(found[name]) for name in columns]
+        return self.types[key]
+
+
+class _Loader(BulkWriter):
+    """One bulk load: name caches and row checks, on top of the writer."""
+
+    def __init__(self, timeline: Timeline, connection: Connection, session: Session) -> None:
+        super().__init__(connection)
+        self.timeline = timeline
+        self.session = session
         self.entities: dict[Any, int] = {}
         self.places: dict[Any, int] = {}
         self.sources: dict[Any, Source] = {}
-        self.types: dict[str, list[str]] = {}
-        self.next_id = 0
-        self.now_value = self._value(self.now)
         self.whens: dict[When, tuple[tuple[Any, ...], tuple[Any, Any]]] = {}
         self.roles: dict[str, str] = {}
-        if not self.postgres:
-            found = connection.exec_driver_sql("SELECT max(id) FROM timeline_event").scalar()
-            self.next_id = int(found or 0) + 1
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -290,6 +367,11 @@ class _Loader:
                 )
             confidence = float(confidence)
         place = data.get("place")
+        if place is not None and not isinstance(place, (str, int, Place)):
+            raise InvalidEventError(
+                f"row {row}: place must be a name, an id or a Place, not {place!r:.100}",
+                field="place",
+            )
         place_id = self._place_id(place, row) if place is not None else None
         summary = _optional_text(data.get("summary"), row, "summary")
         quote = _optional_text(data.get("quote"), row, "quote")
@@ -305,19 +387,22 @@ class _Loader:
                 status,
                 quote,
                 confidence,
-                self._value(published),
+                self.value(published),
                 *when_values,
                 now,
             )
         )
-        known_from = self._value(published if published is not None else MIN_DAY)
+        known_from = self.value(published if published is not None else MIN_DAY)
         batch.versions.append(
-            (event_id, status, *when_values, known_from, self._value(MAX_DAY), now)
+            (event_id, status, *when_values, known_from, self.value(MAX_DAY), now)
         )
         links: set[tuple[int, str]] = set()
-        for name, roles in (data.get("actors") or {}).items():
+        where = f"row {row}: "
+        for name, roles in check_mapping(
+            data.get("actors") or {}, field="actors", where=where
+        ).items():
             entity_id = self._entity_id(name, row)
-            for role in [roles] if isinstance(roles, str) else roles:
+            for role in check_many(roles, field="role", where=where):
                 checked = self.roles.get(role) if isinstance(role, str) else None
                 if checked is None:
                     try:
@@ -326,12 +411,13 @@ class _Loader:
                         raise InvalidEventError(f"row {row}: {error}", field="actors") from error
                 links.add((entity_id, checked))
         batch.participations.extend((event_id, e, r, *hull) for e, r in sorted(links))
-        tags = data.get("tags") or ()
-        if isinstance(tags, str):
-            tags = [tags]
+        tags = check_many(data.get("tags") or (), field="tags", where=where)
         for tag in dict.fromkeys(_text(t, row, "tag", indexed=True) for t in tags):
             batch.tags.append((event_id, tag))
-        for scheme, value in (data.get("external_ids") or {}).items():
+        external_ids = check_mapping(
+            data.get("external_ids") or {}, field="external_ids", where=where
+        )
+        for scheme, value in external_ids.items():
             batch.external_ids.append(
                 (
                     event_id,
@@ -349,67 +435,10 @@ class _Loader:
             if len(self.whens) > 100_000:
                 self.whens.clear()
             columns = WhenColumns.when_columns(when)
-            values = tuple(self._value(columns[name]) for name in _WHEN_COLUMNS)
-            hull = (self._value(columns["search_start"]), self._value(columns["search_end"]))
+            values = tuple(self.value(columns[name]) for name in _WHEN_COLUMNS)
+            hull = (self.value(columns["search_start"]), self.value(columns["search_end"]))
             found = self.whens[when] = (values, hull)
         return found
-
-    def _value(self, value: Any) -> Any:
-        """A value as the driver takes it fastest: ISO text for SQLite dates (trap G6)."""
-        if self.postgres or value is None or isinstance(value, (str, int, float)):
-            return value
-        if isinstance(value, datetime):
-            utc = value.astimezone(timezone.utc).replace(tzinfo=None)
-            return utc.isoformat(sep=" ", timespec="microseconds")
-        if isinstance(value, date):
-            return value.isoformat()
-        return value
-
-    # -- writing ---------------------------------------------------------------------------
-
-    def allocate(self, n: int) -> list[int]:
-        """``n`` fresh event ids."""
-        if self.postgres:
-            found = self.connection.exec_driver_sql(
-                "SELECT nextval(pg_get_serial_sequence('timeline_event', 'id')) "
-                f"FROM generate_series(1, {int(n)})"
-            )
-            return [int(i) for (i,) in found]
-        first, self.next_id = self.next_id, self.next_id + n
-        return list(range(first, first + n))
-
-    def write(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-        """Insert plain tuples: ``executemany`` on SQLite, binary ``COPY`` on PostgreSQL."""
-        if not rows:
-            return
-        names = ", ".join(columns)
-        if not self.postgres:
-            marks = ", ".join("?" * len(columns))
-            self.connection.exec_driver_sql(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                rows,
-            )
-            return
-        driver: Any = self.connection.connection.driver_connection
-        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
-        types = self._types(table, columns)  # before COPY starts: it holds the connection
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.set_types(types)
-            for values in rows:
-                copy.write_row(values)
-
-    def _types(self, table: str, columns: tuple[str, ...]) -> list[str]:
-        if table in self.types:
-            return self.types[table]
-        found: dict[str, str] = dict(
-            self.connection.exec_driver_sql(
-                "SELECT a.attname, t.typname FROM pg_attribute a "
-                "JOIN pg_type t ON t.oid = a.atttypid "
-                f"WHERE a.attrelid = '{table}'::regclass AND a.attnum > 0"
-            ).all()
-        )
-        self.types[table] = [str(found[name]) for name in columns]
-        return self.types[table]
 
     def flush(self, batch: _Batch) -> None:
         """Write one batch: events first, then what refers to them."""
@@ -447,7 +476,7 @@ class _Loader:
         for row, event_id, parent in batch.parents:
             if parent not in known:
                 if isinstance(parent, int):
-                    raise EventNotFoundError(parent)
+                    raise EventNotFoundError(parent, f"row {row}, field 'part_of'")
                 raise NotFoundError("parent event", ":".join(parent), f"row {row}, field 'part_of'")
             if known[parent] == event_id:
                 raise InvalidEventError(f"row {row}: an event cannot be part of itself")
@@ -468,6 +497,7 @@ def _refused(error: Exception) -> bool:
 def _transaction(timeline: Timeline) -> Iterator[Connection]:
     """One write transaction (``BEGIN IMMEDIATE`` on SQLite, so ids cannot race)."""
     with write_connection(timeline.engine) as connection, connection.begin():
+        lock(connection, WRITE_LOCK)  # PostgreSQL: external ids cannot race another import
         yield connection
 
 
@@ -494,7 +524,7 @@ def add_events(
             batch = _Batch()
             loader.prefetch(chunk)
             for offset, (data, event_id) in enumerate(
-                zip(chunk, loader.allocate(len(chunk)), strict=True)
+                zip(chunk, loader.allocate("timeline_event", len(chunk)), strict=True)
             ):
                 loader.add(batch, total + offset, data, event_id)
             try:

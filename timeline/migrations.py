@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from .database import write_connection
+from .database import lock, write_connection
 from .errors import MigrationError, SchemaOutOfDateError, SchemaTooNewError
 
 if TYPE_CHECKING:
@@ -171,6 +171,7 @@ def _run(engine: Engine, revision: str, *, down: bool = False) -> None:
     from alembic import command
 
     with _LOCK, _migration_connection(engine) as connection:
+        lock(connection, "migrations")  # PostgreSQL: another process may be migrating too
         config = alembic_config(connection)
         if down:
             command.downgrade(config, revision)
@@ -184,16 +185,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     :raises SchemaTooNewError: if the database was written by a newer timeline.
     """
-    with engine.connect() as connection:
-        current = current_revision(connection)
-    if revision == "head" and current == head_revision():
-        return
     try:
+        with engine.connect() as connection:
+            current = current_revision(connection)
+        if revision == "head" and current == head_revision():
+            return
         _run(engine, revision)
     except MigrationError:
         raise
     except Exception as exc:
-        raise MigrationError(f"upgrading the timeline schema failed: {exc}") from exc
+        raise MigrationError(f"upgrading the timeline schema failed: {_reason(exc)}") from exc
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -201,4 +202,9 @@ def downgrade(engine: Engine, revision: str) -> None:
     try:
         _run(engine, revision, down=True)
     except Exception as exc:
-        raise MigrationError(f"downgrading the timeline schema failed: {exc}") from exc
+        raise MigrationError(f"downgrading the timeline schema failed: {_reason(exc)}") from exc
+
+
+def _reason(error: Exception) -> str:
+    """One line: the driver's message for a database error (not SQLAlchemy's help link)."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())

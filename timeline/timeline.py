@@ -13,7 +13,7 @@ from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
 from . import knowledge, links, migrations, provenance, revisions
-from .database import make_engine, write_connection
+from .database import WRITE_LOCK, lock, make_engine, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
     Claim,
@@ -34,7 +34,7 @@ from .models import (
 from .query import EventQuery, entity_ids_named
 from .revisions import Revision
 from .text import check_name, check_text, name_key
-from .vocab import RelationKind, Status, check_kind, check_role
+from .vocab import RelationKind, Status, check_kind, check_many, check_mapping, check_role
 from .when import Conventions, When
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
@@ -54,7 +54,7 @@ def _build(model: type[ModelT], **values: Any) -> ModelT:
         field = ".".join(str(part) for part in first["loc"])
         what = model.__name__.lower()
         raise InvalidEventError(
-            f"invalid {what} {field}: {first['msg']} (got {first.get('input')!r})",
+            f"invalid {what} {field}: {first['msg']} (got {first.get('input')!r:.200})",
             field=field,
             value=first.get("input"),
         ) from error
@@ -142,7 +142,7 @@ class Timeline:
             try:
                 yield session
                 session.commit()
-            except exc.IntegrityError as error:
+            except (exc.IntegrityError, exc.DataError) as error:
                 session.rollback()
                 raise InvalidEventError(f"the database refused the change: {error.orig}") from error
             except BaseException:
@@ -181,6 +181,7 @@ class Timeline:
         kind = check_kind(kind, field="entity kind")
         names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
         keys = {name_key(n) for n in names}
+        _lock_names(session, *(f"entity {kind} {key}" for key in keys))
         entity = session.scalars(
             select(Entity)
             .join(EntityAlias, col(EntityAlias.entity_id) == col(Entity.id))
@@ -259,6 +260,7 @@ class Timeline:
             names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
             keys = {name_key(n) for n in names}
             kind = check_kind(kind, field="place kind")
+            _lock_names(session, *(f"place {key}" for key in keys))
             # Without a parent, any place of that kind and name is the one meant.
             same = (
                 col(Place.kind) == kind if parent_id is None else col(Place.parent_id) == parent_id
@@ -365,6 +367,7 @@ class Timeline:
                     if missing.kind != "entity":
                         raise
                     outlet = self._upsert_entity(session, publisher, "media")
+            _lock_names(session, f"source {url or title}")
             same = (
                 col(Source.url) == url
                 if url
@@ -392,7 +395,11 @@ class Timeline:
     def _source(self, session: Session, source: Source | int) -> Source:
         if isinstance(source, Source):
             return source
-        found = session.get(Source, source)
+        found = (
+            session.get(Source, source)
+            if isinstance(source, int) and not isinstance(source, bool)
+            else None
+        )
         if found is None:
             raise NotFoundError("source", source)
         return found
@@ -434,9 +441,12 @@ class Timeline:
         :raises NotFoundError: if an actor, place, source or parent event is unknown.
         """
         title = _text(title, "title")
+        quote = _text(quote, "quote") if quote is not None else None
         kind = check_kind(kind)
         status = Status.coerce(status, field="status")
         with self._write() as session:
+            if external_ids:
+                lock(session.connection(), WRITE_LOCK, shared=True)  # not amid an import
             source_row = self._source(session, source) if source is not None else None
             if reference is None and source_row is not None:
                 reference = source_row.published_at or source_row.published
@@ -456,9 +466,9 @@ class Timeline:
             session.add(event)
             session.flush()
             assert event.id is not None
-            for name, roles in (actors or {}).items():
+            for name, roles in check_mapping(actors or {}, field="actors").items():
                 entity = self._entity(session, name)
-                for role in [roles] if isinstance(roles, str) else roles:
+                for role in check_many(roles, field="role"):
                     session.add(
                         Participation(
                             event_id=event.id,
@@ -469,10 +479,13 @@ class Timeline:
                         )
                     )
             for tag in dict.fromkeys(
-                check_text(_text(t, "tag"), "tag", indexed=True) for t in tags
+                check_text(_text(t, "tag"), "tag", indexed=True)
+                for t in check_many(tags, field="tags")
             ):
                 session.add(EventTag(event_id=event.id, tag=tag))
-            for scheme, identifier in (external_ids or {}).items():
+            for scheme, identifier in check_mapping(
+                external_ids or {}, field="external_ids"
+            ).items():
                 session.add(
                     _build(EventExternalId, event_id=event.id, scheme=scheme, value=identifier)
                 )
@@ -608,6 +621,7 @@ class Timeline:
         :raises EventDeletedError: if the event was deleted.
         """
         coerced = Status.coerce(status, field="status") if status is not None else None
+        quote = _text(quote, "quote") if quote is not None else None
         with self._write() as session:
             source_row = self._source(session, source) if source is not None else None
             row = provenance.resolve(session, self._event(session, event))
@@ -742,6 +756,14 @@ class Timeline:
                     .order_by(col(Entity.name))
                 )
             )
+
+
+def _lock_names(session: Session, *names: str) -> None:
+    """On PostgreSQL, hold ``names`` until commit, so that two writers adding the same entity,
+    place or source at once make one row (and wait for any import, which may add it too)."""
+    connection = session.connection()
+    lock(connection, WRITE_LOCK, shared=True)
+    lock(connection, *names)
 
 
 def _day(value: date | datetime | None) -> date | None:

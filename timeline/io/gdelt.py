@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from ..errors import InvalidDateError
@@ -136,8 +137,13 @@ def _rows(
 
 def _timestamp(text: str, field: str) -> datetime:
     """``YYYYMMDDHHMMSS`` (UTC) as an aware datetime."""
+    text = text.strip()
     try:
-        return datetime.strptime(text.strip(), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        if len(text) != 14 or not text.isdigit():
+            raise ValueError(text)
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:8])
+        hour, minute, second = int(text[8:10]), int(text[10:12]), int(text[12:])
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError:
         raise BadRow(f"{field} {text!r} is not YYYYMMDDHHMMSS", field) from None
 
@@ -147,6 +153,12 @@ def _day(text: str, field: str) -> date:
         return datetime.strptime(text.strip(), "%Y%m%d").date()
     except ValueError:
         raise BadRow(f"{field} {text!r} is not YYYYMMDD", field) from None
+
+
+@lru_cache(maxsize=1 << 14)
+def _on(text: str) -> When:
+    """The day ``YYYYMMDD`` as a ``When`` (cached: a file holds few distinct days)."""
+    return When.on(_day(text, "SQLDATE"))
 
 
 def _source(url_or_name: str, published: datetime, publisher: str | None = None) -> SourceIn:
@@ -227,7 +239,7 @@ def _event(number: int, cells: list[str]) -> EventRecord:
     return EventRecord(
         line=number,
         title=title,
-        when=When.on(_day(cells[_SQLDATE], "SQLDATE")),
+        when=_on(cells[_SQLDATE].strip()),
         kind="cameo." + ".".join(path),
         summary="; ".join(facts) + ".",
         place=place,

@@ -20,6 +20,7 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from ..errors import TimelineError
 from ..models import (
     Claim,
     Entity,
@@ -37,8 +38,8 @@ from ..models import (
     WhenColumns,
 )
 from ..text import check_name, name_key
-from ..vocab import RelationKind, Status
-from .base import BadRow, Item, Progress, RowError, Step, open_text
+from ..vocab import RelationKind, Status, check_kind, check_mapping
+from .base import BadRow, Item, Progress, RowError, Step, float_or_none, open_text
 from .claims import resync
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
 from .loader import Loader, _validate
@@ -268,23 +269,152 @@ def read_jsonl(path: str | os.PathLike[str], progress: Progress | None = None) -
             except json.JSONDecodeError as error:
                 yield RowError(number, f"not JSON: {error.msg} (column {error.colno})")
                 continue
+            except RecursionError:
+                yield RowError(number, _TOO_DEEP)
+                continue
             yield _step(number, record)
 
 
+#: Python's JSON reader recurses once per level: a deeper document is refused, not a crash.
+_TOO_DEEP = "not JSON that can be read: arrays or objects nested too deeply"
+
+
 def read_json(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
-    """Records of a JSON document (``{"records": [...]}`` or a bare list); numbered from 1."""
+    """Records of a JSON document (``{"records": [...]}`` or a bare list); numbered from 1.
+
+    The records array is read one record at a time (memory stays flat on a large file); a
+    syntax error is reported on its line, after the records before it.
+    """
     with open_text(path, progress) as stream:
+        reader = _JSONStream(stream)
         try:
-            document = json.load(stream)
+            first = reader.punctuation("[{", mismatch=_NotADocument)
+            if first == "{":
+                reader.find_records()
+            for number, record in enumerate(reader.items(), 1):
+                yield _step(number, record)
+            reader.finish(first == "{")
         except json.JSONDecodeError as error:
-            yield RowError(error.lineno, f"not JSON: {error.msg} (column {error.colno})")
+            line, column = reader.where(error.pos)
+            yield RowError(line, f"not JSON: {error.msg} (column {column})")
+        except _NotADocument:
+            yield RowError(1, 'expected {"timeline": 1, "records": [...]} or a list of records')
+        except RecursionError:
+            yield RowError(reader.where(reader.at)[0], _TOO_DEEP)
+
+
+class _NotADocument(Exception):
+    """The JSON is well formed but holds no records array."""
+
+
+class _JSONStream:
+    """An incremental reader of one JSON document: values are decoded one by one with
+    :meth:`json.JSONDecoder.raw_decode` from a buffer that holds little more than one value."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.buffer = ""
+        self.at = 0
+        self.lines = 0  # newlines in the text already dropped from the buffer
+        self.carry = 0  # characters of the buffer's first line already dropped
+        self.done = False
+        self.decoder = json.JSONDecoder()
+
+    def _more(self) -> bool:
+        """Read another block (dropping what was consumed); False at the end of the file."""
+        if self.done:
+            return False
+        block = self.stream.read(self.BLOCK * max(1, len(self.buffer) // self.BLOCK))
+        if not block:
+            self.done = True
+            return False
+        self.lines += self.buffer.count("\n", 0, self.at)
+        newline = self.buffer.rfind("\n", 0, self.at)
+        self.carry = self.at - newline - 1 if newline >= 0 else self.carry + self.at
+        self.buffer, self.at = self.buffer[self.at :] + block, 0
+        return True
+
+    def where(self, at: int) -> tuple[int, int]:
+        """The line and column of the buffer's offset ``at`` in the file."""
+        newline = self.buffer.rfind("\n", 0, at)
+        column = at - newline if newline >= 0 else self.carry + at + 1
+        return self.lines + self.buffer.count("\n", 0, at) + 1, column
+
+    def _skip(self) -> str:
+        """Skip white space; the next character, or ``""`` at the end."""
+        while True:
+            while self.at < len(self.buffer) and self.buffer[self.at] in " \t\r\n":
+                self.at += 1
+            if self.at < len(self.buffer):
+                return self.buffer[self.at]
+            if not self._more():
+                return ""
+
+    def punctuation(self, expected: str, mismatch: type[Exception] | None = None) -> str:
+        """Consume one of the ``expected`` characters (after white space); raise ``mismatch``
+        (if given) when another value starts there."""
+        found = self._skip()
+        if found and found not in expected and mismatch is not None:
+            raise mismatch
+        if not found or found not in expected:
+            what = f"{found!r}" if found else "the end of the file"
+            wanted = " or ".join(repr(c) for c in expected)
+            raise json.JSONDecodeError(f"expected {wanted}, found {what}", self.buffer, self.at)
+        self.at += 1
+        return found
+
+    def value(self) -> Any:
+        """Decode the next value, reading more of the file until it is complete."""
+        self._skip()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.at)
+            except json.JSONDecodeError:
+                if self._more():
+                    continue
+                raise
+            if end < len(self.buffer) or not self._more():  # a number may go on: read on
+                self.at = end
+                return value
+
+    def find_records(self) -> None:
+        """In an object, skip the members before ``"records"``, up to its opening bracket."""
+        while True:
+            if self._skip() == "}":
+                raise _NotADocument
+            key = self.value()
+            self.punctuation(":")
+            if key == "records":
+                if self._skip() != "[":
+                    raise _NotADocument
+                self.at += 1
+                return
+            self.value()
+            self.punctuation(",}")
+            if self.buffer[self.at - 1] == "}":
+                raise _NotADocument
+
+    def finish(self, in_object: bool) -> None:
+        """Check the rest of the document (the members after ``"records"``) and that nothing
+        follows it."""
+        while in_object and self.punctuation(",}") == ",":
+            self.value()
+            self.punctuation(":")
+            self.value()
+        if self._skip():
+            raise json.JSONDecodeError("extra data after the document", self.buffer, self.at)
+
+    def items(self) -> Iterator[Any]:
+        """The values of the array whose ``[`` was just read."""
+        if self._skip() == "]":
+            self.at += 1
             return
-    items = document.get("records") if isinstance(document, dict) else document
-    if not isinstance(items, list):
-        yield RowError(1, 'expected {"timeline": 1, "records": [...]} or a list of records')
-        return
-    for number, record in enumerate(items, 1):
-        yield _step(number, record)
+        while True:
+            yield self.value()
+            if self.punctuation(",]") == "]":
+                return
 
 
 def _step(number: int, record: Any) -> Item:
@@ -297,7 +427,17 @@ def _step(number: int, record: Any) -> Item:
     if handler is None:
         known = ", ".join(sorted(_HANDLERS))
         return RowError(number, f"unknown record type {kind!r}; use one of: {known}", field="type")
-    return Step(number, lambda loader: handler(loader, record))
+
+    def apply(loader: Loader) -> str:
+        try:
+            return handler(loader, record)
+        except (BadRow, TimelineError):
+            raise
+        except (TypeError, ValueError, AttributeError) as error:
+            # A field of the wrong JSON type (a number for a list, a list for an object…).
+            raise BadRow(f"the {kind} record does not fit the schema: {error}") from error
+
+    return Step(number, apply)
 
 
 def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required: bool) -> Any:
@@ -362,8 +502,8 @@ def _place(loader: Loader, record: dict[str, Any]) -> str:
         str(record.get("name") or ""),
         str(record.get("kind") or ""),
         record.get("country"),
-        record.get("lat"),
-        record.get("lon"),
+        float_or_none(record.get("lat"), "lat"),
+        float_or_none(record.get("lon"), "lon"),
         None,
         dict(record.get("external_ids") or {}),
     )
@@ -431,7 +571,10 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     if unknown:
         raise BadRow(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
     stored = _validate(WhenColumns, dict(value))
-    when = stored.when
+    try:
+        when = stored.when
+    except (TypeError, ValueError) as error:
+        raise BadRow(f"{field} is not a date: {error}", field) from error
     if when is None:
         raise BadRow(f"{field}.span is missing", field)
     derived = WhenColumns.when_columns(when)
@@ -443,7 +586,7 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
     values: dict[str, Any] = {
         "title": record.get("title"),
         "summary": record.get("summary"),
-        "kind": record.get("kind"),
+        "kind": check_kind(record.get("kind")),
         "status": Status.coerce(record.get("status") or "occurred", field="status"),
         "place_id": _ref(loader, "place", record, "place", required=False),
         "confidence": record.get("confidence"),
@@ -453,7 +596,8 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
         if record.get(stamp):
             values[stamp] = record[stamp]
     row = _validate(Event, values)
-    external = {str(k): str(v) for k, v in dict(record.get("external_ids") or {}).items()}
+    ids = check_mapping(record.get("external_ids") or {}, field="external_ids")
+    external = {str(k): str(v) for k, v in ids.items()}
     event_id = loader.find_event(external)
     if event_id is None and not external:
         event_id = loader._same_event(_row(row))
@@ -490,6 +634,9 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
             )
         )
     )
+    for name in ("actors", "tags"):
+        if not isinstance(record.get(name) or [], list):
+            raise BadRow(f"{name} must be a list", name)
     for number, actor in enumerate(record.get("actors") or []):
         if not isinstance(actor, dict):
             raise BadRow("each actor must be an object with entity and role", f"actors[{number}]")

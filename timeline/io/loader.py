@@ -22,7 +22,8 @@ from pydantic import ValidationError
 from sqlalchemy import exc, select
 from sqlmodel import Session, col
 
-from ..errors import ImportRowError, InvalidDateError, TimelineError
+from ..database import WRITE_LOCK, lock, write_connection
+from ..errors import ImportRowError, InvalidDateError, TimelineError, UnreadableFileError
 from ..models import (
     Claim,
     Entity,
@@ -37,7 +38,7 @@ from ..models import (
     Source,
     WhenColumns,
 )
-from ..text import check_name, name_key
+from ..text import check_name, check_text, name_key
 from ..vocab import RelationKind, Status, check_kind, check_role
 from ..when import When
 from .base import (
@@ -77,12 +78,15 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
 
 
 def _validate(model: type[Any], values: dict[str, Any]) -> Any:
+    for name, value in values.items():
+        if isinstance(value, str):
+            check_text(value, name)  # NUL and over-long text, as the API refuses them
     try:
         return model.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
-        raise BadRow(f"{name}: {first['msg']} (got {first.get('input')!r})", name) from None
+        raise BadRow(f"{name}: {first['msg']} (got {first.get('input')!r:.200})", name) from None
 
 
 def _day(value: date | datetime) -> date:
@@ -153,20 +157,7 @@ class Loader:
             if value is not None and not low <= value <= high:
                 raise BadRow(f"{label} {value} is outside {low}..{high}", label)
         key = (name_key(name), parent_id)
-        cached = self._places.get(key)
-        if cached is not None:
-            return cached
-        same_parent = (
-            col(Place.parent_id).is_(None)
-            if parent_id is None
-            else col(Place.parent_id) == parent_id
-        )
-        place_id = self.session.scalars(
-            select(col(Place.id))
-            .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
-            .where(col(PlaceAlias.key) == key[0], same_parent)
-            .order_by(col(Place.id))
-        ).first()
+        place_id = self._stored_place(key)
         if place_id is None:
             row = _validate(
                 Place,
@@ -186,6 +177,32 @@ class Loader:
             self.session.add(PlaceAlias(place_id=place_id, name=name, key=key[0]))
         _remember(self._places, key, int(place_id))
         return int(place_id)
+
+    def find_place(self, found: PlaceIn) -> int | None:
+        """The id of the stored place ``found`` names (inside its parent), or ``None``."""
+        parent_id = None
+        if found.parent is not None:
+            parent_id = self.find_place(found.parent)
+            if parent_id is None:
+                return None
+        return self._stored_place((name_key(found.name.strip()), parent_id))
+
+    def _stored_place(self, key: tuple[str, int | None]) -> int | None:
+        cached = self._places.get(key)
+        if cached is not None:
+            return cached
+        same_parent = (
+            col(Place.parent_id).is_(None) if key[1] is None else col(Place.parent_id) == key[1]
+        )
+        place_id = self.session.scalars(
+            select(col(Place.id))
+            .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
+            .where(col(PlaceAlias.key) == key[0], same_parent)
+            .order_by(col(Place.id))
+        ).first()
+        if place_id is not None:
+            _remember(self._places, key, int(place_id))
+        return None if place_id is None else int(place_id)
 
     def source(self, found: SourceIn) -> tuple[int, date]:
         """The id and publication day of the document ``found`` names, created when unknown."""
@@ -460,7 +477,11 @@ def run_import(
     :class:`~timeline.ImportRowError`; with it, each bad row is rolled back alone (a savepoint),
     counted as skipped and listed in ``summary.errors``. A ``dry_run`` rolls back at the end.
     """
-    with tl.session() as session:
+    with (
+        write_connection(tl.engine) as connection,
+        Session(connection, expire_on_commit=False) as session,
+    ):
+        lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
         loader = Loader(tl, session, summary)
 
         def report(error: RowError) -> None:
@@ -506,10 +527,10 @@ def run_import(
                 session.commit()
         except UnicodeDecodeError as error:
             session.rollback()
-            raise TimelineError(
-                f"{summary.source or summary.format} is not UTF-8 text ({error.reason}: "
-                f"{error.object[error.start : error.end]!r}); save it as UTF-8 and import "
-                "again; nothing was imported"
+            raise UnreadableFileError(
+                summary.source or summary.format,
+                f"not UTF-8 text ({error.reason}: {error.object[error.start : error.end]!r}); "
+                "save it as UTF-8 and import again",
             ) from error
         except exc.IntegrityError as error:
             session.rollback()
