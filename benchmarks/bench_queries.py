@@ -330,8 +330,13 @@ def query_cells(
     def raw_first(window: tuple[date, date]) -> Any:
         """The top 100 ranked in the covering index, then only their rows read by id."""
         sql, params = window_sql("id, start_earliest, start_latest, end_latest", window)
-        top = f"SELECT id FROM ({sql}) AS w {order} LIMIT 100"
-        return raw.run(f"SELECT {COLUMNS} FROM timeline_event WHERE id IN ({top}) {order}", params)
+        top = f"SELECT * FROM ({sql}) AS w {order} LIMIT 100"
+        columns = ", ".join(f"e.{name.strip()}" for name in COLUMNS.split(","))
+        return raw.run(
+            f"SELECT {columns} FROM ({top}) AS t JOIN timeline_event AS e ON e.id = t.id "
+            + order.replace("ORDER BY ", "ORDER BY t.").replace(", ", ", t."),
+            params,
+        )
 
     cells.append(
         (
