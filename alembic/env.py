@@ -4,7 +4,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlalchemy.engine import Connection
 
 from alembic import context
-from timeline.migrations import VERSION_TABLE, include_name, render_item
+from timeline.migrations import VERSION_TABLE, compare_type, include_name, render_item
 from timeline.models import metadata
 
 config = context.config
@@ -22,7 +22,7 @@ def _run(connection: Connection) -> None:
         include_name=include_name,
         render_item=render_item,
         render_as_batch=True,
-        compare_type=True,
+        compare_type=compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -22,13 +22,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_reliability_inputs import dump
 from test_when_properties import ANY_TEXT, _assert_ordered, edtf_text
 
-from timeline import InvalidDateError, Timeline, TimelineError, When
+from timeline import InvalidDateError, Precision, Timeline, TimelineError, When
 from timeline.io import export_file, import_file
 
 #: Examples per property: a short run in CI; benchmarks/fuzz_long.py sets a long one. These
@@ -312,8 +311,7 @@ EVENT = st.fixed_dictionaries(
     {
         "title": st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\x00" not in t),
         "when": st.one_of(
-            # Quadrimesters (-37..-39) cannot be stored yet: see test_quadrimesters_can_be_stored.
-            edtf_text().filter(lambda t: not any(f"-{g}" in t for g in (37, 38, 39))),
+            edtf_text(),
             st.dates(date(1, 1, 1), date(9999, 12, 31)),
         ),
         "kind": st.sampled_from(["politics", "politics.congress", "military.parade", "a_b.c"]),
@@ -351,12 +349,9 @@ def test_fuzz_export_import_round_trip(events: list[dict[str, Any]], format_: st
         assert second.read_bytes() == first.read_bytes()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the precision columns hold 10 characters and 'quadrimester' has 12: a migration "
-    "must widen them",
-)
-def test_quadrimesters_can_be_stored() -> None:
-    """Found by the round-trip property: EDTF 2026-37 parses, but the event cannot be stored."""
-    with fresh() as (tl, _):
-        tl.add_event("Four months", when="2026-37", kind="test")
+def test_quadrimesters_can_be_stored(tl: Timeline) -> None:
+    """Found by the round-trip property: EDTF 2026-37 parsed, but the event could not be stored."""
+    event = tl.add_event("Four months", when="2026-37", kind="test")
+    stored = tl.get_event(event.id)
+    assert stored.when.start_precision is Precision.QUADRIMESTER
+    assert stored.when.edtf == "2026-37"

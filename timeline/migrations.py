@@ -67,6 +67,18 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     return True
 
 
+def compare_type(
+    context: Any, inspected_column: Any, metadata_column: Any, inspected: Any, metadata: Any
+) -> bool | None:
+    """Alembic type comparison: on SQLite a string's length is no difference (SQLite never
+    enforces it, and changing it would rebuild the table); otherwise Alembic's own rule."""
+    from sqlalchemy import String
+
+    if context.dialect.name == "sqlite" and isinstance(inspected, String):
+        return not isinstance(getattr(metadata, "impl", metadata), String)  # a TypeDecorator's
+    return None
+
+
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Render timeline's column types as plain ``sa.*`` types in migration files."""
     from sqlmodel.sql.sqltypes import AutoString

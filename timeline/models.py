@@ -127,8 +127,8 @@ class WhenColumns(TimelineModel):
     end_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     start_tz: str | None = Field(default=None, max_length=64)
     end_tz: str | None = Field(default=None, max_length=64)
-    start_precision: str | None = Field(default=None, max_length=10)
-    end_precision: str | None = Field(default=None, max_length=10)
+    start_precision: str | None = Field(default=None, max_length=12)
+    end_precision: str | None = Field(default=None, max_length=12)
     start_approximate: bool | None = None
     start_uncertain: bool | None = None
     end_approximate: bool | None = None
@@ -293,8 +293,8 @@ class DatedColumns(WhenColumns):
     span: bool = False
     start_state: str = Field(default="known", max_length=7)
     end_state: str = Field(default="known", max_length=7)
-    start_precision: str = Field(default="day", max_length=10)
-    end_precision: str = Field(default="day", max_length=10)
+    start_precision: str = Field(default="day", max_length=12)
+    end_precision: str = Field(default="day", max_length=12)
     start_approximate: bool = False
     start_uncertain: bool = False
     end_approximate: bool = False

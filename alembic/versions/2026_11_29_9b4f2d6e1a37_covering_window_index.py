@@ -73,6 +73,14 @@ def _kind_collation(collation: str | None) -> None:
         )
 
 
+def _precision_width(width: int) -> None:
+    """PostgreSQL: precision columns wide enough for ``quadrimester`` (SQLite has no widths)."""
+    if op.get_bind().dialect.name == "postgresql":
+        for table in ("timeline_event", "timeline_event_version", "timeline_claim"):
+            for column in ("start_precision", "end_precision"):
+                op.alter_column(table, column, type_=sa.String(width))
+
+
 def upgrade() -> None:
     op.drop_index("ix_timeline_event_window", table_name="timeline_event")
     # PostgreSQL also carries the id (SQLite's rowid is in every index already), so the top of
@@ -82,9 +90,11 @@ def upgrade() -> None:
     )
     _kind_collation("C")
     _search_indexes(spaced=True)
+    _precision_width(12)
 
 
 def downgrade() -> None:
+    _precision_width(10)
     _search_indexes(spaced=False)
     _kind_collation(None)
     op.drop_index("ix_timeline_event_window", table_name="timeline_event")
