@@ -184,13 +184,15 @@ class Step:
     """Any other unit of work (a JSON record): ``apply(loader)`` returns an outcome word.
 
     A step with a ``chunk`` writer is written with the steps of the same writer next to it,
-    by one call (``record`` is what the writer reads); ``apply`` is its per-row path.
+    by one call (``record`` is what the writer reads); ``apply`` is its per-row path. Steps
+    of one ``group`` (not ``None``) next to each other go in the same chunk, up to a limit.
     """
 
     line: int
     apply: Callable[[Any], str]
     chunk: ChunkWriter | None = None
     record: Any = None
+    group: Any = None
 
 
 Item = EventRecord | ClaimRecord | Step | RowError

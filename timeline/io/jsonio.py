@@ -158,7 +158,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
                     "kind": relation.kind.value,
                 }
         for claim in session.scalars(
-            select(Claim).order_by(col(Claim.id)).execution_options(yield_per=1000)
+            select(Claim)
+            .order_by(col(Claim.event_id), col(Claim.id))  # an event's claims side by side
+            .execution_options(yield_per=1000)
         ):
             if claim.event_id in wanted:
                 yield {
@@ -435,7 +437,10 @@ def _step(number: int, record: Any) -> Item:
     if handler is None:
         known = ", ".join(sorted(_HANDLERS))
         return RowError(number, f"unknown record type {kind!r}; use one of: {known}", field="type")
-    return Step(number, lambda loader: handler(loader, record), _CHUNKS.get(str(kind)), record)
+    step = Step(number, lambda loader: handler(loader, record), _CHUNKS.get(str(kind)), record)
+    if kind == "claim":
+        step.group = record.get("event")  # an event's claims are folded together
+    return step
 
 
 def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required: bool) -> Any:

@@ -509,9 +509,9 @@ def run_import(
                     if chunked is not writer:
                         flush_batch()
                         writer = chunked
-                    batch.append(item)
-                    if len(batch) >= FAST_CHUNK:
+                    if len(batch) >= FAST_CHUNK and not _same_group(batch[-1], item, batch):
                         flush_batch()
+                    batch.append(item)
                     continue
                 flush_batch()
                 error = (
@@ -545,6 +545,15 @@ def run_import(
             raise
     summary.dry_run = dry_run
     return summary
+
+
+def _same_group(last: Any, item: Any, batch: list[Any]) -> bool:
+    """Whether ``item`` continues the group of ``last`` (it then joins its chunk, unless the
+    chunk has grown ten times the usual size)."""
+    group = getattr(item, "group", None)
+    return (
+        group is not None and group == getattr(last, "group", None) and len(batch) < 10 * FAST_CHUNK
+    )
 
 
 def _explain(error: Exception) -> tuple[str, str | None]:
