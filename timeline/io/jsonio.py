@@ -530,7 +530,7 @@ def _known_place(loader: Loader, place: Place) -> Any:
     return found
 
 
-def _source(loader: Loader, record: dict[str, Any]) -> str:
+def _source_row(loader: Loader, record: dict[str, Any]) -> Source:
     publisher_id = _ref(loader, "entity", record, "publisher", required=True)
     values = {
         "title": record.get("title"),
@@ -541,7 +541,13 @@ def _source(loader: Loader, record: dict[str, Any]) -> str:
     }
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
-    row = _validate(Source, values)
+    row: Source = _validate(Source, values)
+    return row
+
+
+def _source(loader: Loader, record: dict[str, Any]) -> str:
+    row = _source_row(loader, record)
+    publisher_id = row.publisher_id
     same = (
         col(Source.url) == row.url
         if row.url
@@ -1024,4 +1030,96 @@ def _bulk_claims(
     return len(claims)
 
 
-_CHUNKS: dict[str, ChunkWriter] = {"event": _write_events, "claim": _write_claims}
+def _write_sources(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of document records: those with a URL that no stored document (nor an
+    earlier record) has in bulk, the others through ``write_one``, in file order."""
+    rows: list[tuple[Step, Source | None]] = []
+    for step in steps:
+        row: Source | None = None
+        with suppress(BadRow, TimelineError, ValueError, TypeError):  # the per-row path words it
+            row = _source_row(loader, step.record)
+        rows.append((step, row))
+    urls = sorted({row.url for _, row in rows if row is not None and row.url})
+    known: dict[str, int] = {}
+    for start in range(0, len(urls), _IN):
+        for url, source_id in loader.session.execute(
+            select(col(Source.url), col(Source.id))
+            .where(col(Source.url).in_(urls[start : start + _IN]))
+            .order_by(col(Source.id).desc())
+        ):
+            known[url] = int(source_id)  # the first stored one wins, as in the per-row path
+    pending: list[tuple[Step, Source]] = []
+    for step, row in rows:
+        if row is not None and row.url:
+            if known.get(row.url) == 0:  # a document of this chunk: written first
+                _flush_sources(loader, pending, known, write_one, report)
+                pending = []
+            if known.get(row.url):
+                _remember(loader, "source", step.record, known[row.url])
+            elif row.url in known:  # its chunk was refused, and written again row by row
+                error = write_one(step)
+                if error is not None:
+                    report(error)
+            else:
+                known[row.url] = 0  # written below: later records of this URL wait for it
+                pending.append((step, row))
+            continue
+        _flush_sources(loader, pending, known, write_one, report)
+        pending = []
+        error = write_one(step)
+        if error is not None:
+            report(error)
+    _flush_sources(loader, pending, known, write_one, report)
+
+
+def _flush_sources(
+    loader: Loader,
+    pending: list[tuple[Step, Source]],
+    known: dict[str, int],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write new documents in one savepoint; on a refusal, again one record at a time."""
+    if not pending:
+        return
+    savepoint = loader.session.begin_nested()
+    try:
+        writer = BulkWriter(loader.session.connection())
+        ids = writer.allocate("timeline_source", len(pending))
+        writer.write(
+            "timeline_source",
+            ("id", *_SOURCE_COLUMNS),
+            [
+                (source_id, *(writer.value(getattr(row, name)) for name in _SOURCE_COLUMNS))
+                for (_, row), source_id in zip(pending, ids, strict=True)
+            ],
+        )
+        savepoint.commit()
+    except Exception:
+        if savepoint.is_active:
+            savepoint.rollback()
+        loader.reset()
+        for step, _ in pending:
+            error = write_one(step)
+            if error is not None:
+                report(error)
+        return
+    for (step, row), source_id in zip(pending, ids, strict=True):
+        assert row.url is not None
+        known[row.url] = source_id
+        _remember(loader, "source", step.record, source_id)
+    loader.summary.documents += len(pending)
+
+
+_SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
+
+_CHUNKS: dict[str, ChunkWriter] = {
+    "source": _write_sources,
+    "event": _write_events,
+    "claim": _write_claims,
+}
