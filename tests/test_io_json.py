@@ -241,3 +241,33 @@ def test_bad_records_in_a_chunk_are_reported_with_their_lines(
     assert [e.line for e in summary.errors] == wanted
     assert any("event 999" in e.reason for e in summary.errors)
     assert summary.created == 11 and tl.events().count() == 11
+
+
+def test_documents_are_matched_by_url_in_and_across_chunks(tl: Timeline, tmp_path: Path) -> None:
+    stored = tl.add_source("Stored", publisher="Wire", published="2026-01-01", url="https://a.x")
+    path = tmp_path / "docs.jsonl"
+    with Timeline(f"{tmp_path}/when.db") as other:
+        other.add_event("Told", when="2026-01-02", kind="misc")
+        export_file(other, path, format="jsonl")
+    when = next(r["when"] for r in _records(path) if r["type"] == "event")
+    records = [
+        {"type": "timeline", "version": 1},
+        {"type": "entity", "id": 1, "name": "Wire", "kind": "media"},
+        {"type": "source", "id": 1, "title": "A", "url": "https://a.x", "publisher": 1,
+         "published": "2026-01-01"},
+        {"type": "source", "id": 2, "title": "B", "url": "https://b.x", "publisher": 1,
+         "published": "2026-01-02"},
+        {"type": "source", "id": 3, "title": "B again", "url": "https://b.x", "publisher": 1,
+         "published": "2026-01-02"},
+        {"type": "source", "id": 4, "title": "No URL", "publisher": 1, "published": "2026-01-03"},
+        {"type": "event", "id": 1, "title": "Told", "kind": "misc", "when": when},
+        *({"type": "claim", "event": 1, "source": n} for n in (1, 2, 3, 4)),
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    summary = import_file(tl, path)
+    assert summary.documents == 2 and summary.claims == 3
+    event = tl.events().first()
+    assert event is not None
+    sources = sorted(c.source_id or 0 for c in tl.claims(event))
+    assert stored.id in sources and len(set(sources)) == 3
+    assert import_file(tl, path).documents == 0
