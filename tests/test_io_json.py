@@ -265,7 +265,7 @@ def test_documents_are_matched_by_url_in_and_across_chunks(tl: Timeline, tmp_pat
     ]  # fmt: skip
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     summary = import_file(tl, path)
-    assert summary.documents == 2 and summary.claims == 3
+    assert summary.documents == 2 and summary.claims == 4
     event = tl.events().first()
     assert event is not None
     sources = sorted(c.source_id or 0 for c in tl.claims(event))
