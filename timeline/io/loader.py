@@ -490,7 +490,10 @@ def run_import(
         def one(item: EventRecord | Step) -> RowError | None:
             return _write_one(loader, item, skip_invalid)
 
-        batch: list[Any] = []  # a run of items written a chunk at a time, by ``writer``
+        # A run of items written a chunk at a time, by ``writer`` (larger chunks on
+        # PostgreSQL, where each chunk costs a dozen round trips).
+        size = FAST_CHUNK * (5 if session.get_bind().dialect.name == "postgresql" else 1)
+        batch: list[Any] = []
         writer: ChunkWriter = write_records
 
         def flush_batch() -> None:
@@ -509,7 +512,7 @@ def run_import(
                     if chunked is not writer:
                         flush_batch()
                         writer = chunked
-                    if len(batch) >= FAST_CHUNK and not _same_group(batch[-1], item, batch):
+                    if len(batch) >= size and not _same_group(batch[-1], item, batch):
                         flush_batch()
                     batch.append(item)
                     continue
@@ -549,10 +552,10 @@ def run_import(
 
 def _same_group(last: Any, item: Any, batch: list[Any]) -> bool:
     """Whether ``item`` continues the group of ``last`` (it then joins its chunk, unless the
-    chunk has grown ten times the usual size)."""
+    chunk has grown fifty times the usual size)."""
     group = getattr(item, "group", None)
     return (
-        group is not None and group == getattr(last, "group", None) and len(batch) < 10 * FAST_CHUNK
+        group is not None and group == getattr(last, "group", None) and len(batch) < 50 * FAST_CHUNK
     )
 
 
