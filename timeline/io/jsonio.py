@@ -52,7 +52,7 @@ from ..models import (
     WhenColumns,
 )
 from ..text import check_name, name_key
-from ..vocab import RelationKind, Status
+from ..vocab import RelationKind, Status, check_kind
 from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, open_text
 from .claims import resync
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
@@ -1116,9 +1116,120 @@ def _flush_sources(
     loader.summary.documents += len(pending)
 
 
+def _write_entities(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of entity records: those whose name and kind no stored entity (nor an
+    earlier record) has in bulk, with their aliases; the others through ``write_one``."""
+    rows: list[tuple[Step, tuple[str, str] | None, Entity | None, list[tuple[str, str]]]] = []
+    for step in steps:
+        try:
+            rows.append((step, *_entity_in(step.record)))
+        except (BadRow, TimelineError, ValueError, TypeError):
+            rows.append((step, None, None, []))  # the per-row path words the error
+    keys = sorted({key[0] for _, key, _, _ in rows if key is not None})
+    known: set[tuple[str, str]] = set()
+    for start in range(0, len(keys), _IN):
+        known.update(
+            loader.session.execute(
+                select(col(EntityAlias.key), col(Entity.kind))
+                .join(Entity, col(Entity.id) == col(EntityAlias.entity_id))
+                .where(col(EntityAlias.key).in_(keys[start : start + _IN]))
+            )
+        )
+    pending: list[tuple[Step, Entity, list[tuple[str, str]]]] = []
+    for step, key, row, aliases in rows:
+        if key is not None and row is not None and key not in known:
+            known.add(key)
+            pending.append((step, row, aliases))
+            continue
+        _flush_entities(loader, pending, write_one, report)
+        pending = []
+        error = write_one(step)
+        if error is not None:
+            report(error)
+    _flush_entities(loader, pending, write_one, report)
+
+
+def _entity_in(record: dict[str, Any]) -> tuple[tuple[str, str], Entity, list[tuple[str, str]]]:
+    """An entity record checked: its lookup key, row, and aliases (name and key, the name
+    first)."""
+    name = str(record.get("name") or "").strip()
+    if not name:
+        raise BadRow("an actor name is empty", "name")
+    check_name(name, "entity name")
+    kind = check_kind(str(record.get("kind") or ""), field="entity kind")
+    values = {
+        "name": name,
+        "kind": kind,
+        "country": record.get("country"),
+        "external_ids": dict(record.get("external_ids") or {}),
+    }
+    if record.get("created_at"):
+        values["created_at"] = record["created_at"]
+    row: Entity = _validate(Entity, values)
+    aliases = {name_key(name): name}
+    for alias in record.get("aliases") or []:
+        aliases.setdefault(name_key(check_name(str(alias), "alias")), str(alias))
+    return (name_key(name), kind), row, [(n, k) for k, n in aliases.items() if k]
+
+
+def _flush_entities(
+    loader: Loader,
+    pending: list[tuple[Step, Entity, list[tuple[str, str]]]],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write new entities and their aliases in one savepoint; on a refusal, again one
+    record at a time."""
+    if not pending:
+        return
+    savepoint = loader.session.begin_nested()
+    try:
+        writer = BulkWriter(loader.session.connection())
+        value = writer.value
+        ids = writer.allocate("timeline_entity", len(pending))
+        writer.write(
+            "timeline_entity",
+            ("id", *_ENTITY_COLUMNS),
+            [
+                (entity_id, *(value(getattr(row, name)) for name in _ENTITY_COLUMNS))
+                for (_, row, _), entity_id in zip(pending, ids, strict=True)
+            ],
+        )
+        aliases = [
+            (entity_id, name, key)
+            for (_, _, found), entity_id in zip(pending, ids, strict=True)
+            for name, key in found
+        ]
+        alias_ids = writer.allocate("timeline_entity_alias", len(aliases))
+        writer.write(
+            "timeline_entity_alias",
+            ("id", "entity_id", "name", "key"),
+            [(i, *alias) for i, alias in zip(alias_ids, aliases, strict=True)],
+        )
+        savepoint.commit()
+    except Exception:
+        if savepoint.is_active:
+            savepoint.rollback()
+        loader.reset()
+        for step, _, _ in pending:
+            error = write_one(step)
+            if error is not None:
+                report(error)
+        return
+    for (step, _, _), entity_id in zip(pending, ids, strict=True):
+        _remember(loader, "entity", step.record, entity_id)
+
+
+_ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
 _SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
 
 _CHUNKS: dict[str, ChunkWriter] = {
+    "entity": _write_entities,
     "source": _write_sources,
     "event": _write_events,
     "claim": _write_claims,
