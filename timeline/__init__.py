@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
     ConfusableNameWarning,
+    DatabaseBusyError,
     EventDeletedError,
     EventNotFoundError,
     ImportRowError,
@@ -59,6 +60,7 @@ __all__ = [
     "Claim",
     "ConfusableNameWarning",
     "Conventions",
+    "DatabaseBusyError",
     "EndState",
     "Entity",
     "EntityAlias",

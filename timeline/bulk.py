@@ -28,7 +28,7 @@ from sqlalchemy import exc, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
-from .database import write_connection
+from .database import WRITE_LOCK, lock, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
     MAX_DAY,
@@ -492,6 +492,7 @@ def _refused(error: Exception) -> bool:
 def _transaction(timeline: Timeline) -> Iterator[Connection]:
     """One write transaction (``BEGIN IMMEDIATE`` on SQLite, so ids cannot race)."""
     with write_connection(timeline.engine) as connection, connection.begin():
+        lock(connection, WRITE_LOCK)  # PostgreSQL: external ids cannot race another import
         yield connection
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import StaticPool
 
-from .errors import TimelineError
+from .errors import DatabaseBusyError, TimelineError
 
 #: How long a SQLite writer waits for another one before failing (milliseconds).
 BUSY_TIMEOUT_MS = 5000
@@ -19,6 +21,15 @@ BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 65536
 #: How much of a SQLite file is read through a memory map instead of read() calls (bytes).
 MMAP_BYTES = 256 * 1024 * 1024
+
+#: How many times a SQLite writer asks for the write lock (each waiting ``BUSY_TIMEOUT_MS``),
+#: with a growing pause in between, before :class:`DatabaseBusyError`: about a minute, the
+#: time a few large imports ahead of it take.
+BUSY_ATTEMPTS = 12
+
+#: The lock an import or ``add_events`` holds (exclusive) while it matches external ids and
+#: names; ``add_entity``, ``add_place``, ``add_source`` and ``add_event`` hold it shared.
+WRITE_LOCK = "writes"
 
 
 def _sqlite_url(path: str) -> str:
@@ -75,7 +86,23 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(connection.info.get("timeline_begin", "BEGIN"))
+        begin = connection.info.get("timeline_begin", "BEGIN")
+        if begin == "BEGIN":
+            connection.exec_driver_sql(begin)
+            return
+        driver = connection.connection.driver_connection
+        for attempt in range(1, BUSY_ATTEMPTS + 1):
+            try:
+                driver.execute(begin)  # on the driver: a refused BEGIN leaves no transaction
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if attempt == BUSY_ATTEMPTS:
+                    raise DatabaseBusyError(
+                        engine.url.database or ":memory:", BUSY_ATTEMPTS * BUSY_TIMEOUT_MS / 1000
+                    ) from error
+                time.sleep(min(1.0, 0.05 * 2**attempt))
 
 
 @contextmanager
@@ -93,3 +120,19 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
             yield connection
         finally:
             connection.info.pop("timeline_begin", None)
+
+
+def lock(connection: Connection, *names: str, shared: bool = False) -> None:
+    """Hold named locks until the transaction ends, so that a look-up-then-insert cannot race.
+
+    On PostgreSQL each name becomes a transaction-scoped advisory lock (a stable hash of the
+    schema and the name), taken in sorted order so two writers cannot deadlock; ``shared``
+    locks only exclude the exclusive holder of the same name. SQLite needs none: its writers
+    take the whole file at ``BEGIN IMMEDIATE``.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    statement = text(f"SELECT {function}(hashtextextended(current_schema() || ':' || :name, 0))")
+    for name in sorted(set(names)):
+        connection.execute(statement, {"name": name})

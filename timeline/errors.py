@@ -107,6 +107,23 @@ class SchemaTooNewError(SchemaOutOfDateError):
     """The database was migrated by a newer version of timeline than this one."""
 
 
+class DatabaseBusyError(TimelineError):
+    """Another writer kept the (SQLite) database locked through every retry; nothing was
+    written. Try again later, or find the process that holds it.
+
+    :ivar database: the database file.
+    :ivar waited: about how many seconds were spent waiting.
+    """
+
+    def __init__(self, database: str, waited: float) -> None:
+        self.database = database
+        self.waited = waited
+        super().__init__(
+            f"the database {database!r} stayed locked by another writer for {waited:.0f} s; "
+            "nothing was written; try again"
+        )
+
+
 class ImportRowError(TimelineError, ValueError):
     """An input row was refused, so the import wrote nothing.
 

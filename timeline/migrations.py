@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from .database import write_connection
+from .database import lock, write_connection
 from .errors import MigrationError, SchemaOutOfDateError, SchemaTooNewError
 
 if TYPE_CHECKING:
@@ -171,6 +171,7 @@ def _run(engine: Engine, revision: str, *, down: bool = False) -> None:
     from alembic import command
 
     with _LOCK, _migration_connection(engine) as connection:
+        lock(connection, "migrations")  # PostgreSQL: another process may be migrating too
         config = alembic_config(connection)
         if down:
             command.downgrade(config, revision)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
 from . import knowledge, links, migrations, provenance, revisions
-from .database import make_engine, write_connection
+from .database import WRITE_LOCK, lock, make_engine, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
     Claim,
@@ -181,6 +181,7 @@ class Timeline:
         kind = check_kind(kind, field="entity kind")
         names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
         keys = {name_key(n) for n in names}
+        _lock_names(session, *(f"entity {kind} {key}" for key in keys))
         entity = session.scalars(
             select(Entity)
             .join(EntityAlias, col(EntityAlias.entity_id) == col(Entity.id))
@@ -259,6 +260,7 @@ class Timeline:
             names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
             keys = {name_key(n) for n in names}
             kind = check_kind(kind, field="place kind")
+            _lock_names(session, *(f"place {key}" for key in keys))
             # Without a parent, any place of that kind and name is the one meant.
             same = (
                 col(Place.kind) == kind if parent_id is None else col(Place.parent_id) == parent_id
@@ -365,6 +367,7 @@ class Timeline:
                     if missing.kind != "entity":
                         raise
                     outlet = self._upsert_entity(session, publisher, "media")
+            _lock_names(session, f"source {url or title}")
             same = (
                 col(Source.url) == url
                 if url
@@ -437,6 +440,8 @@ class Timeline:
         kind = check_kind(kind)
         status = Status.coerce(status, field="status")
         with self._write() as session:
+            if external_ids:
+                lock(session.connection(), WRITE_LOCK, shared=True)  # not amid an import
             source_row = self._source(session, source) if source is not None else None
             if reference is None and source_row is not None:
                 reference = source_row.published_at or source_row.published
@@ -742,6 +747,14 @@ class Timeline:
                     .order_by(col(Entity.name))
                 )
             )
+
+
+def _lock_names(session: Session, *names: str) -> None:
+    """On PostgreSQL, hold ``names`` until commit, so that two writers adding the same entity,
+    place or source at once make one row (and wait for any import, which may add it too)."""
+    connection = session.connection()
+    lock(connection, WRITE_LOCK, shared=True)
+    lock(connection, *names)
 
 
 def _day(value: date | datetime | None) -> date | None:

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy import exc, select
 from sqlmodel import Session, col
 
+from ..database import WRITE_LOCK, lock, write_connection
 from ..errors import ImportRowError, InvalidDateError, TimelineError
 from ..models import (
     Claim,
@@ -476,7 +477,11 @@ def run_import(
     :class:`~timeline.ImportRowError`; with it, each bad row is rolled back alone (a savepoint),
     counted as skipped and listed in ``summary.errors``. A ``dry_run`` rolls back at the end.
     """
-    with tl.session() as session:
+    with (
+        write_connection(tl.engine) as connection,
+        Session(connection, expire_on_commit=False) as session,
+    ):
+        lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
         loader = Loader(tl, session, summary)
 
         def report(error: RowError) -> None:
