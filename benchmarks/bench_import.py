@@ -248,6 +248,9 @@ def main() -> None:
     if args[:1] == ["--one"]:
         one(args[1], Path(args[2]), int(args[3]))
         return
+    if args[:1] == ["--export"]:
+        write_jsonl(Path(args[1]))
+        return
     runs = 3
     if "--runs" in args:
         at = args.index("--runs")
@@ -264,8 +267,8 @@ def main() -> None:
         path = Path(folder) / "events.export.CSV"
         write_gdelt(path, rows)
         size = path.stat().st_size / 1e6
-        if "jsonl" in paths:
-            write_jsonl(path)
+        if "jsonl" in paths:  # in a child process: the runs fork from this one's memory
+            subprocess.run([sys.executable, __file__, "--export", str(path)], check=True)
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in paths}
         for _ in range(runs):
             for name in paths:
