@@ -18,6 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -579,7 +580,17 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     unknown = set(value) - set(WHEN_FIELDS)
     if unknown:
         raise BadRow(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
-    stored = _validate(WhenColumns, dict(value))
+    try:
+        key = tuple(sorted(value.items()))
+        return dict(_stored_when(key, field))
+    except TypeError:  # a value that is not hashable (the check below words the error)
+        return dict(_stored_when.__wrapped__(tuple(value.items()), field))
+
+
+@lru_cache(maxsize=1 << 14)
+def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, Any]:
+    """The stored ``When`` columns of a record's ``when`` (cached: dates repeat; read only)."""
+    stored = _validate(WhenColumns, dict(items))
     when = stored.when
     if when is None:
         raise BadRow(f"{field}.span is missing", field)
