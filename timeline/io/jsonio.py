@@ -625,25 +625,23 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
     row = _validate(Event, values)
     external = {str(k): str(v) for k, v in dict(record.get("external_ids") or {}).items()}
     for scheme, value in external.items():
-        _validate(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
+        if not (0 < len(scheme) <= 32 and value):  # the model's checks, which word the error
+            _validate(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
     actors: dict[tuple[int, str], None] = {}
     for number, actor in enumerate(record.get("actors") or []):
         if not isinstance(actor, dict):
             raise BadRow("each actor must be an object with entity and role", f"actors[{number}]")
         entity_id = _ref(loader, "entity", actor, "entity", required=True)
-        link = _validate(
-            Participation,
-            {
-                "event_id": 0,
-                "entity_id": entity_id,
-                "role": str(actor.get("role")),
-                "search_start": row.search_start,
-                "search_end": row.search_end,
-            },
-        )
-        actors[(entity_id, link.role)] = None
+        actors[(entity_id, _role(str(actor.get("role"))))] = None
     tags = list(dict.fromkeys(str(tag) for tag in record.get("tags") or []))
     return _EventIn(row, external, list(actors), tags)
+
+
+@lru_cache(maxsize=1 << 10)
+def _role(role: str) -> str:
+    """``role`` checked as a participation's (cached: roles repeat)."""
+    link: Participation = _validate(Participation, {"event_id": 0, "entity_id": 0, "role": role})
+    return link.role
 
 
 def _event(loader: Loader, record: dict[str, Any]) -> str:
