@@ -24,6 +24,7 @@ from .errors import (
     SchemaTooNewError,
     TimelineError,
     UnknownFormatError,
+    UnreadableFileError,
 )
 from .knowledge import EventVersion
 from .models import (
@@ -95,6 +96,7 @@ __all__ = [
     "Timeline",
     "TimelineError",
     "UnknownFormatError",
+    "UnreadableFileError",
     "When",
     "__version__",
     "metadata",

@@ -42,7 +42,7 @@ from .models import (
     WhenColumns,
 )
 from .text import check_text, name_key
-from .vocab import RelationKind, Status, check_kind, check_role
+from .vocab import RelationKind, Status, check_kind, check_many, check_mapping, check_role
 from .when import When
 
 if TYPE_CHECKING:
@@ -123,7 +123,9 @@ class _Batch:
 def _text(value: Any, row: int, name: str, *, indexed: bool = False) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidEventError(
-            f"row {row}: {name} must be non-empty text, not {value!r}", field=name, value=value
+            f"row {row}: {name} must be non-empty text, not {value!r:.100}",
+            field=name,
+            value=value,
         )
     return check_text(value.strip(), name, f"row {row}: ", indexed=indexed)
 
@@ -371,6 +373,11 @@ class _Loader(BulkWriter):
                 )
             confidence = float(confidence)
         place = data.get("place")
+        if place is not None and not isinstance(place, (str, int, Place)):
+            raise InvalidEventError(
+                f"row {row}: place must be a name, an id or a Place, not {place!r:.100}",
+                field="place",
+            )
         place_id = self._place_id(place, row) if place is not None else None
         summary = _optional_text(data.get("summary"), row, "summary")
         quote = _optional_text(data.get("quote"), row, "quote")
@@ -396,9 +403,12 @@ class _Loader(BulkWriter):
             (event_id, status, *when_values, known_from, self.value(MAX_DAY), now)
         )
         links: set[tuple[int, str]] = set()
-        for name, roles in (data.get("actors") or {}).items():
+        where = f"row {row}: "
+        for name, roles in check_mapping(
+            data.get("actors") or {}, field="actors", where=where
+        ).items():
             entity_id = self._entity_id(name, row)
-            for role in [roles] if isinstance(roles, str) else roles:
+            for role in check_many(roles, field="role", where=where):
                 checked = self.roles.get(role) if isinstance(role, str) else None
                 if checked is None:
                     try:
@@ -407,12 +417,13 @@ class _Loader(BulkWriter):
                         raise InvalidEventError(f"row {row}: {error}", field="actors") from error
                 links.add((entity_id, checked))
         batch.participations.extend((event_id, e, r, *hull) for e, r in sorted(links))
-        tags = data.get("tags") or ()
-        if isinstance(tags, str):
-            tags = [tags]
+        tags = check_many(data.get("tags") or (), field="tags", where=where)
         for tag in dict.fromkeys(_text(t, row, "tag", indexed=True) for t in tags):
             batch.tags.append((event_id, tag))
-        for scheme, value in (data.get("external_ids") or {}).items():
+        external_ids = check_mapping(
+            data.get("external_ids") or {}, field="external_ids", where=where
+        )
+        for scheme, value in external_ids.items():
             batch.external_ids.append(
                 (
                     event_id,
@@ -471,7 +482,7 @@ class _Loader(BulkWriter):
         for row, event_id, parent in batch.parents:
             if parent not in known:
                 if isinstance(parent, int):
-                    raise EventNotFoundError(parent)
+                    raise EventNotFoundError(parent, f"row {row}, field 'part_of'")
                 raise NotFoundError("parent event", ":".join(parent), f"row {row}, field 'part_of'")
             if known[parent] == event_id:
                 raise InvalidEventError(f"row {row}: an event cannot be part of itself")

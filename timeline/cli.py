@@ -47,10 +47,15 @@ if click is not None:
 
         @wraps(function)
         def run(*args: Any, **kwargs: Any) -> Any:
+            from sqlalchemy.exc import SQLAlchemyError
+
             try:
                 return function(*args, **kwargs)
             except TimelineError as error:
-                raise click.ClickException(str(error)) from error
+                raise click.ClickException(" ".join(str(error).split())) from error
+            except SQLAlchemyError as error:  # e.g. --db names a file that is not a database
+                reason = " ".join(str(getattr(error, "orig", None) or error).split())
+                raise click.ClickException(f"database error: {reason}") from error
 
         return run  # type: ignore[return-value]
 

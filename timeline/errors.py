@@ -59,8 +59,8 @@ class NotFoundError(TimelineError, LookupError):
 class EventNotFoundError(NotFoundError):
     """No event with that id."""
 
-    def __init__(self, key: Any) -> None:
-        super().__init__("event", key)
+    def __init__(self, key: Any, hint: str = "") -> None:
+        super().__init__("event", key, hint)
 
 
 class EventDeletedError(EventNotFoundError):
@@ -144,6 +144,20 @@ class ImportRowError(TimelineError, ValueError):
             "or import with skip_invalid=True / --skip-invalid to import the good rows and "
             "report the bad ones)"
         )
+
+
+class UnreadableFileError(TimelineError, ValueError):
+    """A file could not be read as text at all (missing, not UTF-8 or UTF-16, NUL bytes);
+    nothing was imported.
+
+    :ivar source: the file name.
+    :ivar reason: why it could not be read, and where.
+    """
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"cannot read {source!r}: {reason}; nothing was imported")
 
 
 class UnknownFormatError(TimelineError, ValueError):

@@ -185,16 +185,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     :raises SchemaTooNewError: if the database was written by a newer timeline.
     """
-    with engine.connect() as connection:
-        current = current_revision(connection)
-    if revision == "head" and current == head_revision():
-        return
     try:
+        with engine.connect() as connection:
+            current = current_revision(connection)
+        if revision == "head" and current == head_revision():
+            return
         _run(engine, revision)
     except MigrationError:
         raise
     except Exception as exc:
-        raise MigrationError(f"upgrading the timeline schema failed: {exc}") from exc
+        raise MigrationError(f"upgrading the timeline schema failed: {_reason(exc)}") from exc
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -202,4 +202,9 @@ def downgrade(engine: Engine, revision: str) -> None:
     try:
         _run(engine, revision, down=True)
     except Exception as exc:
-        raise MigrationError(f"downgrading the timeline schema failed: {exc}") from exc
+        raise MigrationError(f"downgrading the timeline schema failed: {_reason(exc)}") from exc
+
+
+def _reason(error: Exception) -> str:
+    """One line: the driver's message for a database error (not SQLAlchemy's help link)."""
+    return " ".join(str(getattr(error, "orig", None) or error).split())

@@ -34,7 +34,7 @@ from .models import (
 from .query import EventQuery, entity_ids_named
 from .revisions import Revision
 from .text import check_name, check_text, name_key
-from .vocab import RelationKind, Status, check_kind, check_role
+from .vocab import RelationKind, Status, check_kind, check_many, check_mapping, check_role
 from .when import Conventions, When
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
@@ -54,7 +54,7 @@ def _build(model: type[ModelT], **values: Any) -> ModelT:
         field = ".".join(str(part) for part in first["loc"])
         what = model.__name__.lower()
         raise InvalidEventError(
-            f"invalid {what} {field}: {first['msg']} (got {first.get('input')!r})",
+            f"invalid {what} {field}: {first['msg']} (got {first.get('input')!r:.200})",
             field=field,
             value=first.get("input"),
         ) from error
@@ -142,7 +142,7 @@ class Timeline:
             try:
                 yield session
                 session.commit()
-            except exc.IntegrityError as error:
+            except (exc.IntegrityError, exc.DataError) as error:
                 session.rollback()
                 raise InvalidEventError(f"the database refused the change: {error.orig}") from error
             except BaseException:
@@ -395,7 +395,11 @@ class Timeline:
     def _source(self, session: Session, source: Source | int) -> Source:
         if isinstance(source, Source):
             return source
-        found = session.get(Source, source)
+        found = (
+            session.get(Source, source)
+            if isinstance(source, int) and not isinstance(source, bool)
+            else None
+        )
         if found is None:
             raise NotFoundError("source", source)
         return found
@@ -437,6 +441,7 @@ class Timeline:
         :raises NotFoundError: if an actor, place, source or parent event is unknown.
         """
         title = _text(title, "title")
+        quote = _text(quote, "quote") if quote is not None else None
         kind = check_kind(kind)
         status = Status.coerce(status, field="status")
         with self._write() as session:
@@ -461,9 +466,9 @@ class Timeline:
             session.add(event)
             session.flush()
             assert event.id is not None
-            for name, roles in (actors or {}).items():
+            for name, roles in check_mapping(actors or {}, field="actors").items():
                 entity = self._entity(session, name)
-                for role in [roles] if isinstance(roles, str) else roles:
+                for role in check_many(roles, field="role"):
                     session.add(
                         Participation(
                             event_id=event.id,
@@ -474,10 +479,13 @@ class Timeline:
                         )
                     )
             for tag in dict.fromkeys(
-                check_text(_text(t, "tag"), "tag", indexed=True) for t in tags
+                check_text(_text(t, "tag"), "tag", indexed=True)
+                for t in check_many(tags, field="tags")
             ):
                 session.add(EventTag(event_id=event.id, tag=tag))
-            for scheme, identifier in (external_ids or {}).items():
+            for scheme, identifier in check_mapping(
+                external_ids or {}, field="external_ids"
+            ).items():
                 session.add(
                     _build(EventExternalId, event_id=event.id, scheme=scheme, value=identifier)
                 )
@@ -613,6 +621,7 @@ class Timeline:
         :raises EventDeletedError: if the event was deleted.
         """
         coerced = Status.coerce(status, field="status") if status is not None else None
+        quote = _text(quote, "quote") if quote is not None else None
         with self._write() as session:
             source_row = self._source(session, source) if source is not None else None
             row = provenance.resolve(session, self._event(session, event))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import InvalidEventError
 
@@ -117,3 +118,28 @@ def check_role(role: object) -> str:
             value=role,
         )
     return role.strip().lower()
+
+
+def check_mapping(value: object, *, field: str, where: str = "") -> Mapping[Any, Any]:
+    """``value`` if it is a mapping (``{name: role}``, ``{scheme: id}``), else raise."""
+    if not isinstance(value, Mapping):
+        raise InvalidEventError(
+            f"{where}{field} must be a dict, not {type(value).__name__} {value!r:.100}",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def check_many(value: object, *, field: str, where: str = "") -> list[Any]:
+    """One text value or a collection of them (tags, roles), as a list; else raise."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, Iterable) or isinstance(value, (Mapping, bytes)):
+        raise InvalidEventError(
+            f"{where}{field} must be text or a list of text, not {type(value).__name__} "
+            f"{value!r:.100}",
+            field=field,
+            value=value,
+        )
+    return list(value)

@@ -8,6 +8,7 @@ is a function ``(tl, query, out) -> int`` registered by format name in
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -18,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import TimelineError
+from ..errors import UnreadableFileError
 from ..text import check_text
 from ..when import When
 
@@ -227,15 +228,18 @@ class CountingReader(io.RawIOBase):
 def open_text(
     path: str | os.PathLike[str], progress: Progress | None = None, newline: str | None = None
 ) -> IO[str]:
-    """Open ``path`` for streaming text reading (UTF-8, BOM tolerated), reporting progress."""
+    """Open ``path`` for streaming text reading, reporting progress: UTF-8 (with or without a
+    byte order mark), or UTF-16 when it starts with its byte order mark."""
     file = Path(path)
     try:
         raw = file.open("rb")
+        total = file.stat().st_size
+        utf16 = raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        raw.seek(0)
     except OSError as error:
-        raise TimelineError(f"cannot read {os.fspath(path)!r}: {error.strerror}") from error
-    total = file.stat().st_size
+        raise UnreadableFileError(os.fspath(path), str(error.strerror)) from error
     buffered = io.BufferedReader(CountingReader(raw, progress, total), buffer_size=1 << 16)
-    return io.TextIOWrapper(buffered, encoding="utf-8-sig", newline=newline)
+    return io.TextIOWrapper(buffered, encoding="utf-16" if utf16 else "utf-8-sig", newline=newline)
 
 
 def text_or_none(value: Any) -> str | None:

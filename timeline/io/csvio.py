@@ -98,7 +98,7 @@ EXPORT_COLUMNS = (
     "sources",
 )
 
-_ACTOR = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$")
+_ACTOR = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$", re.DOTALL)
 
 
 @dataclass
@@ -130,24 +130,30 @@ class CsvMapping:
             return cls()
         if isinstance(value, CsvMapping):
             return value
+        where = "a CSV mapping"
         if isinstance(value, (str, os.PathLike)):
             path = Path(value)
+            where = f"mapping {os.fspath(path)!r}"
             try:
                 value = json.loads(path.read_text(encoding="utf-8"))
-            except OSError as error:
-                raise TimelineError(
-                    f"cannot read mapping {os.fspath(path)!r}: {error.strerror}"
-                ) from error
+            except (OSError, UnicodeDecodeError) as error:
+                reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+                raise TimelineError(f"cannot read {where}: {reason}") from error
             except json.JSONDecodeError as error:
                 raise TimelineError(
                     f"mapping {os.fspath(path)!r} line {error.lineno}: not JSON: {error.msg}"
                 ) from error
         if not isinstance(value, Mapping):
-            raise TimelineError("a CSV mapping is a JSON object of field -> column")
-        options = {k: v for k, v in value.items() if k in cls.__dataclass_fields__}
-        columns = dict(options.pop("columns", {}))
-        columns.update({k: v for k, v in value.items() if k not in cls.__dataclass_fields__})
-        return cls(columns=columns, **options)
+            raise TimelineError(f"{where} must be a JSON object of field -> column")
+        try:
+            options = {k: v for k, v in value.items() if k in cls.__dataclass_fields__}
+            columns = dict(options.pop("columns", {}))
+            columns.update({k: v for k, v in value.items() if k not in cls.__dataclass_fields__})
+            return cls(columns=columns, **options)
+        except (TypeError, ValueError) as error:
+            if isinstance(error, TimelineError):
+                raise
+            raise TimelineError(f"{where} is not a CSV mapping: {error}") from error
 
     def resolve(self, header: list[str], source: str) -> dict[str, int]:
         """Column positions of the mapped fields in ``header``."""
@@ -176,7 +182,7 @@ def read_csv(
     rules = CsvMapping.coerce(mapping)
     source = Path(path).name
     with open_text(path, progress, newline="") as stream:
-        reader = csv.reader(stream, delimiter=rules.delimiter)
+        reader = csv.reader(stream, delimiter=rules.delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:

@@ -53,8 +53,8 @@ from ..models import (
     WhenColumns,
 )
 from ..text import check_name, name_key
-from ..vocab import RelationKind, Status, check_kind
-from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, open_text
+from ..vocab import RelationKind, Status, check_kind, check_mapping
+from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, float_or_none, open_text
 from .claims import resync
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
 from .loader import Loader, _validate
@@ -289,7 +289,14 @@ def read_jsonl(path: str | os.PathLike[str], progress: Progress | None = None) -
             except json.JSONDecodeError as error:
                 yield RowError(number, f"not JSON: {error.msg} (column {error.colno})")
                 continue
+            except RecursionError:
+                yield RowError(number, _TOO_DEEP)
+                continue
             yield _step(number, record)
+
+
+#: Python's JSON reader recurses once per level: a deeper document is refused, not a crash.
+_TOO_DEEP = "not JSON that can be read: arrays or objects nested too deeply"
 
 
 def read_json(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
@@ -312,6 +319,8 @@ def read_json(path: str | os.PathLike[str], progress: Progress | None = None) ->
             yield RowError(line, f"not JSON: {error.msg} (column {column})")
         except _NotADocument:
             yield RowError(1, 'expected {"timeline": 1, "records": [...]} or a list of records')
+        except RecursionError:
+            yield RowError(reader.where(reader.at)[0], _TOO_DEEP)
 
 
 class _NotADocument(Exception):
@@ -438,7 +447,17 @@ def _step(number: int, record: Any) -> Item:
     if handler is None:
         known = ", ".join(sorted(_HANDLERS))
         return RowError(number, f"unknown record type {kind!r}; use one of: {known}", field="type")
-    step = Step(number, lambda loader: handler(loader, record), _CHUNKS.get(str(kind)), record)
+
+    def apply(loader: Loader) -> str:
+        try:
+            return handler(loader, record)
+        except (BadRow, TimelineError):
+            raise
+        except (TypeError, ValueError, AttributeError) as error:
+            # A field of the wrong JSON type (a number for a list, a list for an object…).
+            raise BadRow(f"the {kind} record does not fit the schema: {error}") from error
+
+    step = Step(number, apply, _CHUNKS.get(str(kind)), record)
     if kind == "claim":
         step.group = record.get("event")  # an event's claims are folded together
     return step
@@ -506,8 +525,8 @@ def _place(loader: Loader, record: dict[str, Any]) -> str:
         str(record.get("name") or ""),
         str(record.get("kind") or ""),
         record.get("country"),
-        record.get("lat"),
-        record.get("lon"),
+        float_or_none(record.get("lat"), "lat"),
+        float_or_none(record.get("lon"), "lon"),
         None,
         dict(record.get("external_ids") or {}),
     )
@@ -591,7 +610,10 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
 def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, Any]:
     """The stored ``When`` columns of a record's ``when`` (cached: dates repeat; read only)."""
     stored = _validate(WhenColumns, dict(items))
-    when = stored.when
+    try:
+        when = stored.when
+    except (TypeError, ValueError) as error:
+        raise BadRow(f"{field} is not a date: {error}", field) from error
     if when is None:
         raise BadRow(f"{field}.span is missing", field)
     derived = WhenColumns.when_columns(when)
@@ -613,7 +635,7 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
     values: dict[str, Any] = {
         "title": record.get("title"),
         "summary": record.get("summary"),
-        "kind": record.get("kind"),
+        "kind": check_kind(record.get("kind")),
         "status": Status.coerce(record.get("status") or "occurred", field="status"),
         "place_id": _ref(loader, "place", record, "place", required=False),
         "confidence": record.get("confidence"),
@@ -623,10 +645,14 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
         if record.get(stamp):
             values[stamp] = record[stamp]
     row = _validate(Event, values)
-    external = {str(k): str(v) for k, v in dict(record.get("external_ids") or {}).items()}
+    ids = check_mapping(record.get("external_ids") or {}, field="external_ids")
+    external = {str(k): str(v) for k, v in ids.items()}
     for scheme, value in external.items():
         if not (0 < len(scheme) <= 32 and value):  # the model's checks, which word the error
             _validate(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
+    for name in ("actors", "tags"):
+        if not isinstance(record.get(name) or [], list):
+            raise BadRow(f"{name} must be a list", name)
     actors: dict[tuple[int, str], None] = {}
     for number, actor in enumerate(record.get("actors") or []):
         if not isinstance(actor, dict):
@@ -823,13 +849,16 @@ def _write_events(
     earlier record has) in bulk, the others through ``write_one``, in file order."""
     wanted: dict[str, set[str]] = {}
     for step in steps:
-        for scheme, value in dict(step.record.get("external_ids") or {}).items():
+        ids = step.record.get("external_ids")
+        for scheme, value in ids.items() if isinstance(ids, dict) else ():
             wanted.setdefault(str(scheme), set()).add(str(value))
     known = set(_stored_external_ids(loader, wanted))
     pending: list[tuple[Step, _EventIn]] = []
     for step in steps:
         found: _EventIn | None = None
-        with suppress(BadRow, TimelineError, ValueError, TypeError):  # the per-row path words it
+        with suppress(
+            BadRow, TimelineError, ValueError, TypeError, AttributeError
+        ):  # the per-row path words it
             found = _event_in(loader, step.record)
         ids = set(found.external.items()) if found is not None else set()
         if found is not None and ids and not ids & known:
@@ -921,7 +950,7 @@ def _write_claims(
     for step in steps:
         try:
             rows.append((step, _claim_row(loader, step.record)))
-        except (BadRow, TimelineError, ValueError, TypeError):
+        except (BadRow, TimelineError, ValueError, TypeError, AttributeError):
             error = write_one(step)  # words the error
             if error is not None:
                 report(error)
@@ -1050,7 +1079,9 @@ def _write_sources(
     rows: list[tuple[Step, Source | None]] = []
     for step in steps:
         row: Source | None = None
-        with suppress(BadRow, TimelineError, ValueError, TypeError):  # the per-row path words it
+        with suppress(
+            BadRow, TimelineError, ValueError, TypeError, AttributeError
+        ):  # the per-row path words it
             row = _source_row(loader, step.record)
         rows.append((step, row))
     urls = sorted({row.url for _, row in rows if row is not None and row.url})
@@ -1137,7 +1168,7 @@ def _write_entities(
     for step in steps:
         try:
             rows.append((step, *_entity_in(step.record)))
-        except (BadRow, TimelineError, ValueError, TypeError):
+        except (BadRow, TimelineError, ValueError, TypeError, AttributeError):
             rows.append((step, None, None, []))  # the per-row path words the error
     keys = sorted({key[0] for _, key, _, _ in rows if key is not None})
     known: set[tuple[str, str]] = set()

@@ -25,7 +25,7 @@ from sqlalchemy import exc, select
 from sqlmodel import Session, col
 
 from ..database import WRITE_LOCK, lock, write_connection
-from ..errors import ImportRowError, InvalidDateError, TimelineError
+from ..errors import ImportRowError, InvalidDateError, TimelineError, UnreadableFileError
 from ..models import (
     Claim,
     Entity,
@@ -40,7 +40,7 @@ from ..models import (
     Source,
     WhenColumns,
 )
-from ..text import check_name, name_key
+from ..text import check_name, check_text, name_key
 from ..vocab import RelationKind, Status, check_kind, check_role
 from ..when import When
 from .base import (
@@ -81,12 +81,15 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
 
 
 def _validate(model: type[Any], values: dict[str, Any]) -> Any:
+    for name, value in values.items():
+        if isinstance(value, str):
+            check_text(value, name)  # NUL and over-long text, as the API refuses them
     try:
         return model.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
-        raise BadRow(f"{name}: {first['msg']} (got {first.get('input')!r})", name) from None
+        raise BadRow(f"{name}: {first['msg']} (got {first.get('input')!r:.200})", name) from None
 
 
 def _day(value: date | datetime) -> date:
@@ -537,10 +540,10 @@ def run_import(
                 session.commit()
         except UnicodeDecodeError as error:
             session.rollback()
-            raise TimelineError(
-                f"{summary.source or summary.format} is not UTF-8 text ({error.reason}: "
-                f"{error.object[error.start : error.end]!r}); save it as UTF-8 and import "
-                "again; nothing was imported"
+            raise UnreadableFileError(
+                summary.source or summary.format,
+                f"not UTF-8 text ({error.reason}: {error.object[error.start : error.end]!r}); "
+                "save it as UTF-8 and import again",
             ) from error
         except exc.IntegrityError as error:
             session.rollback()
