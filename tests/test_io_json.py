@@ -271,3 +271,22 @@ def test_documents_are_matched_by_url_in_and_across_chunks(tl: Timeline, tmp_pat
     sources = sorted(c.source_id or 0 for c in tl.claims(event))
     assert stored.id in sources and len(set(sources)) == 3
     assert import_file(tl, path).documents == 0
+
+
+def test_records_of_the_wrong_shape_in_a_chunk_are_reported(tl: Timeline, tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    with Timeline(f"{tmp_path}/when.db") as other:
+        other.add_event("Told", when="2026-01-02", kind="misc", external_ids={"x": "1"})
+        export_file(other, path, format="jsonl")
+    event = next(r for r in _records(path) if r["type"] == "event")
+    odd = [
+        {**event, "id": [1], "external_ids": {"x": "2"}},
+        {**event, "external_ids": ["x", "3"]},
+        {"type": "entity", "id": {"a": 1}, "name": "Ann", "kind": "person"},
+        {"type": "source", "id": [2], "title": "T", "url": "https://t.x", "publisher": 1},
+        {**event, "external_ids": {"x": "4"}},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in odd), encoding="utf-8")
+    summary = import_file(tl, path, skip_invalid=True)
+    assert [e.line for e in summary.errors] == [1, 2, 3, 4]
+    assert summary.created == 1 and tl.events().count() == 1

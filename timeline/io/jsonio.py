@@ -835,6 +835,10 @@ _HANDLERS = {
 # -- chunks: runs of event and claim records written at once ----------------------------------
 
 
+#: What checking a record may raise; such a record goes to the per-row path, which words it.
+_WORDED_PER_ROW = (BadRow, TimelineError, ValueError, TypeError, AttributeError)
+
+
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
@@ -856,9 +860,8 @@ def _write_events(
     pending: list[tuple[Step, _EventIn]] = []
     for step in steps:
         found: _EventIn | None = None
-        with suppress(
-            BadRow, TimelineError, ValueError, TypeError, AttributeError
-        ):  # the per-row path words it
+        with suppress(*_WORDED_PER_ROW):
+            hash(step.record.get("id"))  # a file id the per-row path refuses
             found = _event_in(loader, step.record)
         ids = set(found.external.items()) if found is not None else set()
         if found is not None and ids and not ids & known:
@@ -950,7 +953,7 @@ def _write_claims(
     for step in steps:
         try:
             rows.append((step, _claim_row(loader, step.record)))
-        except (BadRow, TimelineError, ValueError, TypeError, AttributeError):
+        except _WORDED_PER_ROW:
             error = write_one(step)  # words the error
             if error is not None:
                 report(error)
@@ -1079,9 +1082,8 @@ def _write_sources(
     rows: list[tuple[Step, Source | None]] = []
     for step in steps:
         row: Source | None = None
-        with suppress(
-            BadRow, TimelineError, ValueError, TypeError, AttributeError
-        ):  # the per-row path words it
+        with suppress(*_WORDED_PER_ROW):
+            hash(step.record.get("id"))
             row = _source_row(loader, step.record)
         rows.append((step, row))
     urls = sorted({row.url for _, row in rows if row is not None and row.url})
@@ -1167,9 +1169,10 @@ def _write_entities(
     rows: list[tuple[Step, tuple[str, str] | None, Entity | None, list[tuple[str, str]]]] = []
     for step in steps:
         try:
+            hash(step.record.get("id"))
             rows.append((step, *_entity_in(step.record)))
-        except (BadRow, TimelineError, ValueError, TypeError, AttributeError):
-            rows.append((step, None, None, []))  # the per-row path words the error
+        except _WORDED_PER_ROW:
+            rows.append((step, None, None, []))
     keys = sorted({key[0] for _, key, _, _ in rows if key is not None})
     known: set[tuple[str, str]] = set()
     for start in range(0, len(keys), _IN):
