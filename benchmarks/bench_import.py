@@ -1,8 +1,9 @@
 """Import rate of a GDELT-shaped file, against the raw bulk insert path measured in the same run.
 
-    python benchmarks/bench_import.py [ROWS] [--runs N] [--paths raw,add_events,import,reimport]
+    python benchmarks/bench_import.py [ROWS] [--runs N] [--paths PATH,...]
 
-Writes a synthetic GDELT 2.0 event export of ROWS rows (default 10,000: 2,000 actors, 500
+PATH is one of raw, add_events, import, reimport, jsonl (raw always runs). Writes a
+synthetic GDELT 2.0 event export of ROWS rows (default 10,000: 2,000 actors, 500
 places, one article per event), then times, each on a fresh database and in a fresh
 process (so that each run's peak memory is its own):
 
@@ -12,7 +13,10 @@ process (so that each run's peak memory is its own):
 - ``import``: ``timeline.io.import_file(format="gdelt-events")``: parsing, matching on
   external ids, entities, places, documents and claims, in one transaction;
 - ``reimport``: the same import a second time (the first, untimed, fills the database): every
-  row is matched to its stored event and found unchanged.
+  row is matched to its stored event and found unchanged;
+- ``jsonl``: ``import_file(format="jsonl")`` of the library's own JSON Lines export of that
+  database (written once, untimed, before the runs: entities, places, documents, events and
+  their claims), into an empty database.
 
 Prints, per path, the median of N runs (default 3), rows per second, the ratio to ``raw``, and
 the largest peak resident memory of its runs. With ``TIMELINE_BENCH_POSTGRES_URL`` set (e.g.
@@ -39,7 +43,7 @@ from typing import Any
 from sqlalchemy import create_engine, make_url, text
 
 from timeline import Timeline
-from timeline.io import import_file
+from timeline.io import export_file, import_file
 
 
 def write_gdelt(path: Path, rows: int, seed: int = 7) -> None:
@@ -159,6 +163,25 @@ def time_reimport(path: Path) -> float:
     return elapsed
 
 
+def write_jsonl(path: Path) -> Path:
+    """The JSON Lines export of ``path`` imported: the file the ``jsonl`` path imports."""
+    target = path.with_suffix(".jsonl")
+    with fresh_database(path, "export") as database, Timeline(database) as tl:
+        import_file(tl, path, format="gdelt-events")
+        export_file(tl, target, format="jsonl")
+    return target
+
+
+def time_jsonl(path: Path) -> float:
+    with fresh_database(path, "jsonl") as database, Timeline(database) as tl:
+        start = time.perf_counter()
+        summary = import_file(tl, path.with_suffix(".jsonl"), format="jsonl")
+        elapsed = time.perf_counter() - start
+        assert summary.errors == [], summary.errors[:3]
+        assert summary.created == tl.events().count() > 0, summary.as_dict()
+    return elapsed
+
+
 def time_add_events(path: Path) -> float | None:
     with fresh_database(path, "bulk") as database, Timeline(database) as tl:
         if not hasattr(tl, "add_events"):
@@ -185,7 +208,7 @@ def time_add_events(path: Path) -> float | None:
         return time.perf_counter() - start
 
 
-TIMERS = ("raw", "add_events", "import", "reimport")
+TIMERS = ("raw", "add_events", "import", "reimport", "jsonl")
 
 
 def run_one(name: str, path: Path, rows: int) -> tuple[float, float]:
@@ -213,6 +236,8 @@ def one(name: str, path: Path, rows: int) -> None:
         elapsed = time_add_events(path)
     elif name == "reimport":
         elapsed = time_reimport(path)
+    elif name == "jsonl":
+        elapsed = time_jsonl(path)
     else:
         elapsed = time_import(path)
     print(elapsed if elapsed is not None else "nan")
@@ -222,6 +247,9 @@ def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["--one"]:
         one(args[1], Path(args[2]), int(args[3]))
+        return
+    if args[:1] == ["--export"]:
+        write_jsonl(Path(args[1]))
         return
     runs = 3
     if "--runs" in args:
@@ -239,6 +267,8 @@ def main() -> None:
         path = Path(folder) / "events.export.CSV"
         write_gdelt(path, rows)
         size = path.stat().st_size / 1e6
+        if "jsonl" in paths:  # in a child process: the runs fork from this one's memory
+            subprocess.run([sys.executable, __file__, "--export", str(path)], check=True)
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in paths}
         for _ in range(runs):
             for name in paths:

@@ -157,3 +157,136 @@ def test_a_json_document_without_a_records_array_is_refused(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ImportRowError, match=reason):
         import_file(tl, path)
+
+
+def _story(tl: Timeline, events: int) -> None:
+    """``events`` events with external ids, each told by two documents that disagree (the later
+    one moves the date and, for every third event, cancels it), plus a manual edit."""
+    early = tl.add_source(
+        "Early", publisher="Wire", published="2026-01-05", url="https://e.example"
+    )
+    late = tl.add_source("Late", publisher="Post", published="2026-02-05", url="https://l.example")
+    tl.add_entity("Ann", kind="person")
+    for n in range(events):
+        event = tl.add_event(
+            f"Summit {n}",
+            when=f"2026-03-{n % 28 + 1:02d}",
+            kind="diplomacy.summit",
+            actors={"Ann": "host"},
+            source=early,
+            tags=["summit", f"n{n % 3}"],
+            external_ids={"test": str(n)},
+        )
+        tl.add_claim(
+            event,
+            source=late,
+            when=f"2026-04-{n % 28 + 1:02d}",
+            status="cancelled" if n % 3 == 0 else None,
+        )
+        if n % 5 == 0:
+            tl.add_claim(event, source=None, status="postponed")
+
+
+def test_a_large_export_round_trips_on_the_backend_in_chunks(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New events and their claims are written a chunk at a time (here 7 records, so an
+    event's claims fall in two chunks): the import gives the same records, states and
+    versions, and importing it again adds nothing."""
+    monkeypatch.setattr("timeline.io.loader.FAST_CHUNK", 7)
+    with Timeline(f"{tmp_path}/source.db") as source:
+        _story(source, 40)
+        first = tmp_path / "first.jsonl"
+        assert export_file(source, first, format="jsonl") == 40
+        wanted = sorted((e.title, e.status, str(e.when)) for e in source.events())
+        past = sorted((e.title, e.status) for e in source.events().as_of("2026-01-31"))
+    summary = import_file(tl, first)
+    assert (summary.created, summary.claims, summary.errors) == (40, 40 * 2 + 8, [])
+    second = tmp_path / "second.jsonl"
+    export_file(tl, second, format="jsonl")
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    assert sorted((e.title, e.status, str(e.when)) for e in tl.events()) == wanted
+    assert sorted((e.title, e.status) for e in tl.events().as_of("2026-01-31")) == past
+    again = import_file(tl, first)
+    assert (again.created, again.updated, again.claims, again.documents) == (0, 0, 0, 0)
+    assert tl.events().count() == 40
+
+
+def test_bad_records_in_a_chunk_are_reported_with_their_lines(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("timeline.io.loader.FAST_CHUNK", 7)
+    with Timeline(f"{tmp_path}/source.db") as source:
+        _story(source, 12)
+        path = tmp_path / "all.jsonl"
+        export_file(source, path, format="jsonl")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    events = [i for i, line in enumerate(lines) if '"type": "event"' in line]
+    claims = [i for i, line in enumerate(lines) if '"type": "claim"' in line]
+    bad_event = json.loads(lines[events[4]])
+    bad_event["actors"] = [{"entity": 999, "role": "host"}]
+    lines[events[4]] = json.dumps(bad_event)
+    bad_claim = json.loads(lines[claims[0]])
+    bad_claim["event"] = 999
+    lines[claims[0]] = json.dumps(bad_claim)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRowError) as raised:
+        import_file(tl, path)
+    assert raised.value.line == events[4] + 1 and "entity 999" in str(raised.value)
+    assert tl.events().count() == 0
+    summary = import_file(tl, path, skip_invalid=True)
+    orphans = [i + 1 for i in claims if json.loads(lines[i])["event"] == bad_event["id"]]
+    assert len(orphans) == 2  # the claims of the skipped event refer to nothing
+    wanted = sorted([events[4] + 1, claims[0] + 1, *orphans])
+    assert [e.line for e in summary.errors] == wanted
+    assert any("event 999" in e.reason for e in summary.errors)
+    assert summary.created == 11 and tl.events().count() == 11
+
+
+def test_documents_are_matched_by_url_in_and_across_chunks(tl: Timeline, tmp_path: Path) -> None:
+    stored = tl.add_source("Stored", publisher="Wire", published="2026-01-01", url="https://a.x")
+    path = tmp_path / "docs.jsonl"
+    with Timeline(f"{tmp_path}/when.db") as other:
+        other.add_event("Told", when="2026-01-02", kind="misc")
+        export_file(other, path, format="jsonl")
+    when = next(r["when"] for r in _records(path) if r["type"] == "event")
+    records = [
+        {"type": "timeline", "version": 1},
+        {"type": "entity", "id": 1, "name": "Wire", "kind": "media"},
+        {"type": "source", "id": 1, "title": "A", "url": "https://a.x", "publisher": 1,
+         "published": "2026-01-01"},
+        {"type": "source", "id": 2, "title": "B", "url": "https://b.x", "publisher": 1,
+         "published": "2026-01-02"},
+        {"type": "source", "id": 3, "title": "B again", "url": "https://b.x", "publisher": 1,
+         "published": "2026-01-02"},
+        {"type": "source", "id": 4, "title": "No URL", "publisher": 1, "published": "2026-01-03"},
+        {"type": "event", "id": 1, "title": "Told", "kind": "misc", "when": when},
+        *({"type": "claim", "event": 1, "source": n} for n in (1, 2, 3, 4)),
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    summary = import_file(tl, path)
+    assert summary.documents == 2 and summary.claims == 4
+    event = tl.events().first()
+    assert event is not None
+    sources = sorted(c.source_id or 0 for c in tl.claims(event))
+    assert stored.id in sources and len(set(sources)) == 3
+    assert import_file(tl, path).documents == 0
+
+
+def test_records_of_the_wrong_shape_in_a_chunk_are_reported(tl: Timeline, tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    with Timeline(f"{tmp_path}/when.db") as other:
+        other.add_event("Told", when="2026-01-02", kind="misc", external_ids={"x": "1"})
+        export_file(other, path, format="jsonl")
+    event = next(r for r in _records(path) if r["type"] == "event")
+    odd = [
+        {**event, "id": [1], "external_ids": {"x": "2"}},
+        {**event, "external_ids": ["x", "3"]},
+        {"type": "entity", "id": {"a": 1}, "name": "Ann", "kind": "person"},
+        {"type": "source", "id": [2], "title": "T", "url": "https://t.x", "publisher": 1},
+        {**event, "external_ids": {"x": "4"}},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in odd), encoding="utf-8")
+    summary = import_file(tl, path, skip_invalid=True)
+    assert [e.line for e in summary.errors] == [1, 2, 3, 4]
+    assert summary.created == 1 and tl.events().count() == 1

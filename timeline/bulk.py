@@ -167,6 +167,10 @@ def _parent_key(value: Any, row: int) -> int | tuple[str, str]:
 _PLAIN = frozenset({str, int, float, bool})
 
 
+#: The column types of each ``COPY`` (see :meth:`BulkWriter._types`).
+_COPY_TYPES: dict[str, list[str]] = {}
+
+
 class BulkWriter:
     """Plain tuples written fast on one connection, inside the caller's transaction.
 
@@ -181,7 +185,7 @@ class BulkWriter:
         self.postgres = connection.dialect.name == "postgresql"
         self.now = datetime.now(timezone.utc)
         self.now_value = self.value(self.now)
-        self.types: dict[str, list[str]] = {}
+        self.types = _COPY_TYPES
 
     def value(self, value: Any) -> Any:
         """A value as the driver takes it fastest: ISO text for SQLite dates (trap G6), JSON
@@ -233,6 +237,8 @@ class BulkWriter:
                 copy.write_row(values)
 
     def _types(self, table: str, columns: tuple[str, ...]) -> list[str]:
+        """The PostgreSQL type names of ``columns`` (looked up once per process: every
+        schema of the library has the same column types)."""
         key = f"{table}({','.join(columns)})"
         if key not in self.types:
             found: dict[str, str] = dict(

@@ -173,12 +173,27 @@ class ClaimRecord:
     claim: ClaimIn
 
 
+#: Writes a run of items at once: ``chunk(loader, items, write_one, report)``, handing the
+#: items it does not write itself to ``write_one`` and each row error to ``report``.
+ChunkWriter = Callable[
+    [Any, list[Any], Callable[[Any], "RowError | None"], Callable[["RowError"], None]], None
+]
+
+
 @dataclass
 class Step:
-    """Any other unit of work (a JSON record): ``apply(loader)`` returns an outcome word."""
+    """Any other unit of work (a JSON record): ``apply(loader)`` returns an outcome word.
+
+    A step with a ``chunk`` writer is written with the steps of the same writer next to it,
+    by one call (``record`` is what the writer reads); ``apply`` is its per-row path. Steps
+    of one ``group`` (not ``None``) next to each other go in the same chunk, up to a limit.
+    """
 
     line: int
     apply: Callable[[Any], str]
+    chunk: ChunkWriter | None = None
+    record: Any = None
+    group: Any = None
 
 
 Item = EventRecord | ClaimRecord | Step | RowError

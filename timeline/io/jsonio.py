@@ -13,15 +13,30 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
+from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from ..bulk import (
+    CLAIM_COLUMNS,
+    EVENT_COLUMNS,
+    EXTERNAL_ID_COLUMNS,
+    PARTICIPATION_COLUMNS,
+    TAG_COLUMNS,
+    VERSION_COLUMNS,
+    BulkWriter,
+)
 from ..errors import TimelineError
+from ..knowledge import EventVersion, _copy_state, fold
 from ..models import (
+    MAX_DAY,
     Claim,
     Entity,
     EntityAlias,
@@ -39,7 +54,7 @@ from ..models import (
 )
 from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
-from .base import BadRow, Item, Progress, RowError, Step, float_or_none, open_text
+from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, float_or_none, open_text
 from .claims import resync
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
 from .loader import Loader, _validate
@@ -50,6 +65,9 @@ if TYPE_CHECKING:
     from ..timeline import Timeline
 
 VERSION = 1
+
+#: Values per ``IN (...)`` lookup.
+_IN = 500
 
 __all__ = ["RECORD_SCHEMA", "read_json", "read_jsonl", "records", "write_json", "write_jsonl"]
 
@@ -141,7 +159,9 @@ def records(tl: Timeline, query: EventQuery | None = None) -> Iterator[dict[str,
                     "kind": relation.kind.value,
                 }
         for claim in session.scalars(
-            select(Claim).order_by(col(Claim.id)).execution_options(yield_per=1000)
+            select(Claim)
+            .order_by(col(Claim.event_id), col(Claim.id))  # an event's claims side by side
+            .execution_options(yield_per=1000)
         ):
             if claim.event_id in wanted:
                 yield {
@@ -437,7 +457,10 @@ def _step(number: int, record: Any) -> Item:
             # A field of the wrong JSON type (a number for a list, a list for an object…).
             raise BadRow(f"the {kind} record does not fit the schema: {error}") from error
 
-    return Step(number, apply)
+    step = Step(number, apply, _CHUNKS.get(str(kind)), record)
+    if kind == "claim":
+        step.group = record.get("event")  # an event's claims are folded together
+    return step
 
 
 def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required: bool) -> Any:
@@ -527,7 +550,7 @@ def _known_place(loader: Loader, place: Place) -> Any:
     return found
 
 
-def _source(loader: Loader, record: dict[str, Any]) -> str:
+def _source_row(loader: Loader, record: dict[str, Any]) -> Source:
     publisher_id = _ref(loader, "entity", record, "publisher", required=True)
     values = {
         "title": record.get("title"),
@@ -538,7 +561,13 @@ def _source(loader: Loader, record: dict[str, Any]) -> str:
     }
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
-    row = _validate(Source, values)
+    row: Source = _validate(Source, values)
+    return row
+
+
+def _source(loader: Loader, record: dict[str, Any]) -> str:
+    row = _source_row(loader, record)
+    publisher_id = row.publisher_id
     same = (
         col(Source.url) == row.url
         if row.url
@@ -570,7 +599,17 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     unknown = set(value) - set(WHEN_FIELDS)
     if unknown:
         raise BadRow(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
-    stored = _validate(WhenColumns, dict(value))
+    try:
+        key = tuple(sorted(value.items()))
+        return dict(_stored_when(key, field))
+    except TypeError:  # a value that is not hashable (the check below words the error)
+        return dict(_stored_when.__wrapped__(tuple(value.items()), field))
+
+
+@lru_cache(maxsize=1 << 14)
+def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, Any]:
+    """The stored ``When`` columns of a record's ``when`` (cached: dates repeat; read only)."""
+    stored = _validate(WhenColumns, dict(items))
     try:
         when = stored.when
     except (TypeError, ValueError) as error:
@@ -581,7 +620,17 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     return {**derived, **{name: getattr(stored, name) for name in WHEN_FIELDS}}
 
 
-def _event(loader: Loader, record: dict[str, Any]) -> str:
+@dataclass
+class _EventIn:
+    """An event record, checked: its row (without id) and what it links to."""
+
+    row: Event
+    external: dict[str, str]
+    actors: list[tuple[int, str]]
+    tags: list[str]
+
+
+def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
     columns = _when_columns(record.get("when"), "when", required=True)
     values: dict[str, Any] = {
         "title": record.get("title"),
@@ -598,6 +647,32 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
     row = _validate(Event, values)
     ids = check_mapping(record.get("external_ids") or {}, field="external_ids")
     external = {str(k): str(v) for k, v in ids.items()}
+    for scheme, value in external.items():
+        if not (0 < len(scheme) <= 32 and value):  # the model's checks, which word the error
+            _validate(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
+    for name in ("actors", "tags"):
+        if not isinstance(record.get(name) or [], list):
+            raise BadRow(f"{name} must be a list", name)
+    actors: dict[tuple[int, str], None] = {}
+    for number, actor in enumerate(record.get("actors") or []):
+        if not isinstance(actor, dict):
+            raise BadRow("each actor must be an object with entity and role", f"actors[{number}]")
+        entity_id = _ref(loader, "entity", actor, "entity", required=True)
+        actors[(entity_id, _role(str(actor.get("role"))))] = None
+    tags = list(dict.fromkeys(str(tag) for tag in record.get("tags") or []))
+    return _EventIn(row, external, list(actors), tags)
+
+
+@lru_cache(maxsize=1 << 10)
+def _role(role: str) -> str:
+    """``role`` checked as a participation's (cached: roles repeat)."""
+    link: Participation = _validate(Participation, {"event_id": 0, "entity_id": 0, "role": role})
+    return link.role
+
+
+def _event(loader: Loader, record: dict[str, Any]) -> str:
+    found = _event_in(loader, record)
+    row, external = found.row, found.external
     event_id = loader.find_event(external)
     if event_id is None and not external:
         event_id = loader._same_event(_row(row))
@@ -607,7 +682,7 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
         loader.session.flush()
         event_id, outcome = row.id, "created"
     event = loader.session.get(Event, event_id)
-    assert event is not None
+    assert event is not None and event_id is not None
     if outcome != "created":
         changed = {
             name: getattr(row, name)
@@ -623,8 +698,10 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
             if getattr(event, name) != getattr(row, name)
         }
         if changed:
-            for name, value in {**changed, **{k: getattr(row, k) for k in columns}}.items():
-                setattr(event, name, value)
+            for name in ("title", "summary", "kind", "status", "place_id", "confidence"):
+                setattr(event, name, getattr(row, name))
+            for name in WhenColumns.model_fields:
+                setattr(event, name, getattr(row, name))
             event.updated_at = row.updated_at
             outcome = "updated"
     links: set[tuple[int, str]] = set(
@@ -634,41 +711,30 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
             )
         )
     )
-    for name in ("actors", "tags"):
-        if not isinstance(record.get(name) or [], list):
-            raise BadRow(f"{name} must be a list", name)
-    for number, actor in enumerate(record.get("actors") or []):
-        if not isinstance(actor, dict):
-            raise BadRow("each actor must be an object with entity and role", f"actors[{number}]")
-        link = (_ref(loader, "entity", actor, "entity", required=True), str(actor.get("role")))
+    for link in found.actors:
         if link not in links:
             links.add(link)
             loader.session.add(
-                _validate(
-                    Participation,
-                    {
-                        "event_id": event_id,
-                        "entity_id": link[0],
-                        "role": link[1],
-                        "search_start": event.search_start,
-                        "search_end": event.search_end,
-                    },
+                Participation(
+                    event_id=event_id,
+                    entity_id=link[0],
+                    role=link[1],
+                    search_start=event.search_start,
+                    search_end=event.search_end,
                 )
             )
             outcome = "updated" if outcome == "unchanged" else outcome
     tags = set(
         loader.session.scalars(select(col(EventTag.tag)).where(col(EventTag.event_id) == event_id))
     )
-    for tag in record.get("tags") or []:
-        if str(tag) not in tags:
-            tags.add(str(tag))
-            loader.session.add(EventTag(event_id=event_id, tag=str(tag)))
+    for tag in found.tags:
+        if tag not in tags:
+            tags.add(tag)
+            loader.session.add(EventTag(event_id=event_id, tag=tag))
             outcome = "updated" if outcome == "unchanged" else outcome
     for scheme, value in external.items():
         if loader.find_event({scheme: value}) is None:
-            loader.session.add(
-                _validate(EventExternalId, {"event_id": event_id, "scheme": scheme, "value": value})
-            )
+            loader.session.add(EventExternalId(event_id=event_id, scheme=scheme, value=value))
     _remember(loader, "event", record, event_id)
     loader.session.flush()
     return outcome
@@ -683,7 +749,7 @@ def _relation(loader: Loader, record: dict[str, Any]) -> str:
     return "reference"
 
 
-def _claim(loader: Loader, record: dict[str, Any]) -> str:
+def _claim_row(loader: Loader, record: dict[str, Any]) -> Claim:
     values: dict[str, Any] = {
         "event_id": _ref(loader, "event", record, "event", required=True),
         "source_id": _ref(loader, "source", record, "source", required=False),
@@ -695,7 +761,12 @@ def _claim(loader: Loader, record: dict[str, Any]) -> str:
     }
     if record.get("recorded_at"):
         values["recorded_at"] = record["recorded_at"]
-    row = _validate(Claim, values)
+    row: Claim = _validate(Claim, values)
+    return row
+
+
+def _claim(loader: Loader, record: dict[str, Any]) -> str:
+    row = _claim_row(loader, record)
 
     def same(column: Any, value: Any) -> Any:
         return col(column).is_(None) if value is None else col(column) == value
@@ -758,4 +829,451 @@ _HANDLERS = {
     "relation": _relation,
     "claim": _claim,
     "statement": _statement,
+}
+
+
+# -- chunks: runs of event and claim records written at once ----------------------------------
+
+
+#: What checking a record may raise; such a record goes to the per-row path, which words it.
+_WORDED_PER_ROW = (BadRow, TimelineError, ValueError, TypeError, AttributeError)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _write_events(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of event records: the new ones (external ids that no stored event and no
+    earlier record has) in bulk, the others through ``write_one``, in file order."""
+    wanted: dict[str, set[str]] = {}
+    for step in steps:
+        ids = step.record.get("external_ids")
+        for scheme, value in ids.items() if isinstance(ids, dict) else ():
+            wanted.setdefault(str(scheme), set()).add(str(value))
+    known = set(_stored_external_ids(loader, wanted))
+    pending: list[tuple[Step, _EventIn]] = []
+    for step in steps:
+        found: _EventIn | None = None
+        with suppress(*_WORDED_PER_ROW):
+            hash(step.record.get("id"))  # a file id the per-row path refuses
+            found = _event_in(loader, step.record)
+        ids = set(found.external.items()) if found is not None else set()
+        if found is not None and ids and not ids & known:
+            known |= ids
+            pending.append((step, found))
+            continue
+        known |= ids
+        _flush_events(loader, pending, write_one, report)
+        pending = []
+        error = write_one(step)
+        if error is not None:
+            report(error)
+    _flush_events(loader, pending, write_one, report)
+
+
+def _stored_external_ids(loader: Loader, wanted: dict[str, set[str]]) -> Iterator[tuple[str, str]]:
+    """The ``(scheme, value)`` pairs of ``wanted`` that stored events have."""
+    for scheme, values in wanted.items():
+        ordered = sorted(values)
+        for start in range(0, len(ordered), _IN):
+            for (value,) in loader.session.execute(
+                select(col(EventExternalId.value)).where(
+                    col(EventExternalId.scheme) == scheme,
+                    col(EventExternalId.value).in_(ordered[start : start + _IN]),
+                )
+            ):
+                yield scheme, value
+
+
+def _flush_events(
+    loader: Loader,
+    pending: list[tuple[Step, _EventIn]],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write new events in one savepoint; on a refusal, again one record at a time."""
+    if not pending:
+        return
+    savepoint = loader.session.begin_nested()
+    try:
+        writer = BulkWriter(loader.session.connection())
+        value = writer.value
+        ids = writer.allocate("timeline_event", len(pending))
+        events: list[tuple[Any, ...]] = []
+        people: list[tuple[Any, ...]] = []
+        tags: list[tuple[Any, ...]] = []
+        external: list[tuple[Any, ...]] = []
+        for (_, found), event_id in zip(pending, ids, strict=True):
+            row = found.row
+            events.append(
+                (event_id, *(value(_plain(getattr(row, name))) for name in EVENT_COLUMNS[1:]))
+            )
+            hull = (value(row.search_start), value(row.search_end))
+            people.extend((event_id, entity, role, *hull) for entity, role in found.actors)
+            tags.extend((event_id, tag) for tag in found.tags)
+            external.extend((event_id, *item) for item in found.external.items())
+        writer.write("timeline_event", EVENT_COLUMNS, events)
+        writer.write("timeline_participation", PARTICIPATION_COLUMNS, people)
+        writer.write("timeline_event_tag", TAG_COLUMNS, tags)
+        writer.write("timeline_event_external_id", EXTERNAL_ID_COLUMNS, external)
+        savepoint.commit()
+    except Exception:
+        if savepoint.is_active:
+            savepoint.rollback()
+        loader.reset()
+        for step, _ in pending:
+            error = write_one(step)
+            if error is not None:
+                report(error)
+        return
+    summary = loader.summary
+    summary.created += len(pending)
+    for (step, found), event_id in zip(pending, ids, strict=True):
+        _remember(loader, "event", step.record, event_id)
+        if len(summary.created_titles) < 1000:
+            summary.created_titles.append(found.row.title)
+
+
+def _write_claims(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of claim records: the claims of live events that have none yet in bulk
+    (their versions and state folded once from all of them), the others through
+    ``write_one``."""
+    rows: list[tuple[Step, Claim]] = []
+    for step in steps:
+        try:
+            rows.append((step, _claim_row(loader, step.record)))
+        except _WORDED_PER_ROW:
+            error = write_one(step)  # words the error
+            if error is not None:
+                report(error)
+    fresh = _unclaimed_events(loader, {row.event_id for _, row in rows})
+    bulk: dict[int, list[tuple[Step, Claim]]] = {}
+    for step, row in rows:
+        if row.event_id in fresh:
+            bulk.setdefault(row.event_id, []).append((step, row))
+        else:
+            error = write_one(step)
+            if error is not None:
+                report(error)
+    if not bulk:
+        return
+    savepoint = loader.session.begin_nested()
+    try:
+        with loader.session.no_autoflush:
+            added = _bulk_claims(loader, bulk, fresh)
+        savepoint.commit()
+    except Exception:
+        if savepoint.is_active:
+            savepoint.rollback()
+        loader.reset()
+        for found in bulk.values():
+            for step, _ in found:
+                error = write_one(step)
+                if error is not None:
+                    report(error)
+        return
+    loader.summary.claims += added
+
+
+def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The live events among ``event_ids`` with no claim and no version yet, and their
+    stored status and ``When`` columns."""
+    found: dict[int, dict[str, Any]] = {}
+    ordered = sorted(event_ids)
+    session = loader.session
+    for start in range(0, len(ordered), _IN):
+        part = ordered[start : start + _IN]
+        taken = set(
+            session.scalars(select(col(Claim.event_id)).where(col(Claim.event_id).in_(part)))
+        )
+        taken.update(
+            session.scalars(
+                select(col(EventVersion.event_id)).where(col(EventVersion.event_id).in_(part))
+            )
+        )
+        fields = [col(getattr(Event, name)) for name in ("status", *WHEN_FIELDS)]
+        for event_id, *values in session.execute(
+            select(col(Event.id), *fields).where(
+                col(Event.id).in_([i for i in part if i not in taken]),
+                col(Event.deleted_at).is_(None),
+                col(Event.merged_into_id).is_(None),
+            )
+        ):
+            found[int(event_id)] = dict(zip(("status", *WHEN_FIELDS), values, strict=True))
+    return found
+
+
+def _bulk_claims(
+    loader: Loader,
+    bulk: dict[int, list[tuple[Step, Claim]]],
+    stored: dict[int, dict[str, Any]],
+) -> int:
+    """Write the claims of events that had none, their versions, and their folded state
+    (as :func:`timeline.io.claims.resync` after each claim would leave them); returns how
+    many claims were new."""
+    writer = BulkWriter(loader.session.connection())
+    value = writer.value
+    claims: list[Claim] = []
+    by_event: dict[int, list[Claim]] = {}
+    for event_id, found in bulk.items():
+        seen: set[tuple[Any, ...]] = set()
+        for _, row in found:
+            key = (row.source_id, row.status, row.edtf, row.quote, row.recorded_at)
+            if key not in seen:
+                seen.add(key)
+                by_event.setdefault(event_id, []).append(row)
+                claims.append(row)
+    for row, claim_id in zip(claims, writer.allocate("timeline_claim", len(claims)), strict=True):
+        row.id = claim_id
+    writer.write(
+        "timeline_claim",
+        ("id", *CLAIM_COLUMNS),
+        [
+            (row.id, *(value(_plain(getattr(row, name))) for name in CLAIM_COLUMNS))
+            for row in claims
+        ],
+    )
+    versions: list[tuple[Any, ...]] = []
+    changed: dict[int, dict[str, Any]] = {}
+    for event_id, said in by_event.items():
+        states = fold(said)
+        for index, (day, state) in enumerate(states):
+            until = states[index + 1][0] if index + 1 < len(states) else MAX_DAY
+            versions.append(
+                (
+                    event_id,
+                    *(value(_plain(state.get(name))) for name in VERSION_COLUMNS[1:-3]),
+                    value(day),
+                    value(until),
+                    writer.now_value,
+                )
+            )
+        final = states[-1][1]
+        if {name: final[name] for name in ("status", *WHEN_FIELDS)} != stored[event_id]:
+            changed[event_id] = final
+    writer.write("timeline_event_version", VERSION_COLUMNS, versions)
+    for event_id, final in changed.items():
+        event = loader.session.get(Event, event_id)
+        assert event is not None
+        _copy_state(loader.session, event, final, writer.now)
+    loader.session.flush()
+    return len(claims)
+
+
+def _write_sources(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of document records: those with a URL that no stored document (nor an
+    earlier record) has in bulk, the others through ``write_one``, in file order."""
+    rows: list[tuple[Step, Source | None]] = []
+    for step in steps:
+        row: Source | None = None
+        with suppress(*_WORDED_PER_ROW):
+            hash(step.record.get("id"))
+            row = _source_row(loader, step.record)
+        rows.append((step, row))
+    urls = sorted({row.url for _, row in rows if row is not None and row.url})
+    known: dict[str, int] = {}
+    for start in range(0, len(urls), _IN):
+        for url, source_id in loader.session.execute(
+            select(col(Source.url), col(Source.id))
+            .where(col(Source.url).in_(urls[start : start + _IN]))
+            .order_by(col(Source.id).desc())
+        ):
+            known[url] = int(source_id)  # the first stored one wins, as in the per-row path
+    pending: list[tuple[Step, Source]] = []
+    for step, row in rows:
+        if row is not None and row.url:
+            if known.get(row.url) == 0:  # a document of this chunk: written first
+                _flush_sources(loader, pending, known, write_one, report)
+                pending = []
+            if known.get(row.url):
+                _remember(loader, "source", step.record, known[row.url])
+            elif row.url in known:  # its chunk was refused, and written again row by row
+                error = write_one(step)
+                if error is not None:
+                    report(error)
+            else:
+                known[row.url] = 0  # written below: later records of this URL wait for it
+                pending.append((step, row))
+            continue
+        _flush_sources(loader, pending, known, write_one, report)
+        pending = []
+        error = write_one(step)
+        if error is not None:
+            report(error)
+    _flush_sources(loader, pending, known, write_one, report)
+
+
+def _flush_sources(
+    loader: Loader,
+    pending: list[tuple[Step, Source]],
+    known: dict[str, int],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write new documents in one savepoint; on a refusal, again one record at a time."""
+    if not pending:
+        return
+    savepoint = loader.session.begin_nested()
+    try:
+        writer = BulkWriter(loader.session.connection())
+        ids = writer.allocate("timeline_source", len(pending))
+        writer.write(
+            "timeline_source",
+            ("id", *_SOURCE_COLUMNS),
+            [
+                (source_id, *(writer.value(getattr(row, name)) for name in _SOURCE_COLUMNS))
+                for (_, row), source_id in zip(pending, ids, strict=True)
+            ],
+        )
+        savepoint.commit()
+    except Exception:
+        if savepoint.is_active:
+            savepoint.rollback()
+        loader.reset()
+        for step, _ in pending:
+            error = write_one(step)
+            if error is not None:
+                report(error)
+        return
+    for (step, row), source_id in zip(pending, ids, strict=True):
+        assert row.url is not None
+        known[row.url] = source_id
+        _remember(loader, "source", step.record, source_id)
+    loader.summary.documents += len(pending)
+
+
+def _write_entities(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of entity records: those whose name and kind no stored entity (nor an
+    earlier record) has in bulk, with their aliases; the others through ``write_one``."""
+    rows: list[tuple[Step, tuple[str, str] | None, Entity | None, list[tuple[str, str]]]] = []
+    for step in steps:
+        try:
+            hash(step.record.get("id"))
+            rows.append((step, *_entity_in(step.record)))
+        except _WORDED_PER_ROW:
+            rows.append((step, None, None, []))
+    keys = sorted({key[0] for _, key, _, _ in rows if key is not None})
+    known: set[tuple[str, str]] = set()
+    for start in range(0, len(keys), _IN):
+        known.update(
+            loader.session.execute(
+                select(col(EntityAlias.key), col(Entity.kind))
+                .join(Entity, col(Entity.id) == col(EntityAlias.entity_id))
+                .where(col(EntityAlias.key).in_(keys[start : start + _IN]))
+            )
+        )
+    pending: list[tuple[Step, Entity, list[tuple[str, str]]]] = []
+    for step, key, row, aliases in rows:
+        if key is not None and row is not None and key not in known:
+            known.add(key)
+            pending.append((step, row, aliases))
+            continue
+        _flush_entities(loader, pending, write_one, report)
+        pending = []
+        error = write_one(step)
+        if error is not None:
+            report(error)
+    _flush_entities(loader, pending, write_one, report)
+
+
+def _entity_in(record: dict[str, Any]) -> tuple[tuple[str, str], Entity, list[tuple[str, str]]]:
+    """An entity record checked: its lookup key, row, and aliases (name and key, the name
+    first)."""
+    name = str(record.get("name") or "").strip()
+    if not name:
+        raise BadRow("an actor name is empty", "name")
+    check_name(name, "entity name")
+    kind = check_kind(str(record.get("kind") or ""), field="entity kind")
+    values = {
+        "name": name,
+        "kind": kind,
+        "country": record.get("country"),
+        "external_ids": dict(record.get("external_ids") or {}),
+    }
+    if record.get("created_at"):
+        values["created_at"] = record["created_at"]
+    row: Entity = _validate(Entity, values)
+    aliases = {name_key(name): name}
+    for alias in record.get("aliases") or []:
+        aliases.setdefault(name_key(check_name(str(alias), "alias")), str(alias))
+    return (name_key(name), kind), row, [(n, k) for k, n in aliases.items() if k]
+
+
+def _flush_entities(
+    loader: Loader,
+    pending: list[tuple[Step, Entity, list[tuple[str, str]]]],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write new entities and their aliases in one savepoint; on a refusal, again one
+    record at a time."""
+    if not pending:
+        return
+    savepoint = loader.session.begin_nested()
+    try:
+        writer = BulkWriter(loader.session.connection())
+        value = writer.value
+        ids = writer.allocate("timeline_entity", len(pending))
+        writer.write(
+            "timeline_entity",
+            ("id", *_ENTITY_COLUMNS),
+            [
+                (entity_id, *(value(getattr(row, name)) for name in _ENTITY_COLUMNS))
+                for (_, row, _), entity_id in zip(pending, ids, strict=True)
+            ],
+        )
+        aliases = [
+            (entity_id, name, key)
+            for (_, _, found), entity_id in zip(pending, ids, strict=True)
+            for name, key in found
+        ]
+        alias_ids = writer.allocate("timeline_entity_alias", len(aliases))
+        writer.write(
+            "timeline_entity_alias",
+            ("id", "entity_id", "name", "key"),
+            [(i, *alias) for i, alias in zip(alias_ids, aliases, strict=True)],
+        )
+        savepoint.commit()
+    except Exception:
+        if savepoint.is_active:
+            savepoint.rollback()
+        loader.reset()
+        for step, _, _ in pending:
+            error = write_one(step)
+            if error is not None:
+                report(error)
+        return
+    for (step, _, _), entity_id in zip(pending, ids, strict=True):
+        _remember(loader, "entity", step.record, entity_id)
+
+
+_ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
+_SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
+
+_CHUNKS: dict[str, ChunkWriter] = {
+    "entity": _write_entities,
+    "source": _write_sources,
+    "event": _write_events,
+    "claim": _write_claims,
 }
