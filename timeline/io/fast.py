@@ -20,13 +20,13 @@ one at a time, so a refused row is reported exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -63,6 +63,8 @@ from .base import ClaimIn, EntityIn, EventRecord, PlaceIn, RowError, check_recor
 
 if TYPE_CHECKING:
     from .loader import Loader
+
+T = TypeVar("T")
 
 #: The loader's lookup caches are cleared before they reach this size (as in the loader).
 CACHE_LIMIT = 50_000
@@ -379,6 +381,33 @@ def _says_nothing_new(
     return True
 
 
+def write_chunk(
+    loader: Loader,
+    write: Callable[[], T],
+    records: Iterable[Any],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> T | None:
+    """``write()`` in one savepoint, and its result. If the database (or a model check) refuses
+    it, the savepoint is undone and ``records`` go again one at a time through ``write_one``,
+    which says which one was refused and why; then ``None``."""
+    savepoint = loader.session.begin_nested()
+    try:
+        with loader.session.no_autoflush:
+            result = write()
+        savepoint.commit()
+    except Exception:
+        if savepoint.is_active:
+            savepoint.rollback()
+        loader.reset()
+        for record in records:
+            error = write_one(record)
+            if error is not None:
+                report(error)
+        return None
+    return result
+
+
 def _flush(
     loader: Loader,
     plans: list[_Plan],
@@ -392,21 +421,10 @@ def _flush(
         loader._entities.clear()  # bounded memory; a chunk needs its ids to stay cached
     if len(loader._sources) > CACHE_LIMIT - 5 * FAST_CHUNK:
         loader._sources.clear()
-    savepoint = loader.session.begin_nested()
-    try:
-        with loader.session.no_autoflush:
-            counts = _Chunk(loader).write(plans)
-        savepoint.commit()
-    except Exception:
-        # Refused by the database (or by a model check): undo the chunk, and let the per-row
-        # path write it again and say which row was refused and why.
-        if savepoint.is_active:
-            savepoint.rollback()
-        loader.reset()
-        for plan in plans:
-            error = write_one(plan.record)
-            if error is not None:
-                report(error)
+    counts = write_chunk(
+        loader, lambda: _Chunk(loader).write(plans), [p.record for p in plans], write_one, report
+    )
+    if counts is None:
         return
     summary = loader.summary
     summary.created += len(plans)

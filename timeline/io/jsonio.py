@@ -56,6 +56,7 @@ from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, float_or_none, open_text
 from .claims import resync
+from .fast import write_chunk
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
 from .loader import Loader, _validate
 from .views import BATCH
@@ -900,8 +901,8 @@ def _flush_events(
     """Write new events in one savepoint; on a refusal, again one record at a time."""
     if not pending:
         return
-    savepoint = loader.session.begin_nested()
-    try:
+
+    def write() -> list[int]:
         writer = BulkWriter(loader.session.connection())
         value = writer.value
         ids = writer.allocate("timeline_event", len(pending))
@@ -922,15 +923,10 @@ def _flush_events(
         writer.write("timeline_participation", PARTICIPATION_COLUMNS, people)
         writer.write("timeline_event_tag", TAG_COLUMNS, tags)
         writer.write("timeline_event_external_id", EXTERNAL_ID_COLUMNS, external)
-        savepoint.commit()
-    except Exception:
-        if savepoint.is_active:
-            savepoint.rollback()
-        loader.reset()
-        for step, _ in pending:
-            error = write_one(step)
-            if error is not None:
-                report(error)
+        return ids
+
+    ids = write_chunk(loader, write, [step for step, _ in pending], write_one, report)
+    if ids is None:
         return
     summary = loader.summary
     summary.created += len(pending)
@@ -968,22 +964,10 @@ def _write_claims(
                 report(error)
     if not bulk:
         return
-    savepoint = loader.session.begin_nested()
-    try:
-        with loader.session.no_autoflush:
-            added = _bulk_claims(loader, bulk, fresh)
-        savepoint.commit()
-    except Exception:
-        if savepoint.is_active:
-            savepoint.rollback()
-        loader.reset()
-        for found in bulk.values():
-            for step, _ in found:
-                error = write_one(step)
-                if error is not None:
-                    report(error)
-        return
-    loader.summary.claims += added
+    steps = [step for found in bulk.values() for step, _ in found]
+    added = write_chunk(loader, lambda: _bulk_claims(loader, bulk, fresh), steps, write_one, report)
+    if added is not None:
+        loader.summary.claims += added
 
 
 def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -1129,8 +1113,8 @@ def _flush_sources(
     """Write new documents in one savepoint; on a refusal, again one record at a time."""
     if not pending:
         return
-    savepoint = loader.session.begin_nested()
-    try:
+
+    def write() -> list[int]:
         writer = BulkWriter(loader.session.connection())
         ids = writer.allocate("timeline_source", len(pending))
         writer.write(
@@ -1141,15 +1125,10 @@ def _flush_sources(
                 for (_, row), source_id in zip(pending, ids, strict=True)
             ],
         )
-        savepoint.commit()
-    except Exception:
-        if savepoint.is_active:
-            savepoint.rollback()
-        loader.reset()
-        for step, _ in pending:
-            error = write_one(step)
-            if error is not None:
-                report(error)
+        return ids
+
+    ids = write_chunk(loader, write, [step for step, _ in pending], write_one, report)
+    if ids is None:
         return
     for (step, row), source_id in zip(pending, ids, strict=True):
         assert row.url is not None
@@ -1230,8 +1209,8 @@ def _flush_entities(
     record at a time."""
     if not pending:
         return
-    savepoint = loader.session.begin_nested()
-    try:
+
+    def write() -> list[int]:
         writer = BulkWriter(loader.session.connection())
         value = writer.value
         ids = writer.allocate("timeline_entity", len(pending))
@@ -1254,15 +1233,10 @@ def _flush_entities(
             ("id", "entity_id", "name", "key"),
             [(i, *alias) for i, alias in zip(alias_ids, aliases, strict=True)],
         )
-        savepoint.commit()
-    except Exception:
-        if savepoint.is_active:
-            savepoint.rollback()
-        loader.reset()
-        for step, _, _ in pending:
-            error = write_one(step)
-            if error is not None:
-                report(error)
+        return ids
+
+    ids = write_chunk(loader, write, [step for step, _, _ in pending], write_one, report)
+    if ids is None:
         return
     for (step, _, _), entity_id in zip(pending, ids, strict=True):
         _remember(loader, "entity", step.record, entity_id)
