@@ -6,32 +6,19 @@ here one short round of each, on both backends.
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from _seed import load_script
 from sqlalchemy import Engine
 
 from timeline import DatabaseBusyError, Timeline
 from timeline import database as database_module
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _writers() -> ModuleType:
-    path = ROOT / "benchmarks" / "concurrent_writers.py"
-    spec = importlib.util.spec_from_file_location("timeline_concurrent_writers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-writers = _writers()
+writers = load_script("benchmarks/concurrent_writers.py", "timeline_concurrent_writers")
 
 
 @pytest.fixture(scope="module")

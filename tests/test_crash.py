@@ -7,32 +7,17 @@ fraction of its file, so the kill lands inside the import's transaction.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from _seed import load_script
 
 from timeline import Timeline
 from timeline.io import import_file
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _trials() -> ModuleType:
-    path = ROOT / "benchmarks" / "crash_trials.py"
-    spec = importlib.util.spec_from_file_location("timeline_crash_trials", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-crash = _trials()
+crash = load_script("benchmarks/crash_trials.py", "timeline_crash_trials")
 
 
 @pytest.fixture
