@@ -37,7 +37,10 @@ from .when import When
 _TODAY_ONLY = ("deleted_at", "merged_into_id")
 
 #: The fields of :class:`EventQuery` this module knows how to carry over.
-_KNOWN_FIELDS = {"_session", "_where", "_order", "_limit", "_offset", "_published", "_recorded"}
+_KNOWN_FIELDS = {
+    *("_session", "_engine", "_where", "_shape", "_values"),
+    *("_order", "_limit", "_offset", "_published", "_recorded"),
+}
 
 
 def published_day(value: Any) -> date:
@@ -157,7 +160,7 @@ class AsOfQuery(EventQuery):
             statement = statement.limit(self._limit)
         if self._offset is not None:
             statement = statement.offset(self._offset)
-        return rows, statement
+        return rows, statement.params(dict(self._values))
 
     @property
     def statement(self) -> Select[Any]:

@@ -110,8 +110,8 @@ class _Ids(_Element[Any]):
     _traverse_internals = [("words", InternalTraversal.dp_clauseelement_tuple)]  # noqa: RUF012
     type = NullType()
 
-    def __init__(self, found: list[str]) -> None:
-        self.words = tuple(bindparam(None, word, type_=Text, unique=True) for word in found)
+    def __init__(self, words: tuple[BindParameter[str], ...]) -> None:
+        self.words = words
 
 
 def _ids_of_all(
@@ -164,5 +164,10 @@ def matches(text: str) -> ColumnElement[bool]:
     found = words(text)
     if not found:
         return false()
-    condition: ColumnElement[bool] = col(Event.id).op("IN", is_comparison=True)(_Ids(found))
+    return holding_all(tuple(bindparam(None, word, type_=Text, unique=True) for word in found))
+
+
+def holding_all(words: tuple[BindParameter[str], ...]) -> ColumnElement[bool]:
+    """SQL: the event holds every one of ``words`` (bound parameters, one word each)."""
+    condition: ColumnElement[bool] = col(Event.id).op("IN", is_comparison=True)(_Ids(words))
     return condition

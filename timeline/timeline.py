@@ -31,7 +31,7 @@ from .models import (
     StatementAbout,
     WhenColumns,
 )
-from .query import EventQuery, entity_ids_named
+from .query import EventQuery, entity_ids_named, live_template
 from .revisions import Revision
 from .text import check_name, check_text, name_key
 from .vocab import RelationKind, Status, check_kind, check_many, check_mapping, check_role
@@ -597,7 +597,7 @@ class Timeline:
 
         Deleted events (tombstones) and merged duplicates are left out.
         """
-        return EventQuery(self.session)._filter(knowledge.live())
+        return EventQuery(self.session, _engine=self.engine)._add("live", live_template)
 
     # -- provenance: claims, history, revisions, duplicates (docs/provenance.md) --------------
 
