@@ -12,7 +12,9 @@ Run from the repository root::
 
 Data: ``gen_events.py`` (shaped like PERF-BASELINES). Each cell is the median over the same
 windows, actors or words (each the best of 3 runs) for the library call and for a hand-written
-raw query on the best index, measured in this run; the ratio is library / raw. Loads:
+raw query on the best index, the two taking turns input by input; the ratio is library / raw.
+PostgreSQL figures depend on the server's settings (printed with them): ``postgres_cluster.sh``
+starts a throw-away server set up like the baselines' one. Loads:
 ``tl.add_events`` of pre-parsed
 rows against raw ``executemany`` (SQLite, ISO-text rows: the physical floor) or raw binary
 ``COPY`` (PostgreSQL) of exactly the same rows into a fresh database with the same schema.
@@ -50,25 +52,33 @@ COLUMNS = "id, title, kind, status, edtf, start_earliest, end_latest"
 SETUP_TABLES = ("timeline_entity", "timeline_entity_alias", "timeline_alembic_version")
 
 
-def median_ms(
-    call: Callable[[Any], Any], inputs: list[Any], warmup: int = 2, best_of: int = 3
-) -> float:
-    """Median over ``inputs`` of the best of ``best_of`` runs each (ms).
+def paired_ms(
+    library: Callable[[Any], Any],
+    raw: Callable[[Any], Any],
+    inputs: list[Any],
+    warmup: int = 2,
+    best_of: int = 3,
+) -> tuple[float, float]:
+    """Medians over ``inputs`` (ms) of the library call and of the raw query, each input the
+    best of ``best_of`` runs, the two taking turns on every input.
 
-    The best of a few runs drops the time slices lost to other processes on a shared machine,
-    which would otherwise land on the slower, Python-heavier side of every ratio.
+    Taking turns puts both sides under the same moment's load on a shared machine, and the best
+    of a few runs drops the time slices lost to other processes.
     """
     for value in inputs[:warmup]:
-        call(value)
-    times = []
+        library(value)
+        raw(value)
+    times: tuple[list[float], list[float]] = ([], [])
     for value in inputs:
-        runs = []
+        runs: tuple[list[float], list[float]] = ([], [])
         for _ in range(best_of):
-            start = time.perf_counter()
-            call(value)
-            runs.append((time.perf_counter() - start) * 1000)
-        times.append(min(runs))
-    return statistics.median(times)
+            for call, found in zip((library, raw), runs, strict=True):
+                start = time.perf_counter()
+                call(value)
+                found.append((time.perf_counter() - start) * 1000)
+        for found, median_of in zip(runs, times, strict=True):
+            median_of.append(min(found))
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def peak_rss_mb() -> float:
@@ -236,7 +246,7 @@ def raw_load(tl: Timeline, tables: list[tuple[str, list[str], list[tuple[Any, ..
 
 
 def report(rows: list[tuple[str, float, float | None]], title: str) -> None:
-    print(f"\n{title}")
+    print(f"\n{title}", flush=True)
     print(f"| {'cell':<44} | {'library':>10} | {'raw':>10} | {'ratio':>6} |")
     print(f"|{'-' * 46}|{'-' * 12}:|{'-' * 12}:|{'-' * 7}:|")
     for name, lib, raw in rows:
@@ -258,8 +268,19 @@ def bench(kind: str, n: int, folder: Path, postgres_url: str | None, cache: bool
         else:
             load_cells(tl, kind, generator, folder, postgres_url, cells)
         query_cells(tl, generator, cells)
+        server = server_settings(tl)
         tl.close()
-    report(cells, f"{kind}, {n:,} events: median ms (load in s); ratio = library / raw")
+    report(cells, f"{kind}{server}, {n:,} events: median ms (load in s); ratio = library / raw")
+
+
+def server_settings(tl: Timeline) -> str:
+    """The PostgreSQL settings the figures depend on most (nothing for SQLite)."""
+    if tl.engine.dialect.name != "postgresql":
+        return ""
+    names = ("server_version", "shared_buffers", "work_mem", "random_page_cost", "jit")
+    with tl.engine.connect() as connection:
+        values = [connection.exec_driver_sql(f"SHOW {name}").scalar_one() for name in names]
+    return " (" + ", ".join(f"{n} {v}" for n, v in zip(names, values, strict=True)) + ")"
 
 
 def load_cells(
@@ -341,58 +362,60 @@ def query_cells(
     cells.append(
         (
             "month window: count()",
-            median_ms(lambda w: q().between(*w).count(), months),
-            median_ms(raw_count, months),
+            *paired_ms(lambda w: q().between(*w).count(), raw_count, months),
         )
     )
     cells.append(
         (
             "month window: first 100 ordered .rows()",
-            median_ms(lambda w: q().between(*w).order_by_time().limit(100).rows(), months),
-            median_ms(raw_first, months),
+            *paired_ms(
+                lambda w: q().between(*w).order_by_time().limit(100).rows(), raw_first, months
+            ),
         )
     )
     cells.append(
         (
             "month window: all .rows()",
-            median_ms(lambda w: q().between(*w).rows(), months),
-            median_ms(raw_window(COLUMNS), months),
+            *paired_ms(lambda w: q().between(*w).rows(), raw_window(COLUMNS), months),
         )
     )
     sqlmodel_rows = lambda w: plain_sqlmodel(tl, w)  # noqa: E731
     cells.append(
         (
             "month window: all .all() vs plain SQLModel",
-            median_ms(lambda w: q().between(*w).all(), months),
-            median_ms(sqlmodel_rows, months),
+            *paired_ms(lambda w: q().between(*w).all(), sqlmodel_rows, months),
         )
     )
     cells.append(
         (
             "year window: count()",
-            median_ms(lambda w: q().between(*w).count(), years),
-            median_ms(raw_count, years),
+            *paired_ms(lambda w: q().between(*w).count(), raw_count, years),
         )
     )
     cells.append(
         (
             "year window: all .rows()",
-            median_ms(lambda w: q().between(*w).rows(), years),
-            median_ms(raw_window(COLUMNS), years),
+            *paired_ms(lambda w: q().between(*w).rows(), raw_window(COLUMNS), years),
         )
     )
     cells.append(
         (
             "certain month window .rows()",
-            median_ms(lambda w: q().between(*w, certainty="certain").rows(), months),
-            median_ms(lambda w: raw.run(*window_sql(COLUMNS, w, CERTAIN)), months),
+            *paired_ms(
+                lambda w: q().between(*w, certainty="certain").rows(),
+                lambda w: raw.run(*window_sql(COLUMNS, w, CERTAIN)),
+                months,
+            ),
         )
     )
     cells.append(
         (
             "within month window .rows()",
-            median_ms(lambda w: q().within(*w).rows(), months),
-            median_ms(lambda w: raw.run(*window_sql(COLUMNS, w, WITHIN)), months),
+            *paired_ms(
+                lambda w: q().within(*w).rows(),
+                lambda w: raw.run(*window_sql(COLUMNS, w, WITHIN)),
+                months,
+            ),
         )
     )
     # actors: the top-10 and random ones, each with a 1-year window
@@ -424,15 +447,13 @@ def query_cells(
     cells.append(
         (
             "heavy actor's year (top 10) .rows()",
-            median_ms(lib_actor, top),
-            median_ms(raw_actor, top),
+            *paired_ms(lib_actor, raw_actor, top),
         )
     )
     cells.append(
         (
             "typical actor's year .rows()",
-            median_ms(lib_actor, typical),
-            median_ms(raw_actor, typical),
+            *paired_ms(lib_actor, raw_actor, typical),
         )
     )
     # search: rare words (rank ~900 of 1000) and common ones (top 10)
@@ -464,15 +485,13 @@ def query_cells(
     cells.append(
         (
             "rare-word search .rows()",
-            median_ms(lambda w: q().search(w).rows(), rare * 3),
-            median_ms(raw_search, rare * 3),
+            *paired_ms(lambda w: q().search(w).rows(), raw_search, rare * 3),
         )
     )
     cells.append(
         (
             "common-word search .rows()",
-            median_ms(lambda w: q().search(w).rows(), common),
-            median_ms(raw_search, common),
+            *paired_ms(lambda w: q().search(w).rows(), raw_search, common),
         )
     )
     # counts per month over a year: grouped per span class on a cheap key, then summed
@@ -495,8 +514,7 @@ def query_cells(
     cells.append(
         (
             "counts per month over a year",
-            median_ms(lambda w: q().between(*w).count_by("month"), years),
-            median_ms(raw_counts, years),
+            *paired_ms(lambda w: q().between(*w).count_by("month"), raw_counts, years),
         )
     )
 

@@ -157,6 +157,17 @@ def test_as_of_each_day_returns_exactly_what_was_published(story: Timeline) -> N
     # A month stands for its last day; the result rows carry the state of that day.
     [row] = events.of_kind("diplomacy.visit").as_of("2026-03").all()
     assert (row.status, row.when.edtf) == ("scheduled", "2026-04-14/2026-04-16")
+    # The light results too: rows, dicts and per-period counts.
+    light = events.between("2026-03", "2026-06").as_of("2026-03-15")
+    assert [(r.title, r.status) for r in light.rows()] == [
+        ("Visit", "scheduled"),
+        ("Summit", "planned"),
+    ]
+    assert light.dicts("title", "edtf") == [
+        {"title": "Visit", "edtf": "2026-04-14/2026-04-16"},
+        {"title": "Summit", "edtf": "2026-06"},
+    ]
+    assert light.count_by("month") == [(date(2026, 4, 1), 1), (date(2026, 6, 1), 1)]
 
 
 def test_as_of_on_the_recorded_axis_is_an_audit(story: Timeline) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, func, null, or_, select, true
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import Select, Subquery
+from sqlalchemy.sql import CompoundSelect, Select, Subquery
 from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.visitors import replacement_traverse
 
@@ -140,7 +140,7 @@ class AsOfQuery(EventQuery):
                     field="as_of",
                 )
 
-    def _parts(self, *columns: str) -> tuple[Subquery, Select[Any]]:
+    def _parts(self, *columns: str, ordered: bool = True) -> tuple[Subquery, Select[Any]]:
         """The state rows, and the statement of ``Event`` objects (or of ``columns``) on them.
 
         The plain ``_where`` conditions are used, not the actor-link shortcut of the event
@@ -155,7 +155,9 @@ class AsOfQuery(EventQuery):
         else:
             statement = select(aliased(Event, rows, adapt_on_names=True))
         statement = statement.where(*(swap(w, rows) for w in self._where))
-        statement = statement.order_by(*([swap(key, rows) for key in self._order] or [rows.c.id]))
+        if ordered:
+            order = [swap(key, rows) for key in self._order] or [rows.c.id]
+            statement = statement.order_by(*order)
         if self._limit is not None:
             statement = statement.limit(self._limit)
         if self._offset is not None:
@@ -167,11 +169,13 @@ class AsOfQuery(EventQuery):
         """The SQLAlchemy ``Select`` of ``Event`` objects (their state as of the given time)."""
         return self._parts()[1]
 
-    def _columns_statement(self, columns: tuple[str, ...]) -> Select[Any]:
+    def _columns_statement(
+        self, columns: tuple[str, ...], ordered: bool = True
+    ) -> Select[Any] | CompoundSelect[Any]:
         unknown = [name for name in columns if name not in Event.model_fields]
         if unknown:
             raise InvalidEventError(f"unknown event column {unknown[0]!r}", field="columns")
-        return self._parts(*columns)[1]
+        return self._parts(*columns, ordered=ordered)[1]
 
     def count_by(self, period: str) -> list[tuple[date, int]]:
         """``(period_start, count)`` by the earliest possible start as of the given time."""
@@ -195,12 +199,6 @@ class AsOfQuery(EventQuery):
         counted = select(func.count()).select_from(self.statement.order_by(None).subquery())
         with self._session() as session:
             return int(session.execute(counted).scalar_one())
-
-    def ids(self) -> list[int]:
-        """The ids of the matching events, in order."""
-        statement = self._parts("id")[1]
-        with self._session() as session:
-            return [int(i) for i in session.execute(statement).scalars()]
 
     def all(self) -> list[Event]:
         """The events, each carrying its status and ``When`` as of the given time."""

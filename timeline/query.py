@@ -48,7 +48,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.sql import Select, Subquery, operators
+from sqlalchemy.sql import CompoundSelect, Select, Subquery, operators
 from sqlmodel import Session, col
 
 from . import knowledge
@@ -132,12 +132,13 @@ def _span_class_ranges(first: Any, last: Any, lows: list[Any]) -> list[ColumnEle
     longest hull of class ``c``.
     """
     table = Event.__table__.c  # type: ignore[attr-defined]
-    bucket_of, start, end = table.span_class, table.search_start, table.search_end
+    start, end = table.search_start, table.search_end
+    # The class is inline SQL: a generic PostgreSQL plan then still knows which class it reads.
+    bucket = [table.span_class == literal_column(str(c), Integer) for c in range(len(lows) + 1)]
     branches = [
-        and_(bucket_of == bucket, start >= low, start <= last, end >= first)
-        for bucket, low in enumerate(lows)
+        and_(bucket[c], start >= low, start <= last, end >= first) for c, low in enumerate(lows)
     ]
-    branches.append(and_(bucket_of == len(SPAN_CLASS_LIMITS), start <= last, end >= first))
+    branches.append(and_(bucket[-1], start <= last, end >= first))
     return branches
 
 
@@ -361,6 +362,12 @@ class EventQuery:
         else:
             with self._engine.connect() as connection:
                 yield connection
+
+    def _dialect(self) -> str:
+        if self._engine is not None:
+            return self._engine.dialect.name
+        with self._session() as session:
+            return session.get_bind().dialect.name
 
     def _descending(self) -> bool | None:
         """``None`` for the default id order, else whether the time order is descending."""
@@ -701,8 +708,7 @@ class EventQuery:
 
     def ids(self) -> list[int]:
         """The ids of the matching events, in order."""
-        statement = _prepared(self._key("ids"), lambda: self._build(select(col(Event.id))))
-        return [int(row[0]) for row in self._rows(statement)]
+        return [int(row[0]) for row in self.rows("id")]
 
     def plot(
         self,
@@ -736,7 +742,9 @@ class EventQuery:
     def __iter__(self) -> Iterator[Event]:
         return iter(self.all())
 
-    def _columns_statement(self, columns: tuple[str, ...], ordered: bool = True) -> Select[Any]:
+    def _columns_statement(
+        self, columns: tuple[str, ...], ordered: bool = True
+    ) -> Select[Any] | CompoundSelect[Any]:
         """The statement of ``columns`` of the matches (values in :meth:`_bound`)."""
         table: Table = Event.__table__  # type: ignore[attr-defined]
         unknown = [name for name in columns if name not in table.c]
@@ -747,8 +755,17 @@ class EventQuery:
                 value=unknown[0],
             )
         selected = select(*(table.c[name] for name in columns))
-        build = lambda: self._build(selected, ordered)  # noqa: E731
-        return _prepared(self._key("columns", columns, ordered), build)  # type: ignore[no-any-return]
+        # Unordered on SQLite: one window is read per span class, each filtered in the index,
+        # where its OR of classes would look up every row of the hull before testing it.
+        per_class = not ordered and self._dialect() == "sqlite"
+
+        def build() -> Any:
+            branches = self._span_class_branches() if per_class else None
+            if branches is None:
+                return self._build(selected, ordered)
+            return union_all(*(selected.where(*branch) for branch in branches))
+
+        return _prepared(self._key("columns", columns, ordered, per_class), build)  # type: ignore[no-any-return]
 
     def rows(self, *columns: str) -> list[Row[Any]]:
         """The matching rows as named tuples, no ORM objects: the light path for many rows.
