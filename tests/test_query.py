@@ -100,10 +100,14 @@ def test_windows_match_brute_force(fuzzy: Timeline, start: str, end: str) -> Non
             if semantics == "within"
             else fuzzy.events().between(start, end, certainty=semantics)  # type: ignore[arg-type]
         )
-        got = sorted(event.title for event in query)
+        events = query.all()
+        got = sorted(event.title for event in events)
         expected = sorted(v for v in VALUES if _brute(When.parse(v), window, semantics))
         assert got == expected, f"{semantics} {start}..{end}"
         assert query.count() == len(expected), f"{semantics} {start}..{end} count()"
+        # The light path (its own statement per backend) gives the same events, in id order.
+        assert query.ids() == [event.id for event in events], f"{semantics} {start}..{end} ids()"
+        assert [row.title for row in query.rows()] == [event.title for event in events]
 
 
 def test_certain_is_inside_possible_and_within_inside_certain(fuzzy: Timeline) -> None:

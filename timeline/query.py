@@ -39,6 +39,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    any_,
     bindparam,
     false,
     func,
@@ -755,17 +756,24 @@ class EventQuery:
                 value=unknown[0],
             )
         selected = select(*(table.c[name] for name in columns))
-        # Unordered on SQLite: one window is read per span class, each filtered in the index,
-        # where its OR of classes would look up every row of the hull before testing it.
-        per_class = not ordered and self._dialect() == "sqlite"
+        dialect = self._dialect()
 
         def build() -> Any:
-            branches = self._span_class_branches() if per_class else None
+            branches = None if ordered else self._span_class_branches()
             if branches is None:
                 return self._build(selected, ordered)
-            return union_all(*(selected.where(*branch) for branch in branches))
+            if dialect == "sqlite":
+                # One range per span class, each tested in the index, where the OR of the
+                # classes would read every row of the hull before testing it.
+                return union_all(*(selected.where(*branch) for branch in branches))
+            if self._shape[self._slots("window")[0]] != ("window", "certain"):
+                return self._build(selected, ordered)
+            # PostgreSQL: the certain test (COALESCE) is no index condition, so a bitmap scan
+            # would read every row of the hull; index-only scans test it and give the ids.
+            ids = union_all(*(select(table.c.id).where(*branch) for branch in branches))
+            return selected.where(table.c.id == any_(func.array(ids.scalar_subquery())))
 
-        return _prepared(self._key("columns", columns, ordered, per_class), build)  # type: ignore[no-any-return]
+        return _prepared(self._key("columns", columns, ordered, dialect), build)  # type: ignore[no-any-return]
 
     def rows(self, *columns: str) -> list[Row[Any]]:
         """The matching rows as named tuples, no ORM objects: the light path for many rows.

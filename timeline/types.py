@@ -49,13 +49,18 @@ class StrEnumType(TypeDecorator[Any]):
         return None if value is None else self.enum(value)
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
-        """A dict lookup per row (an ``Enum`` call costs microseconds on large results)."""
-        members: dict[Any, Any] = {member.value: member for member in self.enum}
-        members[None] = None
-        convert = self.process_result_value
+        """A dict lookup per row, with no Python call (an ``Enum`` call costs microseconds on
+        large results); a value that is no member still raises the enum's ``ValueError``."""
+        return _Members(self.enum).__getitem__
 
-        def process(value: Any) -> Any:
-            found = members.get(value, members)
-            return convert(value, dialect) if found is members else found
 
-        return process
+class _Members(dict[Any, Any]):
+    """The members of an enum by value (and ``None`` by ``None``)."""
+
+    def __init__(self, enum: type[Enum]) -> None:
+        super().__init__({member.value: member for member in enum})
+        self[None] = None
+        self.enum = enum
+
+    def __missing__(self, value: Any) -> Any:
+        return self.enum(value)
