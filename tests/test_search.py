@@ -55,6 +55,15 @@ def test_search_composes_with_other_filters(texts: Timeline) -> None:
     query = texts.events().search("kim").between("2026-03", "2026-03")
     assert [e.title for e in query] == ["Kim Jong-un visits a factory"]
     assert texts.events().search("kim").count() == 2
+    # Every result path, and as_of (which reads version rows, not the event table).
+    both = texts.events().search("historic congress")
+    assert [r.title for r in both.rows()] == ["Congress closes in Pyongyang"]
+    assert both.dicts("id") == [{"id": 1}] and both.count() == 1
+    assert both.as_of("2026-03-01").ids() == [1]
+    for day in ("2026-02-26", "2026-02-28", "2026-03-03"):
+        known = set(texts.events().as_of(day).ids())
+        expected = [i for i in texts.events().search("kim").ids() if i in known]
+        assert texts.events().search("kim").as_of(day).ids() == expected, day
 
 
 @pytest.mark.parametrize(

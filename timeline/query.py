@@ -19,6 +19,7 @@ an open or unknown start counts as already under way).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -657,14 +658,14 @@ class EventQuery:
 
     def _rows(self, statement: Any) -> list[Row[Any]]:
         """Run one of this query's statements (a light read: no ``Session``)."""
-        with self._reading() as connection:
+        with self._reading() as connection, _collector_paused():
             return list(connection.execute(statement, self._bound()).all())
 
     # -- results ---------------------------------------------------------------------------
 
     def all(self) -> list[Event]:
         """Run the query and return the events (detached, fully loaded)."""
-        with self._session() as session:
+        with self._session() as session, _collector_paused():
             return list(session.scalars(self._statement(), self._bound()))
 
     def first(self) -> Event | None:
@@ -854,6 +855,22 @@ class EventQuery:
 
 #: The relations :meth:`EventQuery.during` stands for: inside the event, ends included.
 DURING = ("during", "starts", "finishes", "equals")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause CPython's cycle collector while a result is built.
+
+    The collector keeps walking the new rows (or model objects) as the list grows: a third of
+    the time of 31,000 light rows. Nothing is lost: it runs again as soon as it is resumed.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _actor_condition(with_role: bool) -> Callable[[int], ColumnElement[bool]]:
