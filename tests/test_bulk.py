@@ -186,3 +186,30 @@ def test_bulk_writer_allocates_ids_and_writes_rows_as_the_orm_reads_them(tl: Tim
     assert (
         tl.add_entity("Ri Sol Ju", kind="person").id == ids[1] + 1
     )  # the ORM carries on after them
+
+
+def test_a_sqlite_bulk_load_runs_with_a_small_page_cache_then_puts_it_back(tmp_path: Any) -> None:
+    """The 64 MiB page cache of reads made a million-event load no faster, only bigger."""
+    from sqlalchemy import event
+
+    from timeline.database import CACHE_KIB, LOAD_CACHE_KIB
+
+    tl = Timeline(tmp_path / "cache.db")
+    tl.events().count()  # the pool's connection exists, with the reading cache
+    checked_out: list[Any] = []
+    event.listen(tl.engine, "checkout", lambda dbapi, *_: checked_out.append(dbapi))
+    during: list[int] = []
+
+    def rows(fail: bool) -> Iterator[dict[str, Any]]:
+        during.append(checked_out[-1].execute("PRAGMA cache_size").fetchone()[0])
+        yield {"title": "One", "when": "2026-01-01", "kind": "test"}
+        if fail:
+            yield {"title": "", "when": "2026-01-02", "kind": "test"}
+
+    assert tl.add_events(rows(fail=False)) == 1
+    with pytest.raises(InvalidEventError):
+        tl.add_events(rows(fail=True))
+    assert during == [-LOAD_CACHE_KIB, -LOAD_CACHE_KIB]
+    assert {c.execute("PRAGMA cache_size").fetchone()[0] for c in checked_out} == {-CACHE_KIB}
+    assert tl.events().count() == 1
+    tl.close()

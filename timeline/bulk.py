@@ -502,7 +502,7 @@ def _refused(error: Exception) -> bool:
 @contextmanager
 def _transaction(timeline: Timeline) -> Iterator[Connection]:
     """One write transaction (``BEGIN IMMEDIATE`` on SQLite, so ids cannot race)."""
-    with write_connection(timeline.engine) as connection, connection.begin():
+    with write_connection(timeline.engine, bulk=True) as connection, connection.begin():
         lock(connection, WRITE_LOCK)  # PostgreSQL: external ids cannot race another import
         yield connection
 

@@ -481,7 +481,7 @@ def run_import(
     counted as skipped and listed in ``summary.errors``. A ``dry_run`` rolls back at the end.
     """
     with (
-        write_connection(tl.engine) as connection,
+        write_connection(tl.engine, bulk=True) as connection,
         Session(connection, expire_on_commit=False) as session,
     ):
         lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
