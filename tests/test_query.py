@@ -321,10 +321,11 @@ def test_window_queries_use_the_window_index(tl: Timeline, window: object) -> No
     tl.add_event("A", when="2026-02-03", kind="test")
     plan = _plan(tl, window(tl.events()))  # type: ignore[operator]
     # SQLite must take the bucketed index (a start-first index walks every earlier start);
-    # PostgreSQL may also use the (search_start, search_end) B-tree, which dedup keeps cheap.
+    # PostgreSQL may also use the (search_start, search_end) B-tree, which dedup keeps cheap,
+    # or the bucketed partial index of certain windows.
     indexes = ["ix_timeline_event_window"]
     if tl.engine.dialect.name == "postgresql":
-        indexes.append("ix_timeline_event_bounds")
+        indexes += ["ix_timeline_event_bounds", "ix_timeline_event_certain"]
     assert any(index in plan for index in indexes), plan
     assert "SCAN timeline_event\n" not in plan + "\n", plan
     assert "Seq Scan" not in plan, plan

@@ -48,13 +48,14 @@ def script_location() -> Path:
     )
 
 
-#: Raw-SQL search objects made by a migration, unknown to the models: autogenerate skips them.
+#: Raw-SQL objects made by a migration, unknown to the models: autogenerate skips them (the
+#: full-text tables and indexes, PostgreSQL's expression index of certain windows).
 SEARCH_TABLES = ("timeline_event_fts", "timeline_claim_fts")
-SEARCH_INDEXES = ("ix_timeline_event_search", "ix_timeline_claim_search")
+RAW_INDEXES = ("ix_timeline_event_search", "ix_timeline_claim_search", "ix_timeline_event_certain")
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Alembic filter: compare only timeline's own tables, never the host's nor search objects."""
+    """Alembic filter: compare only timeline's own tables, never the host's nor raw-SQL objects."""
     if type_ == "table":
         return (
             bool(name)
@@ -63,7 +64,7 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
             and not str(name).startswith(SEARCH_TABLES)
         )
     if type_ == "index":
-        return name not in SEARCH_INDEXES
+        return name not in RAW_INDEXES
     return True
 
 

@@ -40,7 +40,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    any_,
     bindparam,
     false,
     func,
@@ -760,19 +759,14 @@ class EventQuery:
         dialect = self._dialect()
 
         def build() -> Any:
-            branches = None if ordered else self._span_class_branches()
+            # Unordered on SQLite: one range per span class, each tested in the index, where
+            # the OR of the classes would read every row of the hull before testing it
+            # (PostgreSQL's bitmap scan of the OR tests in the index already).
+            per_class = not ordered and dialect == "sqlite"
+            branches = self._span_class_branches() if per_class else None
             if branches is None:
                 return self._build(selected, ordered)
-            if dialect == "sqlite":
-                # One range per span class, each tested in the index, where the OR of the
-                # classes would read every row of the hull before testing it.
-                return union_all(*(selected.where(*branch) for branch in branches))
-            if self._shape[self._slots("window")[0]] != ("window", "certain"):
-                return self._build(selected, ordered)
-            # PostgreSQL: the certain test (COALESCE) is no index condition, so a bitmap scan
-            # would read every row of the hull; index-only scans test it and give the ids.
-            ids = union_all(*(select(table.c.id).where(*branch) for branch in branches))
-            return selected.where(table.c.id == any_(func.array(ids.scalar_subquery())))
+            return union_all(*(selected.where(*branch) for branch in branches))
 
         return _prepared(self._key("columns", columns, ordered, dialect), build)  # type: ignore[no-any-return]
 
