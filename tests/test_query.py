@@ -91,15 +91,18 @@ def fuzzy(tl: Timeline) -> Timeline:
     return tl
 
 
+def _windowed(tl: Timeline, start: str, end: str, semantics: str) -> EventQuery:
+    """The window query of ``semantics``: possible, certain or within."""
+    if semantics == "within":
+        return tl.events().within(start, end)
+    return tl.events().between(start, end, certainty=semantics)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(("start", "end"), WINDOWS)
 def test_windows_match_brute_force(fuzzy: Timeline, start: str, end: str) -> None:
     window = _window(start, end)
     for semantics in ("possible", "certain", "within"):
-        query = (
-            fuzzy.events().within(start, end)
-            if semantics == "within"
-            else fuzzy.events().between(start, end, certainty=semantics)  # type: ignore[arg-type]
-        )
+        query = _windowed(fuzzy, start, end, semantics)
         events = query.all()
         got = sorted(event.title for event in events)
         expected = sorted(v for v in VALUES if _brute(When.parse(v), window, semantics))
@@ -382,11 +385,7 @@ def test_count_by_on_windows_matches_brute_force(fuzzy: Timeline, period: str) -
     for start, end in WINDOWS:
         window = _window(start, end)
         for semantics in ("possible", "certain", "within"):
-            query = (
-                fuzzy.events().within(start, end)
-                if semantics == "within"
-                else fuzzy.events().between(start, end, certainty=semantics)  # type: ignore[arg-type]
-            )
+            query = _windowed(fuzzy, start, end, semantics)
             for narrowed, kinds in ((query, None), (query.of_kind("test.k1"), {1})):
                 expected: dict[date, int] = {}
                 for i, value in enumerate(VALUES):

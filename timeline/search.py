@@ -31,8 +31,6 @@ from sqlalchemy import (
     Text,
     and_,
     any_,
-    bindparam,
-    false,
     func,
     intersect,
     literal_column,
@@ -160,14 +158,6 @@ def _postgres_ids(word: BindParameter[str]) -> CompoundSelect[Any]:
     in_events = select(col(events.id)).where(literal_column(EVENT_TSVECTOR).op("@@")(tsquery))
     in_quotes = select(col(claims.event_id)).where(literal_column(CLAIM_TSVECTOR).op("@@")(tsquery))
     return union(in_events, in_quotes)
-
-
-def matches(text: str) -> ColumnElement[bool]:
-    """SQL: the event holds every word of ``text`` (see the module docstring); no words: false."""
-    found = words(text)
-    if not found:
-        return false()
-    return holding_all(tuple(bindparam(None, word, type_=Text, unique=True) for word in found))
 
 
 def holding_all(words: tuple[BindParameter[str], ...]) -> ColumnElement[bool]:
