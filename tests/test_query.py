@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from timeline import EventQuery, InvalidEventError, Status, Timeline, When
@@ -421,3 +421,69 @@ def test_time_ordered_pages_of_windows_are_slices_of_the_whole_order(
                 assert page.count() == len(ids[offset : offset + limit])
             if len(ids) > 2:
                 assert ordered.after(ids[1]).limit(2).ids() == ids[2:4]
+
+
+def _in_transaction(driver: object) -> bool:
+    """Whether a sqlite3 or psycopg connection is inside a transaction."""
+    if hasattr(driver, "in_transaction"):
+        return bool(driver.in_transaction)
+    return str(driver.info.transaction_status.name) != "IDLE"  # type: ignore[attr-defined]
+
+
+def test_light_reads_run_outside_any_transaction(tl: Timeline) -> None:
+    """count(), rows() and count_by() send no BEGIN and no ROLLBACK: one statement is its own
+    snapshot (on PostgreSQL the two round trips were half the time of a small query)."""
+    tl.add_event("Inspection", when="2026-02-11", kind="test")
+    seen: list[bool] = []
+
+    def after(connection, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        seen.append(_in_transaction(connection.connection.driver_connection))
+
+    event.listen(tl.engine, "after_cursor_execute", after)
+    try:
+        window = tl.events().between("2026-02", "2026-02")
+        assert window.count() == 1
+        assert [row.title for row in window.rows()] == ["Inspection"]
+        assert window.count_by("month") == [(date(2026, 2, 1), 1)]
+    finally:
+        event.remove(tl.engine, "after_cursor_execute", after)
+    assert seen and not any(seen)
+    with tl.session() as session:  # writes and sessions keep their transactions
+        session.execute(text("SELECT 1"))
+        assert _in_transaction(session.connection().connection.driver_connection)
+
+
+def test_a_read_never_ends_a_transaction_open_on_a_shared_connection() -> None:
+    """In memory, a session and a read share SQLite's one connection: a read inside an open
+    transaction is refused, as before, rather than run and then roll that transaction back."""
+    with Timeline() as tl:
+        tl.add_event("Inspection", when="2026-02-11", kind="test")
+        with tl.session() as session:
+            session.execute(text("SELECT 1"))
+            with pytest.raises(DBAPIError, match="within a transaction"):
+                tl.events().count()
+        assert tl.events().count() == 1
+
+
+def test_window_bounds_are_parsed_once_per_value(tl: Timeline, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A window given as text or dates again and again (a dashboard, a loop over months)
+    parses each value once; other values (a naive datetime) still parse each time."""
+    from timeline import query
+
+    query._cached_day_range.cache_clear()
+    calls: list[object] = []
+    parse = When.parse
+
+    def counting(value, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(value)
+        return parse(value, *args, **kwargs)
+
+    monkeypatch.setattr(When, "parse", counting)
+    tl.add_event("Inspection", when="2026-02-11", kind="test")
+    calls.clear()
+    for _ in range(3):
+        assert tl.events().between("2026-02", "2026-02").count() == 1
+        assert tl.events().between(date(2026, 2, 1), date(2026, 2, 28)).count() == 1
+    assert calls == ["2026-02", date(2026, 2, 1), date(2026, 2, 28)]
+    with pytest.raises(InvalidEventError, match="ends before it starts"):
+        tl.events().between("2026-03", "2026-02")

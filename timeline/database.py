@@ -90,6 +90,8 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         begin = connection.info.get("timeline_begin", "BEGIN")
+        if begin is None:  # a single read (see read_connection): its own snapshot
+            return
         if begin == "BEGIN":
             connection.exec_driver_sql(begin)
             return
@@ -132,6 +134,32 @@ def write_connection(engine: Engine, *, bulk: bool = False) -> Iterator[Connecti
             connection.info.pop("timeline_begin", None)
             if driver:
                 driver.execute(f"PRAGMA cache_size={cache}")
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A pooled connection for single read statements, outside any transaction.
+
+    One statement reads one consistent snapshot by itself, so a read needs neither BEGIN nor
+    ROLLBACK: on PostgreSQL the driver's autocommit saves their two round trips (about half of
+    a small query's time), and on SQLite the library sends no BEGIN.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            yield connection
+            return
+        driver: Any = connection.connection.driver_connection
+        if driver.in_transaction:
+            # An in-memory database's one connection, shared with an open transaction: the
+            # read must not end it, so it begins (and fails) as any nested transaction would.
+            yield connection
+            return
+        connection.info["timeline_begin"] = None
+        try:
+            yield connection
+        finally:
+            connection.info.pop("timeline_begin", None)
 
 
 def lock(connection: Connection, *names: str, shared: bool = False) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +54,7 @@ from sqlalchemy.sql import CompoundSelect, Select, Subquery, operators
 from sqlmodel import Session, col
 
 from . import knowledge
+from .database import read_connection
 from .errors import EventNotFoundError, InvalidEventError, TimelineError
 from .models import (
     MAX_DAY,
@@ -84,20 +86,41 @@ def _civil_input(value: Any) -> Any:
     return value.date() if isinstance(value, datetime) and value.tzinfo is None else value
 
 
+def _day_range(value: Any) -> tuple[date | None, date | None]:
+    """The first and last possible day of ``value`` (anything ``When`` parses).
+
+    Parsing does not depend on the day it runs (relative phrases need a reference), so the
+    values that come back again and again (a date, an EDTF string) are parsed once.
+    """
+    if isinstance(value, (str, date, When)):
+        return _cached_day_range(value)
+    return _parsed_day_range(value)
+
+
+def _parsed_day_range(value: Any) -> tuple[date | None, date | None]:
+    when = When.parse(value)
+    first, last = when.start_earliest, when.end_latest
+    return (
+        first.date() if isinstance(first, datetime) else first,
+        last.date() if isinstance(last, datetime) else last,
+    )
+
+
+_cached_day_range = lru_cache(maxsize=4096, typed=True)(_parsed_day_range)
+
+
 def _day_bounds(start: Any, end: Any) -> tuple[date, date]:
     """The first day of ``start`` and the last day of ``end`` (each anything ``When`` parses).
 
     A naive ``datetime`` stands for its civil date.
     """
     start, end = _civil_input(start), _civil_input(end)
-    first = When.parse(start).start_earliest
-    last = When.parse(end).end_latest
-    if first is None or last is None:
+    first_day = _day_range(start)[0]
+    last_day = _day_range(end)[1]
+    if first_day is None or last_day is None:
         raise InvalidEventError(
             f"a window needs known bounds, not {start!r} to {end!r}", field="window"
         )
-    first_day = first.date() if isinstance(first, datetime) else first
-    last_day = last.date() if isinstance(last, datetime) else last
     if first_day > last_day:
         raise InvalidEventError(f"window {start!r} to {end!r} ends before it starts")
     return first_day, last_day
@@ -361,7 +384,7 @@ class EventQuery:
             with self._session() as session:
                 yield session.connection()
         else:
-            with self._engine.connect() as connection:
+            with read_connection(self._engine) as connection:
                 yield connection
 
     def _dialect(self) -> str:
@@ -591,8 +614,7 @@ class EventQuery:
 
     def order_by_time(self, descending: bool = False) -> EventQuery:
         """Order by the earliest start (unknown starts first), then latest start, then id."""
-        columns = Event.__table__.c  # type: ignore[attr-defined]
-        return replace(self, _order=tuple(_time_order(columns, descending)))
+        return replace(self, _order=_event_time_order(bool(descending)))
 
     def after(self, event: Event | int) -> EventQuery:
         """Keyset pagination: the events that come after ``event`` in this query's order.
@@ -755,10 +777,10 @@ class EventQuery:
                 field="columns",
                 value=unknown[0],
             )
-        selected = select(*(table.c[name] for name in columns))
         dialect = self._dialect()
 
         def build() -> Any:
+            selected = select(*(table.c[name] for name in columns))
             # Unordered on SQLite: one range per span class, each tested in the index, where
             # the OR of the classes would read every row of the hull before testing it
             # (PostgreSQL's bitmap scan of the OR tests in the index already).
@@ -931,6 +953,12 @@ def _keyset(key: tuple[Any, ...], descending: bool | None) -> ColumnElement[bool
     last = col(Event.id) < key[3] if descending else col(Event.id) > key[3]
     branches.append(and_(*equal, last))
     return or_(*branches)
+
+
+@lru_cache(maxsize=2)
+def _event_time_order(descending: bool) -> tuple[Any, ...]:
+    """The keys of :meth:`EventQuery.order_by_time` on the event table (built once)."""
+    return tuple(_time_order(Event.__table__.c, descending))  # type: ignore[attr-defined]
 
 
 def _time_order(columns: Any, descending: bool) -> list[Any]:
