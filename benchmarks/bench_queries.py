@@ -123,7 +123,10 @@ class Raw:
 
     def __init__(self, engine: Any) -> None:
         self.postgres = engine.dialect.name == "postgresql"
-        self.connection: Any = engine.raw_connection().driver_connection
+        # Held checked out: a pool connection dropped here would go back to the pool while
+        # still in use, and be shared with the library's reads.
+        self.checked_out = engine.raw_connection()
+        self.connection: Any = self.checked_out.driver_connection
         if self.postgres:
             self.connection.autocommit = True
 
