@@ -345,16 +345,6 @@ def query_cells(
 
         return run
 
-    def raw_certain(window: tuple[date, date]) -> Any:
-        """On PostgreSQL the OR of the branches: one bitmap scan of ix_timeline_event_certain,
-        which tests the COALESCE of the certain test in the index."""
-        sql, params = window_sql(COLUMNS, window, CERTAIN)
-        if raw.postgres:
-            branches = sql.split(" UNION ALL ")
-            where = " OR ".join(f"({branch.split(' WHERE ', 1)[1]})" for branch in branches)
-            sql = f"SELECT {COLUMNS} FROM timeline_event WHERE {where}"
-        return raw.run(sql, params)
-
     def raw_count(window: tuple[date, date]) -> Any:
         sql, params = window_sql("id", window)
         return raw.run(f"SELECT count(*) FROM ({sql}) AS w", params)
@@ -414,7 +404,11 @@ def query_cells(
     cells.append(
         (
             "certain month window .rows()",
-            *paired_ms(lambda w: q().between(*w, certainty="certain").rows(), raw_certain, months),
+            *paired_ms(
+                lambda w: q().between(*w, certainty="certain").rows(),
+                lambda w: raw.run(*window_sql(COLUMNS, w, CERTAIN)),
+                months,
+            ),
         )
     )
     cells.append(
