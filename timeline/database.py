@@ -145,21 +145,20 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
     a small query's time), and on SQLite the library sends no BEGIN.
     """
     with engine.connect() as connection:
-        if connection.dialect.name != "sqlite":
+        sqlite = connection.dialect.name == "sqlite"
+        if not sqlite:
             connection.execution_options(isolation_level="AUTOCOMMIT")
-            yield connection
-            return
+        # In memory, SQLite's one connection may be shared with an open transaction: a read
+        # must not end it, so it then begins (and fails) as any nested transaction would.
         driver: Any = connection.connection.driver_connection
-        if driver.in_transaction:
-            # An in-memory database's one connection, shared with an open transaction: the
-            # read must not end it, so it begins (and fails) as any nested transaction would.
-            yield connection
-            return
-        connection.info["timeline_begin"] = None
+        skip_begin = sqlite and not driver.in_transaction
+        if skip_begin:
+            connection.info["timeline_begin"] = None
         try:
             yield connection
         finally:
-            connection.info.pop("timeline_begin", None)
+            if skip_begin:
+                connection.info.pop("timeline_begin", None)
 
 
 def lock(connection: Connection, *names: str, shared: bool = False) -> None:
