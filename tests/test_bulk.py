@@ -133,9 +133,9 @@ def test_bulk_streams_many_batches_and_ids_continue(world: Timeline) -> None:
             "row 3",
         ),
         (
-            {"title": "x", "when": "2026", "kind": "x", "external_ids": {"gen": "0"}},
-            InvalidEventError,
-            "refused",
+            {"title": "x", "when": "2026", "kind": "x", "source": 999},
+            NotFoundError,
+            "row 3",
         ),
     ],
 )
@@ -158,7 +158,7 @@ def test_batch_size_must_be_positive(world: Timeline) -> None:
 def test_bulk_writer_allocates_ids_and_writes_rows_as_the_orm_reads_them(tl: Timeline) -> None:
     from datetime import datetime, timezone
 
-    from timeline.bulk import BulkWriter
+    from timeline.write.rows import BulkWriter
     from timeline.database import write_connection
     from timeline.text import name_key
 
@@ -213,3 +213,24 @@ def test_a_sqlite_bulk_load_runs_with_a_small_page_cache_then_puts_it_back(tmp_p
     assert {c.execute("PRAGMA cache_size").fetchone()[0] for c in checked_out} == {-CACHE_KIB}
     assert tl.events().count() == 1
     tl.close()
+
+
+def test_a_repeated_external_id_updates_the_event_it_names(world: Timeline) -> None:
+    before = world.events().count()
+    rows = [
+        *_rows(2),
+        {"title": "Renamed", "when": "2026-07", "kind": "x", "external_ids": {"gen": "0"}},
+    ]
+    assert world.add_events(rows) == 2
+    assert world.events().count() == before + 2
+    [renamed] = world.events().search("renamed").all()
+    assert renamed.edtf == "2026-07"
+    assert [r.action for r in world.revisions(renamed)] == ["create", "edit"]
+
+
+def test_add_events_records_claims_versions_and_revisions(world: Timeline) -> None:
+    # Regression: bulk-loaded events had no revision (docs/provenance.md says every change has one).
+    world.add_events(_rows(3))
+    for event in world.events().all():
+        assert [r.action for r in world.revisions(event)] == ["create"]
+        assert len(world.claims(event)) == 1

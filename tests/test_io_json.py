@@ -193,7 +193,7 @@ def test_a_large_export_round_trips_on_the_backend_in_chunks(
     """New events and their claims are written a chunk at a time (here 7 records, so an
     event's claims fall in two chunks): the import gives the same records, states and
     versions, and importing it again adds nothing."""
-    monkeypatch.setattr("timeline.io.loader.FAST_CHUNK", 7)
+    monkeypatch.setattr("timeline.write.pipeline.FAST_CHUNK", 7)
     with Timeline(f"{tmp_path}/source.db") as source:
         _story(source, 40)
         first = tmp_path / "first.jsonl"
@@ -215,7 +215,7 @@ def test_a_large_export_round_trips_on_the_backend_in_chunks(
 def test_bad_records_in_a_chunk_are_reported_with_their_lines(
     tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("timeline.io.loader.FAST_CHUNK", 7)
+    monkeypatch.setattr("timeline.write.pipeline.FAST_CHUNK", 7)
     with Timeline(f"{tmp_path}/source.db") as source:
         _story(source, 12)
         path = tmp_path / "all.jsonl"

@@ -220,12 +220,13 @@ def test_empty_title_is_refused(tl: Timeline) -> None:
         tl.add_event("  ", when="2026", kind="politics")
 
 
-def test_external_ids_are_unique_per_scheme(tl: Timeline) -> None:
-    tl.add_event("A", when="2026", kind="politics", external_ids={"acled": "KOR1"})
-    before = _counts(tl)
-    with pytest.raises(InvalidEventError, match="refused"):
-        tl.add_event("B", when="2026", kind="politics", external_ids={"acled": "KOR1"})
-    assert _counts(tl) == before
+def test_an_external_id_names_one_event(tl: Timeline) -> None:
+    first = tl.add_event("A", when="2026", kind="politics", external_ids={"acled": "KOR1"})
+    again = tl.add_event("B", when="2026-05", kind="politics", external_ids={"acled": "KOR1"})
+    assert again.id == first.id  # the stored event is updated, never duplicated
+    assert (again.title, again.edtf) == ("B", "2026-05")
+    assert tl.events().count() == 1
+    assert [r.action for r in tl.revisions(first)][-1] == "edit"
 
 
 def test_get_event_unknown_id(tl: Timeline) -> None:

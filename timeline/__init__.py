@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .errors import (
+    AmbiguousNameError,
     ConfusableNameWarning,
     DatabaseBusyError,
     EventDeletedError,
@@ -57,6 +58,7 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 
 __all__ = [
     "ALLEN_RELATIONS",
+    "AmbiguousNameError",
     "Certainty",
     "Claim",
     "ConfusableNameWarning",

@@ -56,6 +56,25 @@ class NotFoundError(TimelineError, LookupError):
         super().__init__(f"no {kind} {key!r}" + (f"; {hint}" if hint else ""))
 
 
+class AmbiguousNameError(NotFoundError):
+    """A name names several entities or places, so none was chosen; nothing was written.
+
+    Narrow it with ``kind=`` (and, for a place, ``parent=``), or pass the row or its id.
+
+    :ivar candidates: ``(name, kind, id)`` of each entity or place it names.
+    """
+
+    def __init__(self, kind: str, key: Any, candidates: list[tuple[str, str, int]]) -> None:
+        self.candidates = candidates
+        listed = ", ".join(f"{name} ({what}, id {ident})" for name, what, ident in candidates)
+        super().__init__(
+            f"single {kind}",
+            key,
+            f"it names several: {listed}; pass kind= (for a place, parent=), or the {kind} "
+            "or its id",
+        )
+
+
 class EventNotFoundError(NotFoundError):
     """No event with that id."""
 

@@ -143,10 +143,10 @@ def sync(session: Session, event: Event, now: datetime) -> list[tuple[str, Any, 
                 **state,
             )
         )
-    return _copy_state(session, event, states[-1][1], now) if states else []
+    return copy_state(session, event, states[-1][1], now) if states else []
 
 
-def _copy_state(
+def copy_state(
     session: Session, event: Event, state: dict[str, Any], now: datetime
 ) -> list[tuple[str, Any, Any]]:
     """Write ``state`` into the event row and its hull into the participation rows."""
@@ -156,7 +156,7 @@ def _copy_state(
     old_when = {name: getattr(event, name) for name in WHEN_FIELDS}
     new_when = {name: state[name] for name in WHEN_FIELDS}
     if old_when != new_when:
-        changes.append(("when", _when_text(old_when), _when_text(new_when)))
+        changes.append(("when", when_text(old_when), when_text(new_when)))
     if not changes:
         return changes
     for name, value in state.items():
@@ -174,7 +174,7 @@ def _copy_state(
     return changes
 
 
-def _when_text(columns: dict[str, Any]) -> str | None:
+def when_text(columns: dict[str, Any]) -> str | None:
     """The EDTF (or display) text of stored ``When`` columns, for the audit log."""
     if columns.get("span") is None:
         return None

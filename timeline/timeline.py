@@ -13,29 +13,28 @@ from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
 from . import knowledge, links, migrations, provenance, revisions
-from .database import WRITE_LOCK, lock, make_engine, write_connection
+from .database import make_engine, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
+from .io.base import ImportSummary
 from .models import (
     Claim,
     Entity,
-    EntityAlias,
     Event,
-    EventExternalId,
-    EventTag,
     Participation,
     Place,
-    PlaceAlias,
     Relation,
     Source,
     Statement,
     StatementAbout,
-    WhenColumns,
 )
-from .query import EventQuery, entity_ids_named, live_template
+from .query import EventQuery, live_template
 from .revisions import Revision
-from .text import check_name, check_text, name_key
-from .vocab import RelationKind, Status, check_kind, check_many, check_mapping, check_role
+from .text import check_text
+from .vocab import RelationKind, Status
 from .when import Conventions, When
+from .write.draft import EntityRef, EventDraft, PlaceRef, SourceRef, draft_from_keywords
+from .write.names import ANYWHERE, Names
+from .write.pipeline import run_import
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 
@@ -149,93 +148,55 @@ class Timeline:
                 session.rollback()
                 raise
 
-    # -- entities and places ---------------------------------------------------------------
+    # -- entities and places (the identity rule: timeline.write.names) ----------------------
 
     def add_entity(
         self,
-        name: str,
+        name: str | Entity | int,
         *,
-        kind: str,
+        kind: str | None = None,
         aliases: Iterable[str] = (),
         country: str | None = None,
         external_ids: Mapping[str, str] | None = None,
     ) -> Entity:
         """Add a person, organization, country, outlet…, or return the existing one.
 
-        An entity of the same ``kind`` already known by ``name`` (or any alias, ignoring case and
-        accents) is returned, with any new ``aliases`` added to it.
+        An existing entity is returned only when ``name`` is its own name, or an alias of no
+        other entity of that ``kind`` (ignoring case and accents); ``aliases`` are then added
+        to it. The ``aliases`` never make a new entity match another one: a new person may
+        share "Kim" with others. Pass an entity or its id (no ``kind``) to add aliases to it.
+
+        :raises AmbiguousNameError: if ``name`` is an alias of several entities of ``kind``.
         """
         with self._write() as session:
-            return self._upsert_entity(session, name, kind, aliases, country, external_ids)
+            names = Names(session)
+            if isinstance(name, (Entity, int)):
+                entity_id = names.entity_id(_entity_ref(name))
+                names.add_aliases(entity_id, aliases)
+            else:
+                if kind is None:
+                    raise InvalidEventError("a new entity needs its kind", field="kind")
+                entity_id = names.add_entity(name, kind, aliases, country, dict(external_ids or {}))
+            return _get(session, Entity, entity_id)
 
-    def _upsert_entity(
-        self,
-        session: Session,
-        name: str,
-        kind: str,
-        aliases: Iterable[str] = (),
-        country: str | None = None,
-        external_ids: Mapping[str, str] | None = None,
-    ) -> Entity:
-        name = check_name(_text(name, "entity name"), "entity name")
-        kind = check_kind(kind, field="entity kind")
-        names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
-        keys = {name_key(n) for n in names}
-        _lock_names(session, *(f"entity {kind} {key}" for key in keys))
-        entity = session.scalars(
-            select(Entity)
-            .join(EntityAlias, col(EntityAlias.entity_id) == col(Entity.id))
-            .where(col(EntityAlias.key).in_(keys), col(Entity.kind) == kind)
-            .order_by(col(Entity.id))
-        ).first()
-        if entity is None:
-            entity = _build(
-                Entity, name=name, kind=kind, country=country, external_ids=dict(external_ids or {})
-            )
-            session.add(entity)
-            session.flush()
-        known = set(
-            session.scalars(
-                select(col(EntityAlias.key)).where(col(EntityAlias.entity_id) == entity.id)
-            )
-        )
-        for alias in names:
-            key = name_key(alias)
-            if key and key not in known:
-                known.add(key)
-                session.add(_build(EntityAlias, entity_id=entity.id, name=alias, key=key))
-        return entity
+    def add_aliases(self, entity: str | Entity | int, *aliases: str) -> Entity:
+        """Give ``entity`` more names: ``add_aliases("Kim Jong Un", "Kim", "김정은")``."""
+        with self._write() as session:
+            names = Names(session)
+            entity_id = names.entity_id(_entity_ref(entity))
+            names.add_aliases(entity_id, aliases)
+            return _get(session, Entity, entity_id)
 
-    def entity(self, name: str | Entity) -> Entity:
-        """The entity known by ``name`` (any alias, any script).
+    def entity(self, name: str | Entity | int, *, kind: str | None = None) -> Entity:
+        """The entity known by ``name`` (any alias, any script), optionally of ``kind``.
 
-        :raises NotFoundError: if none is, or if several are (the message lists them).
+        :raises NotFoundError: if none is.
+        :raises AmbiguousNameError: if several are (the message lists them).
         """
         with self.session() as session:
-            return self._entity(session, name)
-
-    def _entity(self, session: Session, name: str | Entity | int) -> Entity:
-        if isinstance(name, Entity):
-            return name
-        if isinstance(name, int) and not isinstance(name, bool):
-            entity = session.get(Entity, name)
-            if entity is None:
-                raise NotFoundError("entity", name)
-            return entity
-        name = _text(name, "entity name")
-        found = list(
-            session.scalars(
-                select(Entity)
-                .where(col(Entity.id).in_(entity_ids_named(name)))
-                .order_by(col(Entity.id))
-            )
-        )
-        if not found:
-            raise NotFoundError("entity", name, "add it first with add_entity(name, kind=...)")
-        if len(found) > 1:
-            listed = ", ".join(f"{e.name} ({e.kind}, id {e.id})" for e in found)
-            raise NotFoundError("single entity", name, f"it names several: {listed}")
-        return found[0]
+            ref = _entity_ref(name)
+            ref.kind = kind
+            return _get(session, Entity, Names(session).entity_id(ref))
 
     def add_place(
         self,
@@ -243,92 +204,41 @@ class Timeline:
         *,
         kind: str,
         country: str | None = None,
-        parent: str | Place | None = None,
+        parent: str | Place | int | None = None,
         lat: float | None = None,
         lon: float | None = None,
         aliases: Iterable[str] = (),
     ) -> Place:
         """Add a place (inside ``parent``, by name or row), or return the existing one.
 
-        A place with the same name (or alias) and the same parent is the same place; with no
-        ``parent`` given, so is a known place of the same name and ``kind``.
+        A stored place of that name inside ``parent`` is the same place; with no ``parent``,
+        a stored place of that name anywhere is, when it is the only one (``kind`` breaks
+        ties). See docs/identity.md.
+
+        :raises AmbiguousNameError: if the name (or the parent's) means several places.
         """
         with self._write() as session:
-            name = check_name(_text(name, "place name"), "place name")
-            parent_row = self._place(session, parent) if parent is not None else None
-            parent_id = parent_row.id if parent_row is not None else None
-            names = [name, *(check_name(_text(alias, "alias"), "alias") for alias in aliases)]
-            keys = {name_key(n) for n in names}
-            kind = check_kind(kind, field="place kind")
-            _lock_names(session, *(f"place {key}" for key in keys))
-            # Without a parent, any place of that kind and name is the one meant.
-            same = (
-                col(Place.kind) == kind if parent_id is None else col(Place.parent_id) == parent_id
-            )
-            row = session.scalars(
-                select(Place)
-                .join(PlaceAlias, col(PlaceAlias.place_id) == col(Place.id))
-                .where(col(PlaceAlias.key).in_(keys), same)
-                .order_by(col(Place.id))
-            ).first()
-            if row is None:
-                row = _build(
-                    Place,
-                    name=name,
-                    kind=kind,
-                    country=country.upper() if country else None,
-                    parent_id=parent_id,
-                    lat=lat,
-                    lon=lon,
-                )
-                session.add(row)
-                session.flush()
-            known = set(
-                session.scalars(
-                    select(col(PlaceAlias.key)).where(col(PlaceAlias.place_id) == row.id)
-                )
-            )
-            for alias in names:
-                key = name_key(alias)
-                if key and key not in known:
-                    known.add(key)
-                    session.add(_build(PlaceAlias, place_id=row.id, name=alias, key=key))
-            return row
+            names = Names(session)
+            ref = PlaceRef(name, kind, country, lat, lon, new_kind=kind)
+            parent_id = names.place_id(_place_ref(parent)) if parent is not None else None
+            found = names.find_place(name, kind, ANYWHERE if parent_id is None else parent_id)
+            if found is None:
+                place_id = names.create_place(ref, parent_id, aliases)
+            else:
+                place_id = found.id
+                names.add_place_aliases(place_id, aliases)
+            return _get(session, Place, place_id)
 
-    def place(self, name: str | Place) -> Place:
+    def place(self, name: str | Place | int, *, kind: str | None = None) -> Place:
         """The place known by ``name``.
 
-        :raises NotFoundError: if none is, or several are.
+        :raises NotFoundError: if none is.
+        :raises AmbiguousNameError: if several are (narrow with ``kind``).
         """
         with self.session() as session:
-            return self._place(session, name)
-
-    def _place(self, session: Session, name: str | Place | int) -> Place:
-        if isinstance(name, Place):
-            return name
-        if isinstance(name, int) and not isinstance(name, bool):
-            place = session.get(Place, name)
-            if place is None:
-                raise NotFoundError("place", name)
-            return place
-        key = name_key(_text(name, "place name"))
-        found = list(
-            session.scalars(
-                select(Place)
-                .where(
-                    col(Place.id).in_(
-                        select(col(PlaceAlias.place_id)).where(col(PlaceAlias.key) == key)
-                    )
-                )
-                .order_by(col(Place.id))
-            )
-        )
-        if not found:
-            raise NotFoundError("place", name, "add it first with add_place(name, kind=...)")
-        if len(found) > 1:
-            listed = ", ".join(f"{p.name} (id {p.id}, in place {p.parent_id})" for p in found)
-            raise NotFoundError("single place", name, f"it names several: {listed}")
-        return found[0]
+            ref = _place_ref(name)
+            ref.kind = kind
+            return _get(session, Place, Names(session).place_id(ref))
 
     # -- sources ---------------------------------------------------------------------------
 
@@ -348,49 +258,17 @@ class Timeline:
         same URL, or the same title, publisher and date, is the same source.
         """
         title = _text(title, "source title")
-        if url is not None:
-            check_text(url, "source url", indexed=True)
         moment = When.parse(published, conventions=self.conventions)
         if moment.span or moment.start_earliest != moment.start_latest:
             raise InvalidDateError(published, "a publication date must be a single day or time")
-        day = moment.start_earliest
-        assert day is not None
-        published_at = day if isinstance(day, datetime) else None
-        published_day = day.date() if isinstance(day, datetime) else day
+        assert moment.start_earliest is not None
+        outlet = publisher.name if isinstance(publisher, Entity) else publisher
         with self._write() as session:
+            names = Names(session)
             if isinstance(publisher, Entity):
-                outlet = publisher
-            else:
-                try:
-                    outlet = self._entity(session, publisher)
-                except NotFoundError as missing:
-                    if missing.kind != "entity":
-                        raise
-                    outlet = self._upsert_entity(session, publisher, "media")
-            _lock_names(session, f"source {url or title}")
-            same = (
-                col(Source.url) == url
-                if url
-                else (
-                    (col(Source.title) == title)
-                    & (col(Source.publisher_id) == outlet.id)
-                    & (col(Source.published) == published_day)
-                )
-            )
-            existing = session.scalars(select(Source).where(same)).first()
-            if existing is not None:
-                return existing
-            source = _build(
-                Source,
-                title=title,
-                url=url,
-                publisher_id=outlet.id,
-                published=published_day,
-                published_at=published_at,
-            )
-            session.add(source)
-            session.flush()
-            return source
+                names.entity_id(_entity_ref(publisher))
+            source_id, _ = names.source(SourceRef(title, outlet, moment.start_earliest, url))
+            return _get(session, Source, source_id)
 
     def _source(self, session: Session, source: Source | int) -> Source:
         if isinstance(source, Source):
@@ -417,9 +295,9 @@ class Timeline:
         when: When | date | datetime | str,
         kind: str,
         status: Status | str = Status.OCCURRED,
-        place: str | Place | None = None,
+        place: str | Place | int | None = None,
         actors: Mapping[str | Entity, str | Iterable[str]] | None = None,
-        part_of: Event | int | None = None,
+        part_of: Event | int | str | Mapping[str, str] | None = None,
         source: Source | int | None = None,
         quote: str | None = None,
         summary: str | None = None,
@@ -427,6 +305,8 @@ class Timeline:
         confidence: float | None = None,
         reference: date | datetime | None = None,
         external_ids: Mapping[str, str] | None = None,
+        new_actor_kind: str | None = None,
+        new_place_kind: str | None = None,
     ) -> Event:
         """Record an event; all or nothing.
 
@@ -434,82 +314,38 @@ class Timeline:
         text, or a relative phrase such as "later this spring", resolved against ``reference``
         or else ``source``'s publication date). ``actors`` maps an entity name (any alias) to a
         role or several roles. With a ``source`` the event's first claim is recorded, with the
-        ``quote``.
+        ``quote``. Unknown actors and places are refused, unless ``new_actor_kind`` /
+        ``new_place_kind`` say the kind to create them with (in the same transaction). An event
+        with an external id that a stored event has updates that event instead.
 
         :raises InvalidDateError: if ``when`` cannot be read; nothing is written.
         :raises InvalidEventError: if another field is invalid; nothing is written.
         :raises NotFoundError: if an actor, place, source or parent event is unknown.
+        :raises AmbiguousNameError: if an actor or place name means several.
         """
-        title = _text(title, "title")
-        quote = _text(quote, "quote") if quote is not None else None
-        kind = check_kind(kind)
-        status = Status.coerce(status, field="status")
-        with self._write() as session:
-            if external_ids:
-                lock(session.connection(), WRITE_LOCK, shared=True)  # not amid an import
-            source_row = self._source(session, source) if source is not None else None
-            if reference is None and source_row is not None:
-                reference = source_row.published_at or source_row.published
-            value = self.parse_when(when, reference)
-            columns = WhenColumns.when_columns(value)
-            place_row = self._place(session, place) if place is not None else None
-            event = _build(
-                Event,
-                title=title,
-                summary=summary,
-                kind=kind,
-                status=status,
-                place_id=place_row.id if place_row else None,
-                confidence=confidence,
-                **columns,
-            )
-            session.add(event)
-            session.flush()
-            assert event.id is not None
-            for name, roles in check_mapping(actors or {}, field="actors").items():
-                entity = self._entity(session, name)
-                for role in check_many(roles, field="role"):
-                    session.add(
-                        Participation(
-                            event_id=event.id,
-                            entity_id=entity.id,  # type: ignore[arg-type]
-                            role=check_role(role),
-                            search_start=event.search_start,
-                            search_end=event.search_end,
-                        )
-                    )
-            for tag in dict.fromkeys(
-                check_text(_text(t, "tag"), "tag", indexed=True)
-                for t in check_many(tags, field="tags")
-            ):
-                session.add(EventTag(event_id=event.id, tag=tag))
-            for scheme, identifier in check_mapping(
-                external_ids or {}, field="external_ids"
-            ).items():
-                session.add(
-                    _build(EventExternalId, event_id=event.id, scheme=scheme, value=identifier)
-                )
-            if part_of is not None:
-                parent = self._event(session, part_of)
-                links.check(session, event, RelationKind.PART_OF, parent)
-                session.add(
-                    Relation(
-                        source_event_id=event.id,
-                        target_event_id=parent.id,  # type: ignore[arg-type]
-                        kind=RelationKind.PART_OF,
-                    )
-                )
-            provenance.record_claim(
-                session,
-                event,
-                source=source_row,
-                status=status,
-                when=value,
-                quote=quote,
-                confidence=confidence,
-                action="create",
-            )
-            return event
+        values = {
+            "title": title,
+            "when": when,
+            "kind": kind,
+            "status": status,
+            "place": place,
+            "actors": actors,
+            "part_of": part_of,
+            "source": source,
+            "quote": quote,
+            "summary": summary,
+            "tags": tags,
+            "confidence": confidence,
+            "reference": reference,
+            "external_ids": external_ids,
+        }
+        draft = draft_from_keywords(
+            values, 0, new_actor_kind=new_actor_kind, new_place_kind=new_place_kind
+        )
+        loader = run_import(
+            self.engine, self.conventions, [draft], ImportSummary("api"), api="event"
+        )
+        return self.get_event(loader.written[0])
 
     def _event(self, session: Session, event: Event | int) -> Event:
         key = event.id if isinstance(event, Event) else event
@@ -580,17 +416,23 @@ class Timeline:
             )
 
     def add_events(self, rows: Iterable[Mapping[str, Any]], *, batch_size: int = 5000) -> int:
-        """Load many events at once, in one transaction: the fast path for importers.
+        """Load many events at once, in one transaction, through the same pipeline as
+        :meth:`add_event` (claims, versions and revisions included), a chunk at a time.
 
         Each row is a dict of :meth:`add_event` keywords; ``part_of`` may also be an external
-        id (``{"gdelt": "123"}`` or ``"gdelt:123"``). Returns how many events were added.
-        See :mod:`timeline.bulk`.
+        id (``{"gdelt": "123"}`` or ``"gdelt:123"``), including one of an earlier row. Returns
+        how many events were added.
 
         :raises InvalidEventError: for a malformed row (named in the message); nothing is written.
         """
-        from .bulk import add_events
-
-        return add_events(self, rows, batch_size=batch_size)
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise InvalidEventError(
+                f"batch_size must be a positive integer, not {batch_size!r}", field="batch_size"
+            )
+        summary = ImportSummary("api")
+        drafts = (_row_draft(row, line) for line, row in enumerate(rows))
+        run_import(self.engine, self.conventions, drafts, summary, api="rows", chunk=batch_size)
+        return summary.created
 
     def events(self) -> EventQuery:
         """A composable query over every event (see :class:`EventQuery`).
@@ -697,7 +539,8 @@ class Timeline:
         some entities. A relative ``said`` is resolved against the source's publication date."""
         text = _text(text, "statement text")
         with self._write() as session:
-            speaker_row = self._entity(session, speaker)
+            names = Names(session)
+            speaker_id = names.entity_id(_entity_ref(speaker))
             source_row = self._source(session, source)
             moment = (
                 self.parse_when(said, source_row.published_at or source_row.published)
@@ -711,7 +554,7 @@ class Timeline:
             )  # a statement at a merged duplicate belongs to its survivor
             statement = _build(
                 Statement,
-                speaker_id=speaker_row.id,
+                speaker_id=speaker_id,
                 text=text,
                 source_id=source_row.id,
                 event_id=event_row.id if event_row else None,
@@ -721,7 +564,7 @@ class Timeline:
             )
             session.add(statement)
             session.flush()
-            subjects = {self._entity(session, name).id for name in about}
+            subjects = {names.entity_id(_entity_ref(name)) for name in about}
             for entity_id in subjects:
                 session.add(StatementAbout(statement_id=statement.id, entity_id=entity_id))  # type: ignore[arg-type]
             return statement
@@ -733,13 +576,14 @@ class Timeline:
         with self.session() as session:
             query = select(Statement).order_by(col(Statement.id))
             if speaker is not None:
-                query = query.where(col(Statement.speaker_id) == self._entity(session, speaker).id)
+                speaker_id = Names(session).entity_id(_entity_ref(speaker))
+                query = query.where(col(Statement.speaker_id) == speaker_id)
             if about is not None:
-                subject = self._entity(session, about)
+                subject_id = Names(session).entity_id(_entity_ref(about))
                 query = query.where(
                     col(Statement.id).in_(
                         select(col(StatementAbout.statement_id)).where(
-                            col(StatementAbout.entity_id) == subject.id
+                            col(StatementAbout.entity_id) == subject_id
                         )
                     )
                 )
@@ -758,13 +602,38 @@ class Timeline:
             )
 
 
-def _lock_names(session: Session, *names: str) -> None:
-    """On PostgreSQL, hold ``names`` until commit, so that two writers adding the same entity,
-    place or source at once make one row (and wait for any import, which may add it too)."""
-    connection = session.connection()
-    lock(connection, WRITE_LOCK, shared=True)
-    lock(connection, *names)
-
-
 def _day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
+
+
+def _row_draft(row: Mapping[str, Any], line: int) -> EventDraft:
+    try:
+        return draft_from_keywords(row, line)
+    except InvalidEventError as error:
+        raise InvalidEventError(
+            f"row {line}: {error}", field=error.field, value=error.value
+        ) from None
+
+
+def _entity_ref(entity: str | Entity | int) -> EntityRef:
+    """A reference to a stored entity, by row, id or name."""
+    if isinstance(entity, Entity):
+        return EntityRef(entity.name, id=entity.id)
+    if isinstance(entity, int) and not isinstance(entity, bool):
+        return EntityRef(str(entity), id=entity)
+    return EntityRef(_text(entity, "entity name"))
+
+
+def _place_ref(place: str | Place | int) -> PlaceRef:
+    """A reference to a stored place, by row, id or name."""
+    if isinstance(place, Place):
+        return PlaceRef(place.name, id=place.id)
+    if isinstance(place, int) and not isinstance(place, bool):
+        return PlaceRef(str(place), id=place)
+    return PlaceRef(_text(place, "place name"))
+
+
+def _get(session: Session, model: type[ModelT], ident: int) -> ModelT:
+    row = session.get(model, ident)
+    assert row is not None
+    return row

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import TimelineError, UnknownFormatError
+from ..write.pipeline import run_import
 from .base import ImportSummary, Item, Progress, RowError
-from .loader import run_import
 
 if TYPE_CHECKING:
     from ..query import EventQuery
@@ -146,9 +146,11 @@ def import_file(
             raise TimelineError(f"a column mapping applies to csv imports, not {name!r}")
         options["mapping"] = mapping
     summary = ImportSummary(format=name, source=Path(path).name)
-    return run_import(
-        tl, reader(path, progress, options), summary, skip_invalid=skip_invalid, dry_run=dry_run
+    items = reader(path, progress, options)
+    run_import(
+        tl.engine, tl.conventions, items, summary, skip_invalid=skip_invalid, dry_run=dry_run
     )
+    return summary
 
 
 def export_file(

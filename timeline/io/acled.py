@@ -27,22 +27,18 @@ from datetime import date, datetime, timedelta, timezone
 from ..errors import InvalidDateError, TimelineError
 from ..when import Precision, When
 from ..when.endpoint import Endpoint
+from ..write.draft import ClaimDraft, EntityRef, EventDraft, PlaceRef, SourceRef
 from .base import (
     BadRow,
-    ClaimIn,
-    EntityIn,
-    EventRecord,
     Item,
-    PlaceIn,
     Progress,
     RowError,
-    SourceIn,
+    explain,
     float_or_none,
     open_text,
     slug,
     text_or_none,
 )
-from .loader import _explain
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "country")
 _DATE_FORMATS = ("%d %B %Y", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d %b %Y")
@@ -99,11 +95,11 @@ def read_acled(path: str | os.PathLike[str], progress: Progress | None = None) -
                     try:
                         yield _record(line, dict(zip(header, row, strict=True)))
                     except (BadRow, InvalidDateError) as error:
-                        yield RowError(line, *_explain(error))
+                        yield RowError(line, *explain(error))
             line = reader.line_num + 1
 
 
-def _record(line: int, row: dict[str, str]) -> EventRecord:
+def _record(line: int, row: dict[str, str]) -> EventDraft:
     def get(name: str) -> str | None:
         return text_or_none(row.get(name))
 
@@ -119,18 +115,16 @@ def _record(line: int, row: dict[str, str]) -> EventRecord:
     if event_type is None:
         raise BadRow("event_type is empty", "event_type")
     kind = slug(event_type) + (f".{slug(sub_type)}" if sub_type else "")
-    actors: list[tuple[EntityIn, str]] = []
+    actors: list[tuple[EntityRef, str]] = []
     for side in ("1", "2"):
         main = get(f"actor{side}")
         if main:
             inter = get(f"inter{side}")
-            actors.append(
-                (EntityIn(main, "group", external_ids={"acled_inter": inter} if inter else {}),
-                 f"actor{side}")
-            )  # fmt: skip
+            ids = {"acled_inter": inter} if inter else {}
+            actors.append((EntityRef(main, new_kind="group", external_ids=ids), f"actor{side}"))
         for name in (get(f"assoc_actor_{side}") or "").split(";"):
             if name.strip():
-                actors.append((EntityIn(name.strip(), "group"), f"assoc_actor{side}"))
+                actors.append((EntityRef(name.strip(), new_kind="group"), f"assoc_actor{side}"))
     if not actors:
         raise BadRow("actor1 is empty", "actor1")
     place = None
@@ -150,7 +144,7 @@ def _record(line: int, row: dict[str, str]) -> EventRecord:
                 float_or_none(get("latitude"), "latitude"),
                 float_or_none(get("longitude"), "longitude"),
             )
-        place = PlaceIn(found, kind_name, lat=lat, lon=lon, parent=place)
+        place = PlaceRef(found, None, lat=lat, lon=lon, parent=place, new_kind=kind_name)
     stamp = get("timestamp")
     updated = None
     if stamp is not None:
@@ -159,7 +153,7 @@ def _record(line: int, row: dict[str, str]) -> EventRecord:
         except (ValueError, OverflowError):
             raise BadRow(f"timestamp {stamp!r} is not Unix seconds", "timestamp") from None
     claims = [
-        ClaimIn(SourceIn(f"{name.strip()} report ({identifier})", name.strip(), day))
+        ClaimDraft(SourceRef(f"{name.strip()} report ({identifier})", name.strip(), day))
         for name in (get("source") or "").split(";")
         if name.strip()
     ]
@@ -173,7 +167,7 @@ def _record(line: int, row: dict[str, str]) -> EventRecord:
     tags += [t.strip() for t in (get("tags") or "").split(";") if t.strip()]
     who = " and ".join(entity.name for entity, role in actors if role in ("actor1", "actor2"))
     title = f"{sub_type or event_type} in {get('location') or get('country')}: {who}"
-    return EventRecord(
+    return EventDraft(
         line=line,
         title=title,
         when=when,

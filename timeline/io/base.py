@@ -15,13 +15,14 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import UnreadableFileError
+from sqlalchemy import exc
+
+from ..errors import InvalidDateError, UnreadableFileError
 from ..text import check_text
-from ..when import When
+from ..write.draft import ClaimRecord, EventDraft
 
 #: ``progress(done, total)``: bytes read so far and the file size (``None`` when unknown).
 Progress = Callable[[int, "int | None"], None]
@@ -98,81 +99,6 @@ class ImportSummary:
         )
 
 
-@dataclass
-class EntityIn:
-    """An actor as an importer found it; matched to a stored entity by name (any alias)."""
-
-    name: str
-    kind: str
-    country: str | None = None
-    external_ids: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class PlaceIn:
-    """A place as an importer found it, inside an optional parent."""
-
-    name: str
-    kind: str
-    country: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    parent: PlaceIn | None = None
-    external_ids: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class SourceIn:
-    """A published document: matched by URL, else by title, publisher and date."""
-
-    title: str
-    publisher: str
-    published: date | datetime
-    url: str | None = None
-
-
-@dataclass
-class ClaimIn:
-    """What one document says about the event."""
-
-    source: SourceIn | None = None
-    status: str | None = None
-    when: When | None = None
-    quote: str | None = None
-    confidence: float | None = None
-
-
-@dataclass
-class EventRecord:
-    """One event read from a file, with everything around it, ready for the loader."""
-
-    line: int
-    title: str
-    when: When | str
-    kind: str
-    status: str = "occurred"
-    summary: str | None = None
-    confidence: float | None = None
-    place: PlaceIn | None = None
-    actors: list[tuple[EntityIn, str]] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    external_ids: dict[str, str] = field(default_factory=dict)
-    claims: list[ClaimIn] = field(default_factory=list)
-    reference: date | None = None
-    updated_at: datetime | None = None
-    part_of: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class ClaimRecord:
-    """A claim about an event already stored, found by external id (GDELT mentions)."""
-
-    line: int
-    scheme: str
-    value: str
-    claim: ClaimIn
-
-
 #: Writes a run of items at once: ``chunk(loader, items, write_one, report)``, handing the
 #: items it does not write itself to ``write_one`` and each row error to ``report``.
 ChunkWriter = Callable[
@@ -196,7 +122,7 @@ class Step:
     group: Any = None
 
 
-Item = EventRecord | ClaimRecord | Step | RowError
+Item = EventDraft | ClaimRecord | Step | RowError
 
 
 class CountingReader(io.RawIOBase):
@@ -284,7 +210,7 @@ def unsafe_cell(text: str) -> str:
     return text
 
 
-def check_record_text(record: EventRecord) -> None:
+def check_record_text(record: EventDraft) -> None:
     """Refuse NUL and over-long text in ``record`` as the API does (see :mod:`timeline.text`)."""
     for name, value in (("title", record.title), ("summary", record.summary)):
         if value:
@@ -319,3 +245,15 @@ def write_json_array(out: IO[str], opening: str, items: Iterable[dict[str, Any] 
         count += 1
     out.write("\n]}\n")
     return count
+
+
+def explain(error: Exception) -> tuple[str, str | None]:
+    """The reason and field of a refused row, for a :class:`RowError`."""
+    if isinstance(error, BadRow):
+        return error.reason, error.field
+    if isinstance(error, InvalidDateError):
+        return str(error), "when"
+    if isinstance(error, exc.DBAPIError):
+        return f"the database refused the row: {error.orig}", None
+    name = getattr(error, "field", None)
+    return str(error), name if isinstance(name, str) else None

@@ -25,23 +25,19 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import InvalidDateError, TimelineError
 from ..when import When
+from ..write.draft import ClaimDraft, EntityRef, EventDraft, PlaceRef, SourceRef
 from .base import (
     BadRow,
-    ClaimIn,
-    EntityIn,
-    EventRecord,
     Item,
-    PlaceIn,
     Progress,
     RowError,
-    SourceIn,
+    explain,
     float_or_none,
     open_text,
     safe_cell,
     text_or_none,
     unsafe_cell,
 )
-from .loader import _explain
 from .views import event_views
 
 if TYPE_CHECKING:
@@ -206,11 +202,11 @@ def read_csv(
                 try:
                     yield _record(line, row, where, rules)
                 except (BadRow, InvalidDateError) as error:
-                    yield RowError(line, *_explain(error))
+                    yield RowError(line, *explain(error))
             line = reader.line_num + 1
 
 
-def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping) -> EventRecord:
+def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping) -> EventDraft:
     def get(name: str) -> str | None:
         if name in where:
             position = where[name]
@@ -241,19 +237,20 @@ def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping)
         raise BadRow("the kind is empty (map a kind column or give a default)", "kind")
     place = None
     if get("place") is not None:
-        place = PlaceIn(
+        place = PlaceRef(
             str(get("place")),
-            get("place_kind") or rules.place_kind,
+            None,
             get("country"),
             float_or_none(get("lat"), "lat"),
             float_or_none(get("lon"), "lon"),
+            new_kind=get("place_kind") or rules.place_kind,
         )
     actors = []
     for text in items("actors"):
         match = _ACTOR.match(text)
         assert match is not None
         role = (match.group("role") or rules.actor_role).strip()
-        actors.append((EntityIn(match.group("name"), rules.actor_kind), role))
+        actors.append((EntityRef(match.group("name"), new_kind=rules.actor_kind), role))
     external: dict[str, str] = {}
     for text in items("external_ids"):
         scheme, sep, value = text.partition(":")
@@ -273,8 +270,8 @@ def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping)
         if day is None:
             raise BadRow(f"published {published!r} is not a date", "published")
         claims.append(
-            ClaimIn(
-                SourceIn(
+            ClaimDraft(
+                SourceRef(
                     get("source_title") or str(get("source_url")),
                     get("publisher") or "unknown",
                     day,
@@ -283,7 +280,7 @@ def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping)
                 quote=get("quote"),
             )
         )
-    return EventRecord(
+    return EventDraft(
         line=line,
         title=title,
         when=when,

@@ -30,21 +30,16 @@ from urllib.parse import urlparse
 
 from ..errors import InvalidDateError
 from ..when import When
+from ..write.draft import ClaimDraft, ClaimRecord, EntityRef, EventDraft, PlaceRef, SourceRef
 from .base import (
     BadRow,
-    ClaimIn,
-    ClaimRecord,
-    EntityIn,
-    EventRecord,
     Item,
-    PlaceIn,
     Progress,
     RowError,
-    SourceIn,
+    explain,
     float_or_none,
     open_text,
 )
-from .loader import _explain
 
 EVENT_COLUMNS = 61
 MENTION_COLUMNS = 16
@@ -161,10 +156,10 @@ def _on(text: str) -> When:
     return When.on(_day(text, "SQLDATE"))
 
 
-def _source(url_or_name: str, published: datetime, publisher: str | None = None) -> SourceIn:
+def _source(url_or_name: str, published: datetime, publisher: str | None = None) -> SourceRef:
     text = url_or_name.strip()
     host = urlparse(text).hostname if "://" in text else None
-    return SourceIn(text, publisher or host or text, published, text if host else None)
+    return SourceRef(text, publisher or host or text, published, text if host else None)
 
 
 def read_events(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
@@ -176,10 +171,10 @@ def read_events(path: str | os.PathLike[str], progress: Progress | None = None) 
         try:
             yield _event(number, cells)
         except (BadRow, InvalidDateError) as error:
-            yield RowError(number, *_explain(error))
+            yield RowError(number, *explain(error))
 
 
-def _actor(cells: list[str], at: int) -> EntityIn | None:
+def _actor(cells: list[str], at: int) -> EntityRef | None:
     code, name, country = cells[at].strip(), cells[at + 1].strip(), cells[at + 2].strip()
     types = [cells[at + i].strip() for i in (7, 8, 9) if cells[at + i].strip()]
     if not (name or code):
@@ -193,10 +188,10 @@ def _actor(cells: list[str], at: int) -> EntityIn | None:
     ids = {"cameo": code} if code else {}
     if types:
         ids["cameo_types"] = ",".join(types)
-    return EntityIn(name or code, kind, country or None, ids)
+    return EntityRef(name or code, None, country or None, ids, new_kind=kind)
 
 
-def _event(number: int, cells: list[str]) -> EventRecord:
+def _event(number: int, cells: list[str]) -> EventDraft:
     identifier = cells[_ID].strip()
     if not identifier.isdigit():
         raise BadRow(f"GLOBALEVENTID {identifier!r} is not a number", "GLOBALEVENTID")
@@ -215,17 +210,18 @@ def _event(number: int, cells: list[str]) -> EventRecord:
     place = None
     if geo_name and geo_type not in ("", "0"):
         feature = cells[_ACTION_GEO + 7].strip()
-        place = PlaceIn(
+        place = PlaceRef(
             geo_name,
-            GEO_KINDS.get(geo_type, "place"),
+            None,
             cells[_ACTION_GEO + 2].strip() or None,
             float_or_none(cells[_ACTION_GEO + 5], "ActionGeo_Lat"),
             float_or_none(cells[_ACTION_GEO + 6], "ActionGeo_Long"),
             external_ids={"gdelt_feature": feature} if feature else {},
+            new_kind=GEO_KINDS.get(geo_type, "place"),
         )
     added = _timestamp(cells[_DATEADDED], "DATEADDED")
     url = cells[_SOURCEURL].strip()
-    claims = [ClaimIn(_source(url, added))] if url else []
+    claims = [ClaimDraft(_source(url, added))] if url else []
     facts = [
         f"CAMEO {code} ({label})",
         f"quad class {cells[_QUAD].strip()}",
@@ -236,7 +232,7 @@ def _event(number: int, cells: list[str]) -> EventRecord:
     tags = [f"cameo:{code}", f"quad:{cells[_QUAD].strip()}"]
     if cells[_IS_ROOT].strip() == "1":
         tags.append("root_event")
-    return EventRecord(
+    return EventDraft(
         line=number,
         title=title,
         when=_on(cells[_SQLDATE].strip()),
@@ -268,7 +264,9 @@ def read_mentions(path: str | os.PathLike[str], progress: Progress | None = None
             if confidence is not None and not 0 <= confidence <= 100:
                 raise BadRow(f"Confidence {confidence} is not 0-100", "Confidence")
             source = _source(document, published, cells[4].strip() or None)
-            claim = ClaimIn(source, confidence=confidence / 100 if confidence is not None else None)
+            claim = ClaimDraft(
+                source, confidence=confidence / 100 if confidence is not None else None
+            )
             yield ClaimRecord(number, "gdelt", identifier, claim)
         except (BadRow, InvalidDateError) as error:
-            yield RowError(number, *_explain(error))
+            yield RowError(number, *explain(error))

@@ -19,15 +19,12 @@ from urllib.parse import urlparse
 from ..errors import TimelineError
 from ..vocab import ICALENDAR_STATUS, Status
 from ..when import When
+from ..write.draft import ClaimDraft, EventDraft, PlaceRef, SourceRef
 from .base import (
     BadRow,
-    ClaimIn,
-    EventRecord,
     Item,
-    PlaceIn,
     Progress,
     RowError,
-    SourceIn,
     open_text,
     slug,
     text_or_none,
@@ -133,7 +130,7 @@ def _text(component: Any, name: str) -> str | None:
     return text_or_none(str(value)) if value is not None else None
 
 
-def _record(line: int, component: Any, default_kind: str) -> EventRecord:
+def _record(line: int, component: Any, default_kind: str) -> EventDraft:
     title = _text(component, "SUMMARY")
     if title is None:
         raise BadRow("the VEVENT has no SUMMARY", "SUMMARY")
@@ -165,11 +162,12 @@ def _record(line: int, component: Any, default_kind: str) -> EventRecord:
     place = None
     if _text(component, "LOCATION"):
         geo = component.get("GEO")
-        place = PlaceIn(
+        place = PlaceRef(
             str(_text(component, "LOCATION")),
-            "place",
+            None,
             lat=float(geo.latitude) if geo is not None else None,
             lon=float(geo.longitude) if geo is not None else None,
+            new_kind="place",
         )
     claims = []
     url = _text(component, "URL")
@@ -179,9 +177,9 @@ def _record(line: int, component: Any, default_kind: str) -> EventRecord:
             stamp if isinstance(stamp, date) else (_day(when.start_earliest) or date.today())
         )
         host = urlparse(url).hostname or "unknown"
-        claims.append(ClaimIn(SourceIn(url, host, published or date.today(), url)))
+        claims.append(ClaimDraft(SourceRef(url, host, published or date.today(), url)))
     uid = _text(component, "UID")
-    return EventRecord(
+    return EventDraft(
         line=line,
         title=title,
         when=when,

@@ -24,17 +24,8 @@ from typing import IO, TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from ..bulk import (
-    CLAIM_COLUMNS,
-    EVENT_COLUMNS,
-    EXTERNAL_ID_COLUMNS,
-    PARTICIPATION_COLUMNS,
-    TAG_COLUMNS,
-    VERSION_COLUMNS,
-    BulkWriter,
-)
-from ..errors import TimelineError
-from ..knowledge import EventVersion, _copy_state, fold
+from ..errors import AmbiguousNameError, TimelineError
+from ..knowledge import EventVersion, copy_state, fold, sync, utcnow
 from ..models import (
     MAX_DAY,
     Claim,
@@ -54,11 +45,21 @@ from ..models import (
 )
 from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
+from ..write.draft import PlaceRef, SourceRef
+from ..write.names import ANYWHERE
+from ..write.new import write_chunk
+from ..write.pipeline import Loader, _validate
+from ..write.rows import (
+    CLAIM_COLUMNS,
+    EVENT_COLUMNS,
+    EXTERNAL_ID_COLUMNS,
+    PARTICIPATION_COLUMNS,
+    TAG_COLUMNS,
+    VERSION_COLUMNS,
+    BulkWriter,
+)
 from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, float_or_none, open_text
-from .claims import resync
-from .fast import write_chunk
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
-from .loader import Loader, _validate
 from .views import BATCH
 
 if TYPE_CHECKING:
@@ -481,26 +482,13 @@ def _remember(loader: Loader, table: str, record: dict[str, Any], db_id: Any) ->
         loader.ids.setdefault(table, {})[record["id"]] = int(db_id)
 
 
-def _aliases(loader: Loader, model: Any, owner: str, owner_id: int, names: list[str]) -> None:
-    key_column = getattr(model, owner)
-    known = set(loader.session.scalars(select(col(model.key)).where(col(key_column) == owner_id)))
-    for alias in names:
-        key = name_key(check_name(str(alias), "alias"))
-        if key and key not in known:
-            known.add(key)
-            loader.session.add(model(**{owner: owner_id, "name": alias, "key": key}))
-
-
 def _entity(loader: Loader, record: dict[str, Any]) -> str:
-    from .base import EntityIn
-
-    entity_id = loader.entity(
-        EntityIn(
-            str(record.get("name") or ""),
-            str(record.get("kind") or ""),
-            record.get("country"),
-            dict(record.get("external_ids") or {}),
-        )
+    entity_id = loader.names.add_entity(
+        str(record.get("name") or ""),
+        str(record.get("kind") or ""),
+        [str(alias) for alias in record.get("aliases") or []],
+        record.get("country"),
+        dict(record.get("external_ids") or {}),
     )
     if record.get("created_at"):
         entity = loader.session.get(Entity, entity_id)
@@ -508,7 +496,6 @@ def _entity(loader: Loader, record: dict[str, Any]) -> str:
         entity.created_at = _validate(
             Entity, {**_row(entity), "created_at": record["created_at"]}
         ).created_at
-    _aliases(loader, EntityAlias, "entity_id", entity_id, list(record.get("aliases") or []))
     _remember(loader, "entity", record, entity_id)
     return "reference"
 
@@ -518,37 +505,27 @@ def _row(row: Any) -> dict[str, Any]:
 
 
 def _place(loader: Loader, record: dict[str, Any]) -> str:
-    from .base import PlaceIn
-
     parent_id = _ref(loader, "place", record, "parent", required=False)
-    parent = loader.session.get(Place, parent_id) if parent_id is not None else None
-    place_in = PlaceIn(
+    kind = str(record.get("kind") or "")
+    ref = PlaceRef(
         str(record.get("name") or ""),
-        str(record.get("kind") or ""),
+        kind,
         record.get("country"),
         float_or_none(record.get("lat"), "lat"),
         float_or_none(record.get("lon"), "lon"),
-        None,
-        dict(record.get("external_ids") or {}),
+        external_ids=dict(record.get("external_ids") or {}),
+        new_kind=kind,
     )
-    if parent is not None:
-        # The parent is stored already: look up under it by id, not by name.
-        loader._places[(name_key(parent.name), parent.parent_id)] = int(parent_id)
-        place_in.parent = _known_place(loader, parent)
-    place_id = loader.place(place_in)
-    _aliases(loader, PlaceAlias, "place_id", place_id, list(record.get("aliases") or []))
+    names = loader.names
+    aliases = [str(alias) for alias in record.get("aliases") or []]
+    found = names.find_place(ref.name, kind, ANYWHERE if parent_id is None else parent_id)
+    if found is None:
+        place_id = names.create_place(ref, parent_id, aliases)
+    else:
+        place_id = found.id
+        names.add_place_aliases(place_id, aliases)
     _remember(loader, "place", record, place_id)
     return "reference"
-
-
-def _known_place(loader: Loader, place: Place) -> Any:
-    from .base import PlaceIn
-
-    parent = loader.session.get(Place, place.parent_id) if place.parent_id else None
-    found = PlaceIn(place.name, place.kind, place.country, place.lat, place.lon)
-    if parent is not None:
-        found.parent = _known_place(loader, parent)
-    return found
 
 
 def _source_row(loader: Loader, record: dict[str, Any]) -> Source:
@@ -568,25 +545,16 @@ def _source_row(loader: Loader, record: dict[str, Any]) -> Source:
 
 def _source(loader: Loader, record: dict[str, Any]) -> str:
     row = _source_row(loader, record)
-    publisher_id = row.publisher_id
-    same = (
-        col(Source.url) == row.url
-        if row.url
-        else (
-            (col(Source.title) == row.title)
-            & (col(Source.publisher_id) == publisher_id)
-            & (col(Source.published) == row.published)
-        )
+    names = loader.names
+    created = names.documents
+    source_id, _ = names.source(
+        SourceRef(row.title, row.publisher_id, row.published_at or row.published, row.url)
     )
-    found = loader.session.scalars(
-        select(col(Source.id)).where(same).order_by(col(Source.id))
-    ).first()
-    if found is None:
-        loader.session.add(row)
-        loader.session.flush()
-        loader.summary.documents += 1
-        found = row.id
-    _remember(loader, "source", record, found)
+    if names.documents > created and record.get("created_at"):
+        stored = loader.session.get(Source, source_id)
+        assert stored is not None
+        stored.created_at = row.created_at
+    _remember(loader, "source", record, source_id)
     return "reference"
 
 
@@ -676,7 +644,7 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
     row, external = found.row, found.external
     event_id = loader.find_event(external)
     if event_id is None and not external:
-        event_id = loader._same_event(_row(row))
+        event_id = loader.same_event(_row(row))
     outcome = "unchanged"
     if event_id is None:
         loader.session.add(row)
@@ -788,7 +756,7 @@ def _claim(loader: Loader, record: dict[str, Any]) -> str:
         loader.summary.claims += 1
         event = loader.session.get(Event, row.event_id)
         assert event is not None
-        resync(loader.session, event)
+        sync(loader.session, event, utcnow())
     return "reference"
 
 
@@ -1004,7 +972,7 @@ def _bulk_claims(
     stored: dict[int, dict[str, Any]],
 ) -> int:
     """Write the claims of events that had none, their versions, and their folded state
-    (as :func:`timeline.io.claims.resync` after each claim would leave them); returns how
+    (as :func:`timeline.knowledge.sync` after each claim would leave them); returns how
     many claims were new."""
     writer = BulkWriter(loader.session.connection())
     value = writer.value
@@ -1050,7 +1018,7 @@ def _bulk_claims(
     for event_id, final in changed.items():
         event = loader.session.get(Event, event_id)
         assert event is not None
-        _copy_state(loader.session, event, final, writer.now)
+        copy_state(loader.session, event, final, writer.now)
     loader.session.flush()
     return len(claims)
 
@@ -1152,16 +1120,16 @@ def _write_entities(
             rows.append((step, *_entity_in(step.record)))
         except _WORDED_PER_ROW:
             rows.append((step, None, None, []))
-    keys = sorted({key[0] for _, key, _, _ in rows if key is not None})
+    names = loader.names
+    names.prefetch_entities(row.name for _, _, row, _ in rows if row is not None)
     known: set[tuple[str, str]] = set()
-    for start in range(0, len(keys), _IN):
-        known.update(
-            loader.session.execute(
-                select(col(EntityAlias.key), col(Entity.kind))
-                .join(Entity, col(Entity.id) == col(EntityAlias.entity_id))
-                .where(col(EntityAlias.key).in_(keys[start : start + _IN]))
-            )
-        )
+    for _, key, row, _ in rows:
+        if key is not None and row is not None:
+            try:
+                if names.find_entity(row.name, row.kind) is not None:
+                    known.add(key)
+            except AmbiguousNameError:
+                known.add(key)  # the per-row path reports it
     pending: list[tuple[Step, Entity, list[tuple[str, str]]]] = []
     for step, key, row, aliases in rows:
         if key is not None and row is not None and key not in known:
@@ -1238,6 +1206,7 @@ def _flush_entities(
     ids = write_chunk(loader, write, [step for step, _, _ in pending], write_one, report)
     if ids is None:
         return
+    loader.names.forget()  # the new entities' names are looked up again
     for (step, _, _), entity_id in zip(pending, ids, strict=True):
         _remember(loader, "entity", step.record, entity_id)
 

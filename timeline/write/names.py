@@ -1,0 +1,434 @@
+"""Names: the one identity rule for entities, places and documents (see docs/identity.md).
+
+Every way in resolves names here: ``add_entity``, ``add_place``, ``add_source``, the actors and
+places of ``add_event`` and ``add_events``, every importer and the command line.
+
+- An **entity** is found by any of its names, ignoring case and accents. A name may be an alias
+  of several entities ("Kim", "Trump"). The name is first read as an entity's own name, then as
+  an alias; ``kind`` narrows the choice. A name that still names several entities raises
+  :class:`~timeline.AmbiguousNameError`, listing them; one that names none raises
+  :class:`~timeline.NotFoundError`, or creates the entity when the reference says its kind.
+- A **place** is found the same way, inside ``parent`` when one is given, and anywhere when
+  none is: a stored Pyongyang in North Korea is found by "Pyongyang" alone when it is the only
+  one; ``kind`` narrows the choice here too. Importers name actors and places by name alone:
+  the kind they give is the kind of what they create.
+- A **document** is the stored one with the same URL, else with the same title, publisher and
+  publication day. Its publisher is an entity found by name (any kind; a media outlet when the
+  name is ambiguous), created as kind ``media`` when unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlmodel import Session, col
+
+from ..errors import AmbiguousNameError, InvalidEventError, NotFoundError
+from ..models import Entity, EntityAlias, Place, PlaceAlias, Source, TimelineModel
+from ..text import check_name, check_text, name_key
+from ..vocab import check_kind
+from .draft import EntityRef, PlaceRef, SourceRef
+
+#: Values per ``IN (...)`` lookup.
+IN_SIZE = 500
+#: Names cached per table before the cache is cleared (bounded memory on large imports).
+CACHE_LIMIT = 50_000
+
+#: ``parent`` of a place looked up anywhere.
+ANYWHERE = -1
+
+
+@dataclass(frozen=True)
+class Known:
+    """A stored entity or place that a lookup key names."""
+
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None = None
+
+    @property
+    def own_key(self) -> str:
+        return name_key(self.name)
+
+
+def choose(what: str, name: str, found: list[Known], kind: str | None) -> Known | None:
+    """The one of ``found`` (the rows that have ``name`` among their names) that ``name``
+    means: read first as a row's own name, then as an alias; ``kind`` narrows the choice.
+
+    :raises AmbiguousNameError: if several remain.
+    """
+    if kind is not None:
+        found = [row for row in found if row.kind == kind]
+    key = name_key(name)
+    for group in ([row for row in found if row.own_key == key], found):
+        if len(group) == 1:
+            return group[0]
+        if group:
+            raise AmbiguousNameError(what, name, [(r.name, r.kind, r.id) for r in group])
+    return None
+
+
+def validated(model: type[TimelineModel], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` checked by ``model`` (table models skip validation on ``__init__``)."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            check_text(value, f"{model.__name__.lower()} {name}")  # NUL, over-long text
+    try:
+        row = model.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise InvalidEventError(
+            f"invalid {model.__name__.lower()} {field}: {first['msg']} "
+            f"(got {first.get('input')!r:.200})",
+            field=field,
+            value=first.get("input"),
+        ) from error
+    return {name: getattr(row, name) for name in values}
+
+
+def day_of(value: date | datetime) -> date:
+    """The calendar day of a date or datetime."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+class Names:
+    """Resolves (and creates) the entities, places and documents drafts name, on one session,
+    with caches that last as long as it (call :meth:`forget` after a rollback)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.documents = 0
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop the caches (rows they hold may have been rolled back)."""
+        self._entities: dict[str, list[Known]] = {}
+        self._places: dict[str, list[Known]] = {}
+        self._sources: dict[tuple[Any, ...], tuple[int, date]] = {}
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def prefetch_entities(self, names: Iterable[str]) -> None:
+        """Look up many names at once (``IN`` queries), so resolving them costs nothing."""
+        self._prefetch(self._entities, names, self._entity_rows)
+
+    def prefetch_places(self, names: Iterable[str]) -> None:
+        """Look up many place names at once."""
+        self._prefetch(self._places, names, self._place_rows)
+
+    def _prefetch(self, cache: dict[str, list[Known]], names: Iterable[str], rows: Any) -> None:
+        keys = sorted({name_key(name) for name in names if "\0" not in name} - set(cache))
+        if len(cache) + len(keys) > CACHE_LIMIT:
+            cache.clear()
+        for start in range(0, len(keys), IN_SIZE):
+            part = keys[start : start + IN_SIZE]
+            for key in part:
+                cache[key] = []
+            for key, known in rows(part):
+                if known not in cache[key]:
+                    cache[key].append(known)
+
+    def _entity_rows(self, keys: list[str]) -> Iterable[tuple[str, Known]]:
+        query = (
+            select(col(EntityAlias.key), col(Entity.id), col(Entity.name), col(Entity.kind))
+            .join(Entity, col(Entity.id) == col(EntityAlias.entity_id))
+            .where(col(EntityAlias.key).in_(keys))
+            .order_by(col(Entity.id))
+        )
+        for key, ident, name, kind in self.session.execute(query):
+            yield key, Known(int(ident), name, kind)
+
+    def _place_rows(self, keys: list[str]) -> Iterable[tuple[str, Known]]:
+        query = (
+            select(
+                col(PlaceAlias.key),
+                col(Place.id),
+                col(Place.name),
+                col(Place.kind),
+                col(Place.parent_id),
+            )
+            .join(Place, col(Place.id) == col(PlaceAlias.place_id))
+            .where(col(PlaceAlias.key).in_(keys))
+            .order_by(col(Place.id))
+        )
+        for key, ident, name, kind, parent in self.session.execute(query):
+            yield key, Known(int(ident), name, kind, parent)
+
+    def _named(self, cache: dict[str, list[Known]], name: str, rows: Any) -> list[Known]:
+        key = name_key(name)
+        if key not in cache:
+            self._prefetch(cache, [name], rows)
+        return cache.get(key, [])
+
+    # -- entities --------------------------------------------------------------------------
+
+    def find_entity(self, name: str, kind: str | None = None) -> Known | None:
+        """The entity ``name`` means (``None`` if none).
+
+        :raises AmbiguousNameError: if it means several.
+        """
+        name = check_text(_name(name, "entity name"), "entity name", indexed=True)
+        kind = check_kind(kind, field="entity kind") if kind is not None else None
+        found = self._named(self._entities, name, self._entity_rows)
+        return choose("entity", name, found, kind)
+
+    def entity_id(self, ref: EntityRef) -> int:
+        """The id of the entity ``ref`` names, created when unknown and ``ref.new_kind`` is set.
+
+        :raises NotFoundError: if it is unknown and may not be created.
+        :raises AmbiguousNameError: if the name means several entities.
+        """
+        if ref.id is not None:
+            return self._stored(Entity, ref.id, "entity")
+        found = self.find_entity(ref.name, ref.kind)
+        if found is not None:
+            return found.id
+        if ref.new_kind is None:
+            raise NotFoundError(
+                "entity", ref.name.strip(), "add it first with add_entity(name, kind=...)"
+            )
+        return self.create_entity(ref.name, ref.new_kind, (), ref.country, ref.external_ids)
+
+    def add_entity(
+        self,
+        name: str,
+        kind: str,
+        aliases: Iterable[str] = (),
+        country: str | None = None,
+        external_ids: dict[str, str] | None = None,
+    ) -> int:
+        """The entity ``name`` means among those of ``kind``, or a new one; ``aliases`` are then
+        added to it, and never make it match another entity."""
+        found = self.find_entity(name, kind)
+        if found is None:
+            return self.create_entity(name, kind, aliases, country, external_ids or {})
+        self.add_aliases(found.id, aliases)
+        return found.id
+
+    def create_entity(
+        self,
+        name: str,
+        kind: str,
+        aliases: Iterable[str],
+        country: str | None,
+        external_ids: dict[str, str],
+    ) -> int:
+        """A new entity, with its name and ``aliases`` as lookup keys."""
+        name = check_name(_name(name, "entity name"), "entity name")
+        values = {
+            "name": name,
+            "kind": check_kind(kind, field="entity kind"),
+            "country": country,
+            "external_ids": dict(external_ids),
+        }
+        entity_id = self._insert(Entity, values)
+        self.add_aliases(entity_id, [name, *aliases])
+        return entity_id
+
+    def add_aliases(self, entity_id: int, aliases: Iterable[str]) -> None:
+        """Give the entity more names (lookup keys it lacks are added)."""
+        self._add_aliases(EntityAlias, "entity_id", entity_id, aliases, self._entities)
+
+    # -- places ----------------------------------------------------------------------------
+
+    def find_place(
+        self, name: str, kind: str | None = None, parent: int = ANYWHERE
+    ) -> Known | None:
+        """The place ``name`` means inside ``parent`` (an id, ``None`` for the top level, or
+        :data:`ANYWHERE`), optionally of ``kind``.
+
+        :raises AmbiguousNameError: if it means several places.
+        """
+        name = check_text(_name(name, "place name"), "place name", indexed=True)
+        found = self._named(self._places, name, self._place_rows)
+        if parent != ANYWHERE:
+            found = [row for row in found if row.parent_id == parent]
+        return choose("place", name, found, kind)
+
+    def place_id(self, ref: PlaceRef) -> int:
+        """The id of the place ``ref`` names (inside its parent, when it has one), created when
+        unknown and ``ref.new_kind`` is set.
+
+        :raises NotFoundError: if it is unknown and may not be created.
+        :raises AmbiguousNameError: if the name means several places.
+        """
+        if ref.id is not None:
+            return self._stored(Place, ref.id, "place")
+        parent = self.place_id(ref.parent) if ref.parent is not None else ANYWHERE
+        found = self.find_place(ref.name, ref.kind, parent)
+        if found is not None:
+            return found.id
+        if ref.new_kind is None:
+            raise NotFoundError(
+                "place", ref.name.strip(), "add it first with add_place(name, kind=...)"
+            )
+        return self.create_place(ref, None if parent == ANYWHERE else parent)
+
+    def create_place(self, ref: PlaceRef, parent: int | None, aliases: Iterable[str] = ()) -> int:
+        """A new place inside ``parent``, with its name and ``aliases`` as lookup keys."""
+        name = check_name(_name(ref.name, "place name"), "place name")
+        for value, bound, label in ((ref.lat, 90, "lat"), (ref.lon, 180, "lon")):
+            if value is not None and not -bound <= value <= bound:
+                raise InvalidEventError(
+                    f"{label} {value} is outside -{bound}..{bound}", field=label, value=value
+                )
+        values = {
+            "name": name,
+            "kind": check_kind(ref.new_kind or ref.kind, field="place kind"),
+            "country": ref.country.upper() if ref.country else None,
+            "parent_id": parent,
+            "lat": ref.lat,
+            "lon": ref.lon,
+            "external_ids": dict(ref.external_ids),
+        }
+        place_id = self._insert(Place, values)
+        self.add_place_aliases(place_id, [name, *aliases])
+        return place_id
+
+    def add_place_aliases(self, place_id: int, aliases: Iterable[str]) -> None:
+        """Give the place more names."""
+        self._add_aliases(PlaceAlias, "place_id", place_id, aliases, self._places)
+
+    # -- documents -------------------------------------------------------------------------
+
+    def publisher_id(self, name: str | int) -> int:
+        """The outlet called ``name`` (any kind; a ``media`` entity when the name is
+        ambiguous), created as kind ``media`` when unknown; or the entity with id ``name``."""
+        if isinstance(name, int):
+            return self._stored(Entity, name, "entity")
+        try:
+            return self.entity_id(EntityRef(name, new_kind="media"))
+        except AmbiguousNameError as ambiguous:
+            found = self.find_entity(name, "media")
+            if found is None:
+                raise ambiguous from None
+            return found.id
+
+    def prefetch_sources(self, urls: Iterable[str]) -> None:
+        """Look up many documents by URL at once."""
+        wanted = sorted({url for url in urls if url and (url,) not in self._sources})
+        if len(self._sources) + len(wanted) > CACHE_LIMIT:
+            self._sources.clear()
+        for start in range(0, len(wanted), IN_SIZE):
+            query = (
+                select(col(Source.url), col(Source.id), col(Source.published))
+                .where(col(Source.url).in_(wanted[start : start + IN_SIZE]))
+                .order_by(col(Source.id).desc())
+            )
+            for url, ident, published in self.session.execute(query):
+                self._sources[(url,)] = (int(ident), published)  # the first stored one wins
+
+    def known_source(self, url: str) -> int | None:
+        """The id of the document with ``url``, if a lookup found it already."""
+        cached = self._sources.get((url,))
+        return cached[0] if cached is not None else None
+
+    def source(self, ref: SourceRef) -> tuple[int, date]:
+        """The id and publication day of the document ``ref`` names, created when unknown.
+
+        :raises InvalidEventError: if it has neither a title nor a URL.
+        """
+        if ref.id is not None:
+            row = self.session.get(Source, ref.id)
+            if row is None:
+                raise NotFoundError("source", ref.id)
+            return int(ref.id), row.published
+        url = ref.url.strip() if ref.url else None
+        title = (ref.title or "").strip() or url
+        if not title:
+            raise InvalidEventError("a source needs a title or a URL", field="source")
+        day = day_of(ref.published)
+        if url:
+            check_text(url, "source url", indexed=True)
+            key: tuple[Any, ...] = (url,)
+            cached = self._sources.get(key)
+            if cached is not None:
+                return cached
+            publisher = self.publisher_id(ref.publisher)
+            same = col(Source.url) == url
+        else:
+            publisher = self.publisher_id(ref.publisher)
+            key = (title, publisher, day)
+            cached = self._sources.get(key)
+            if cached is not None:
+                return cached
+            same = (
+                (col(Source.title) == title)
+                & (col(Source.publisher_id) == publisher)
+                & (col(Source.published) == day)
+            )
+        stored = self.session.execute(
+            select(col(Source.id), col(Source.published)).where(same).order_by(col(Source.id))
+        ).first()
+        found: tuple[int, date]
+        if stored is not None:
+            found = (int(stored[0]), stored[1])
+        else:
+            values = {
+                "title": check_text(title, "source title"),
+                "url": url,
+                "publisher_id": publisher,
+                "published": day,
+                "published_at": ref.published if isinstance(ref.published, datetime) else None,
+            }
+            found = (self._insert(Source, values), day)
+            self.documents += 1
+        if len(self._sources) >= CACHE_LIMIT:
+            self._sources.clear()
+        self._sources[key] = found
+        return self._sources[key]
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def _stored(self, model: type[TimelineModel], ident: int, what: str) -> int:
+        if self.session.get(model, ident) is None:
+            raise NotFoundError(what, ident)
+        return int(ident)
+
+    def _insert(self, model: type[TimelineModel], values: dict[str, Any]) -> int:
+        table = model.__table__  # type: ignore[attr-defined]
+        result = self.session.execute(
+            insert(table).values(**validated(model, values)).returning(table.c.id)
+        )
+        return int(result.scalar_one())
+
+    def _add_aliases(
+        self,
+        model: type[EntityAlias] | type[PlaceAlias],
+        owner: str,
+        owner_id: int,
+        aliases: Iterable[str],
+        cache: dict[str, list[Known]],
+    ) -> None:
+        field = "alias"
+        names = [check_name(_name(alias, field), field) for alias in aliases]
+        if not names:
+            return
+        known = set(
+            self.session.scalars(
+                select(col(model.key)).where(col(getattr(model, owner)) == owner_id)
+            )
+        )
+        rows = []
+        for alias in names:
+            key = name_key(alias)
+            if key not in known:
+                known.add(key)
+                rows.append({owner: owner_id, "name": alias, "key": key})
+                cache.pop(key, None)  # looked up again when next needed
+        if rows:
+            self.session.execute(insert(model.__table__), rows)  # type: ignore[union-attr]
+        cache.pop(name_key(names[0]), None)
+
+
+def _name(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidEventError(f"{field} must be non-empty text, not {value!r:.100}", field=field)
+    return value.strip()
