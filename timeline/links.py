@@ -21,7 +21,7 @@ from .errors import InvalidEventError
 from .knowledge import live
 from .models import Event, Relation
 from .vocab import RelationKind
-from .when import Certainty
+from .when import Certainty, When
 
 
 def ancestors(session: Session, event_id: int) -> list[int]:
@@ -64,17 +64,22 @@ def check(session: Session, source: Event, kind: RelationKind, target: Event) ->
             field="part_of",
             value=target.id,
         )
-    part, whole = source.when, target.when
+    check_part_dates(source.id, source.title, source.when, target)
+
+
+def check_part_dates(part_id: int, title: str, part: When | None, whole: Event) -> None:
+    """Refuse a part (event ``part_id``, with ``title`` and ``part`` dates) certainly outside
+    the dates of ``whole``."""
     if (
         part is not None
-        and whole is not None
-        and (part.relation(whole, ("before", "after")) is Certainty.CERTAIN)
+        and whole.when is not None
+        and (part.relation(whole.when, ("before", "after")) is Certainty.CERTAIN)
     ):
         raise InvalidEventError(
-            f"event {source.id} ({source.title!r}, {source.when}) cannot be part of event "
-            f"{target.id} ({target.title!r}, {target.when}): it is certainly outside its dates",
+            f"event {part_id} ({title!r}, {part}) cannot be part of event "
+            f"{whole.id} ({whole.title!r}, {whole.when}): it is certainly outside its dates",
             field="part_of",
-            value=target.id,
+            value=whole.id,
         )
 
 

@@ -159,7 +159,7 @@ def draft_from_keywords(
         ref = _entity_ref(name, new_actor_kind)
         actors.extend((ref, role) for role in check_many(roles, field="role"))
     source = data.get("source")
-    quote = data.get("quote")
+    quote = _optional_text(data.get("quote"), "quote")
     claims = []
     if source is not None or quote is not None:
         claims.append(ClaimDraft(_source_ref(source) if source is not None else None, quote=quote))
@@ -169,13 +169,13 @@ def draft_from_keywords(
         when=data["when"],
         kind=data.get("kind"),  # type: ignore[arg-type]  # checked by the pipeline
         status=Status.coerce(data.get("status", Status.OCCURRED), field="status").value,
-        summary=data.get("summary"),
+        summary=_optional_text(data.get("summary"), "summary"),
         confidence=_confidence(data.get("confidence")),
         place=_place_ref(data.get("place"), new_place_kind),
         actors=actors,
         tags=[_required_text(t, "tag") for t in check_many(data.get("tags") or (), field="tags")],
         external_ids={
-            str(scheme): value
+            str(scheme): _required_text(value, "external id")
             for scheme, value in check_mapping(
                 data.get("external_ids") or {}, field="external_ids"
             ).items()
@@ -192,6 +192,10 @@ def _required_text(value: Any, name: str) -> str:
             f"{name} must be non-empty text, not {value!r:.100}", field=name, value=value
         )
     return check_text(value.strip(), name)
+
+
+def _optional_text(value: Any, name: str) -> str | None:
+    return None if value is None else _required_text(value, name)
 
 
 def _confidence(value: Any) -> float | None:

@@ -93,6 +93,18 @@ def validated(model: type[TimelineModel], values: dict[str, Any]) -> dict[str, A
     return {name: getattr(row, name) for name in values}
 
 
+def check_coordinates(ref: PlaceRef) -> None:
+    """Refuse a place (or a parent of it) whose coordinates are off the globe."""
+    place: PlaceRef | None = ref
+    while place is not None:
+        for value, bound, label in ((place.lat, 90, "lat"), (place.lon, 180, "lon")):
+            if value is not None and not -bound <= value <= bound:
+                raise InvalidEventError(
+                    f"{label} {value} is outside -{bound}..{bound}", field=label, value=value
+                )
+        place = place.parent
+
+
 def day_of(value: date | datetime) -> date:
     """The calendar day of a date or datetime."""
     return value.date() if isinstance(value, datetime) else value
@@ -274,11 +286,7 @@ class Names:
     def create_place(self, ref: PlaceRef, parent: int | None, aliases: Iterable[str] = ()) -> int:
         """A new place inside ``parent``, with its name and ``aliases`` as lookup keys."""
         name = check_name(_name(ref.name, "place name"), "place name")
-        for value, bound, label in ((ref.lat, 90, "lat"), (ref.lon, 180, "lon")):
-            if value is not None and not -bound <= value <= bound:
-                raise InvalidEventError(
-                    f"{label} {value} is outside -{bound}..{bound}", field=label, value=value
-                )
+        check_coordinates(ref)
         values = {
             "name": name,
             "kind": check_kind(ref.new_kind or ref.kind, field="place kind"),

@@ -34,11 +34,13 @@ from sqlmodel import col
 from ..errors import EventNotFoundError, InvalidEventError, NotFoundError, TimelineError
 from ..io.base import BadRow, RowError, check_record_text
 from ..knowledge import WHEN_FIELDS, fold, when_text
+from ..links import check_part_dates
 from ..models import MAX_DAY, Claim, Event, EventExternalId, EventTag, Participation, WhenColumns
 from ..text import check_text
 from ..vocab import RelationKind, Status, check_kind, check_role
 from ..when import When
 from .draft import ClaimDraft, EntityRef, EventDraft
+from .names import check_coordinates
 from .rows import (
     CLAIM_COLUMNS,
     EVENT_COLUMNS,
@@ -91,23 +93,26 @@ class Plan:
 def plan(loader: Loader, record: EventDraft) -> Plan:
     """``record`` checked, with its ``When`` resolved; names are resolved when it is written.
 
-    :raises BadRow: or another :class:`~timeline.TimelineError` naming what is wrong.
+    :raises InvalidEventError: or another :class:`~timeline.TimelineError` naming what is
+        wrong.
     """
     check_record_text(record)
     when = loader.parse_when(record)
     title = (record.title or "").strip()
     if not title:
-        raise BadRow("the title is empty", "title")
+        raise InvalidEventError("the title is empty", field="title")
     kind = check_kind(record.kind)
     status = Status.coerce(record.status, field="status")
     _check_confidence(record.confidence)
     for scheme, value in record.external_ids.items():
         if not scheme or len(scheme) > 32 or not value:
-            raise BadRow(
+            raise InvalidEventError(
                 f"external id {scheme!r}: {value!r} needs a scheme of 1 to 32 characters and a "
                 "value",
-                "external_ids",
+                field="external_ids",
             )
+    if record.place is not None:
+        check_coordinates(record.place)
     found = Plan(record, when, _columns(when, when.edtf), title, kind, status)
     for ref, role in record.actors:
         found.actors.append((ref, check_role(role)))
@@ -123,7 +128,9 @@ def plan(loader: Loader, record: EventDraft) -> Plan:
 
 def _check_confidence(value: float | None) -> None:
     if value is not None and not 0 <= value <= 1:
-        raise BadRow(f"confidence must be between 0 and 1, not {value!r}", "confidence")
+        raise InvalidEventError(
+            f"confidence must be between 0 and 1, not {value!r}", field="confidence"
+        )
 
 
 @lru_cache(maxsize=1 << 14)
@@ -412,6 +419,8 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
             columns = said_when if said_when is not None else _when_of(state)
             status: Status = asserted or state["status"]
             confidence = claim.confidence if claim is not None else None
+            if confidence is None and action == "create":
+                confidence = record.confidence  # the event's baseline claim, as add_event says
             folded.append(
                 SimpleNamespace(
                     id=claim_id,
@@ -524,12 +533,13 @@ def _claims(
 def _parents(loader: Loader, plans: list[Plan], event_ids: list[int]) -> list[tuple[Any, ...]]:
     """The ``part_of`` relations of new events: parents by id, or by external id (stored, or
     written in this chunk)."""
-    wanted = [(p.record, i) for p, i in zip(plans, event_ids, strict=True) if p.record.part_of]
+    wanted = [(p, i) for p, i in zip(plans, event_ids, strict=True) if p.record.part_of]
     if not wanted:
         return []
     session = loader.session
     relations = []
-    for record, event_id in wanted:
+    for found_plan, event_id in wanted:
+        record = found_plan.record
         parent = record.part_of
         if isinstance(parent, dict):
             ((scheme, value),) = parent.items()
@@ -539,7 +549,9 @@ def _parents(loader: Loader, plans: list[Plan], event_ids: list[int]) -> list[tu
                 )
             ).first()
             if found is None:
-                found = next((i for r, i in wanted if r.external_ids.get(scheme) == value), None)
+                found = next(
+                    (i for p, i in wanted if p.record.external_ids.get(scheme) == value), None
+                )
             if found is None:
                 raise NotFoundError("parent event", f"{scheme}:{value}", "field 'part_of'")
         else:
@@ -549,6 +561,9 @@ def _parents(loader: Loader, plans: list[Plan], event_ids: list[int]) -> list[tu
                 raise EventNotFoundError(parent, "field 'part_of'")
         if found == event_id:
             raise InvalidEventError("an event cannot be part of itself", field="part_of")
+        whole = session.get(Event, found)
+        if whole is not None:
+            check_part_dates(event_id, found_plan.title, found_plan.when, whole)
         relations.append((event_id, int(found), RelationKind.PART_OF.value))
     return relations
 

@@ -466,10 +466,17 @@ def _write_one(
             else:
                 outcome = loader.write(item)
     except (BadRow, TimelineError, exc.IntegrityError, exc.DataError) as error:
-        if not loader.match_content:
+        if not loader.match_content:  # the Python API: its own errors, as they are
+            raised: Exception = error
+            if isinstance(error, BadRow):
+                raised = InvalidEventError(error.reason, field=error.field)
+            elif isinstance(error, exc.DBAPIError):
+                raised = InvalidEventError(f"the database refused the change: {error.orig}")
             if loader.label:
-                _at_row(error, item.line)
-            raise
+                _at_row(raised, item.line)
+            if raised is error:
+                raise
+            raise raised from error
         if savepoint is not None:
             savepoint.rollback()
             loader.reset()
