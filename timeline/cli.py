@@ -22,7 +22,7 @@ try:
 except ImportError:  # pragma: no cover - the console script still explains itself
     click = None  # type: ignore[assignment]
 
-from .errors import NotFoundError, TimelineError
+from .errors import TimelineError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -222,11 +222,17 @@ if click is not None:
     @click.option("--summary")
     @click.option("--id", "ids", multiple=True, metavar="SCHEME:VALUE", help="External id.")
     @click.option("--reference", help="Date that relative phrases are resolved against.")
+    @click.option("--source", "source_title", help="Title of the report that says it.")
+    @click.option("--url", help="URL of the report.")
+    @click.option("--publisher", help="Who published the report (created as media if unknown).")
+    @click.option("--published", help="When the report was published (needed with a report).")
+    @click.option("--quote", help="What the report says, in its words.")
     @click.option("--json", "as_json", is_flag=True, help="Print the event as JSON.")
     @click.pass_context
     @_fail_cleanly
     def add(ctx: click.Context, /, title: str, **options: Any) -> None:
-        """Record an event."""
+        """Record an event, with the report that says it; all or nothing: a refused event
+        leaves no new actor, place or report behind."""
         roles: dict[str, list[str]] = {}
         for text in options["actors"]:
             name, sep, role = text.rpartition("=")
@@ -239,17 +245,18 @@ if click is not None:
             if not sep:
                 raise click.BadParameter(f"{text!r} is not SCHEME:VALUE", param_hint="--id")
             external[scheme] = value
+        report = {k: options[k] for k in ("source_title", "url", "publisher") if options[k]}
+        source = None
+        if report or options["published"]:
+            if not options["published"]:
+                raise click.UsageError("a report needs --published (its publication date)")
+            source = {
+                "title": report.get("source_title"),
+                "url": report.get("url"),
+                "publisher": report.get("publisher") or "unknown",
+                "published": options["published"],
+            }
         with _open(ctx, create=True) as tl:
-            for name in roles:
-                try:
-                    tl.entity(name)
-                except NotFoundError:
-                    tl.add_entity(name, kind=options["actor_kind"])
-            if options["place"]:
-                try:
-                    tl.place(options["place"])
-                except NotFoundError:
-                    tl.add_place(options["place"], kind=options["place_kind"])
             reference = (
                 tl.parse_when(options["reference"]).start_earliest if options["reference"] else None
             )
@@ -264,6 +271,10 @@ if click is not None:
                 summary=options["summary"],
                 external_ids=external,
                 reference=reference,
+                source=source,
+                quote=options["quote"],
+                new_actor_kind=options["actor_kind"],
+                new_place_kind=options["place_kind"],
             )
             if options["as_json"]:
                 _echo_json(_event_dict(tl, event))
@@ -368,6 +379,10 @@ if click is not None:
     )
     @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
     @click.option(
+        "--reference",
+        help="Date that relative phrases are resolved against (rows naming no report).",
+    )
+    @click.option(
         "--report",
         type=click.Path(dir_okay=False),
         help="Write the bad rows here (CSV: line, field, reason).",
@@ -391,6 +406,7 @@ if click is not None:
                 dry_run=options["dry_run"],
                 mapping=options["mapping"],
                 progress=step,
+                reference=options["reference"],
             )
         if options["report"]:
             import csv

@@ -61,19 +61,19 @@ from .models import (
     MIN_DAY,
     SPAN_CLASS_LIMITS,
     Claim,
-    EntityAlias,
+    Entity,
     Event,
     EventTag,
     Participation,
     Place,
-    PlaceAlias,
     Relation,
     Source,
 )
 from .periods import as_day, check_period, period_prefix, period_start
-from .text import check_text, name_key
+from .text import check_text
 from .vocab import SETTLED_STATUSES, RelationKind, Status, check_kind, check_role
 from .when import When
+from .write.names import Known, Names
 
 Certainty = Literal["possible", "certain"]
 
@@ -186,20 +186,9 @@ def _within(first: Any, last: Any) -> ColumnElement[bool]:
     return and_(table.start_earliest >= first, table.end_latest <= last)
 
 
-def entity_ids_named(name: str) -> Select[Any]:
-    """SQL: ids of the entities with ``name`` among their names or aliases (any case, accents)."""
-    return _entity_ids_keyed(name_key(check_text(name, "entity name")))
-
-
-def _entity_ids_keyed(key: Any) -> Select[Any]:
-    return select(col(EntityAlias.entity_id)).where(col(EntityAlias.key) == key)
-
-
-def place_subtree(key: Any) -> Select[Any]:
-    """SQL: ids of the places with lookup key ``key`` and of every place inside them."""
-    roots: Select[Any] = select(col(PlaceAlias.place_id).label("id")).where(
-        col(PlaceAlias.key) == key
-    )
+def place_subtree(root: Any) -> Select[Any]:
+    """SQL: the id ``root`` and the ids of every place inside that place."""
+    roots: Select[Any] = select(col(Place.id).label("id")).where(col(Place.id) == root)
     tree = roots.cte("timeline_place_tree", recursive=True)
     tree = tree.union(select(col(Place.id)).where(col(Place.parent_id) == tree.c.id))
     return select(tree.c.id)
@@ -437,12 +426,32 @@ class EventQuery:
         first, last = _day_bounds(start, end)
         return self._window(first, last, "within")
 
-    def involving(self, name: str, role: str | None = None) -> EventQuery:
-        """Events an entity takes part in, found by any of its names; optionally in ``role``."""
-        key = name_key(check_text(name, "entity name"))
+    def involving(
+        self, entity: str | Entity | int, role: str | None = None, *, kind: str | None = None
+    ) -> EventQuery:
+        """Events an entity takes part in, optionally in ``role``. The entity is a row, an id,
+        or a name read by the identity rule (any alias, any script; docs/identity.md).
+
+        :raises AmbiguousNameError: if the name means several entities (narrow it with
+            ``kind``, or pass the entity or its id).
+        """
+        found = self._resolve(entity, lambda names, name: names.find_entity(name, kind))
         if role is None:
-            return self._add(("actor", False), _actor_condition(False), key=key)
-        return self._add(("actor", True), _actor_condition(True), key=key, role=check_role(role))
+            return self._add(("actor", False), _actor_condition(False), entity=found)
+        return self._add(
+            ("actor", True), _actor_condition(True), entity=found, role=check_role(role)
+        )
+
+    def _resolve(self, named: Any, find: Callable[[Names, str], Known | None]) -> int:
+        """The id of the row ``named`` names (a row, an id or a name); -1 for an unknown name,
+        which matches nothing."""
+        if isinstance(named, (Entity, Place)):
+            return named.id if named.id is not None else -1
+        if isinstance(named, int) and not isinstance(named, bool):
+            return named
+        with self._session() as session:
+            found = find(Names(session), named)
+        return found.id if found is not None else -1
 
     def from_source(self, source: Source | int | str) -> EventQuery:
         """Events some claim of ``source`` speaks of (a :class:`Source`, its id or its URL)."""
@@ -546,13 +555,17 @@ class EventQuery:
             beyond=kind + "/",
         )
 
-    def at(self, place: str) -> EventQuery:
-        """Events at a place or anywhere inside it (``at("North Korea")`` finds Pyongyang)."""
-        key = name_key(check_text(place, "place name"))
+    def at(self, place: str | Place | int, *, kind: str | None = None) -> EventQuery:
+        """Events at a place or anywhere inside it (``at("North Korea")`` finds Pyongyang).
+
+        :raises AmbiguousNameError: if the name means several places (narrow it with
+            ``kind``, or pass the place or its id).
+        """
+        found = self._resolve(place, lambda names, name: names.find_place(name, kind))
         return self._add(
             "place",
-            lambda slot: col(Event.place_id).in_(place_subtree(_param(slot, "key"))),
-            key=key,
+            lambda slot: col(Event.place_id).in_(place_subtree(_param(slot, "place"))),
+            place=found,
         )
 
     def with_status(self, *statuses: Status | str) -> EventQuery:
@@ -905,7 +918,7 @@ def _actor_links(slot: int, with_role: bool, windows: tuple[int, ...]) -> Select
     """SQL: ids of the events the actor at ``slot`` takes part in, whose hull meets every
     window (given by their slots)."""
     links = select(col(Participation.event_id)).where(
-        col(Participation.entity_id).in_(_entity_ids_keyed(_param(slot, "key")))
+        col(Participation.entity_id) == _param(slot, "entity")
     )
     if with_role:
         links = links.where(col(Participation.role) == _param(slot, "role"))

@@ -296,9 +296,9 @@ class Timeline:
         kind: str,
         status: Status | str = Status.OCCURRED,
         place: str | Place | int | None = None,
-        actors: Mapping[str | Entity, str | Iterable[str]] | None = None,
+        actors: Mapping[str | int | Entity, str | Iterable[str]] | None = None,
         part_of: Event | int | str | Mapping[str, str] | None = None,
-        source: Source | int | None = None,
+        source: Source | int | Mapping[str, Any] | None = None,
         quote: str | None = None,
         summary: str | None = None,
         tags: Iterable[str] = (),
@@ -312,11 +312,13 @@ class Timeline:
 
         ``when`` is a :class:`When`, a ``date``/``datetime`` or a string (EDTF, ISO 8601, free
         text, or a relative phrase such as "later this spring", resolved against ``reference``
-        or else ``source``'s publication date). ``actors`` maps an entity name (any alias) to a
-        role or several roles. With a ``source`` the event's first claim is recorded, with the
-        ``quote``. Unknown actors and places are refused, unless ``new_actor_kind`` /
-        ``new_place_kind`` say the kind to create them with (in the same transaction). An event
-        with an external id that a stored event has updates that event instead.
+        or else ``source``'s publication date). ``actors`` maps an entity name (any alias) or id
+        to a role or several roles. With a ``source`` (a :class:`Source`, its id, or a dict of
+        ``title``, ``publisher``, ``published`` and ``url``, found or added with the event) the
+        event's first claim is recorded, with the ``quote``. Unknown actors and places are
+        refused, unless ``new_actor_kind`` / ``new_place_kind`` say the kind to create them
+        with (in the same transaction). An event with an external id that a stored event has
+        updates that event instead. Names follow the identity rule of docs/identity.md.
 
         :raises InvalidDateError: if ``when`` cannot be read; nothing is written.
         :raises InvalidEventError: if another field is invalid; nothing is written.

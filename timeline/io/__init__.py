@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -125,6 +126,7 @@ def import_file(
     dry_run: bool = False,
     mapping: Any = None,
     progress: Progress | None = None,
+    reference: date | datetime | str | None = None,
 ) -> ImportSummary:
     """Import ``path`` in ``format`` (see :data:`IMPORTERS`) in one transaction.
 
@@ -133,6 +135,8 @@ def import_file(
     :param skip_invalid: import the good rows, and list each bad one in ``summary.errors``.
     :param dry_run: do everything, then roll back: the summary says what would change.
     :param progress: called with (bytes read, file size) while reading.
+    :param reference: the day relative dates ("next month") are resolved against, for rows
+        that name no report of their own (a row's mapped ``published`` date comes first).
     :raises ImportRowError: on the first bad row (without ``skip_invalid``); nothing is written.
     :raises UnknownFormatError: for a format name no importer has.
     """
@@ -147,8 +151,15 @@ def import_file(
         options["mapping"] = mapping
     summary = ImportSummary(format=name, source=Path(path).name)
     items = reader(path, progress, options)
+    day = tl.parse_when(reference).start_earliest if reference is not None else None
     run_import(
-        tl.engine, tl.conventions, items, summary, skip_invalid=skip_invalid, dry_run=dry_run
+        tl.engine,
+        tl.conventions,
+        items,
+        summary,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        reference=day,
     )
     return summary
 

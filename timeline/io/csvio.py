@@ -260,7 +260,7 @@ def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping)
     if get("external_id") is not None:
         external[rules.id_scheme] = str(get("external_id"))
     claims = []
-    if get("source_url") or get("source_title"):
+    if get("source_url") or get("source_title") or get("publisher") or get("published"):
         published = get("published")
         if published is None:
             raise BadRow(
@@ -269,17 +269,13 @@ def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping)
         day = When.parse(published).start_earliest
         if day is None:
             raise BadRow(f"published {published!r} is not a date", "published")
-        claims.append(
-            ClaimDraft(
-                SourceRef(
-                    get("source_title") or str(get("source_url")),
-                    get("publisher") or "unknown",
-                    day,
-                    get("source_url"),
-                ),
-                quote=get("quote"),
-            )
-        )
+        publisher = get("publisher") or "unknown"
+        # A report with neither title nor URL is named after its publisher and day.
+        title = get("source_title") or get("source_url") or f"{publisher}, {day.isoformat()}"
+        source = SourceRef(title, publisher, day, get("source_url"))
+        claims.append(ClaimDraft(source, quote=get("quote")))
+    elif get("quote"):
+        claims.append(ClaimDraft(quote=get("quote")))  # a quote from no known report
     return EventDraft(
         line=line,
         title=title,

@@ -5,12 +5,17 @@ Out: one ``VEVENT`` per event with a known start. A date-only event is an all-da
 keeps it. ``STATUS`` comes from :data:`timeline.vocab.ICALENDAR_STATUS`; ``URL`` and ``ATTACH``
 link the sources; ``X-TIMELINE-EDTF``, ``-KIND`` and ``-STATUS`` keep what iCalendar cannot say,
 so a file written here reads back with its fuzzy dates. In: each ``VEVENT`` becomes an event,
-its ``UID`` the external id (scheme ``ical``), so a re-import updates instead of duplicating.
+its ``UID`` the external id (scheme ``ical``), so a re-import updates instead of duplicating. A
+``UID`` this module wrote for an event without one (``timeline-event-N``) names event N of the
+database it came from, not of this one: such an event is matched by title, kind and dates
+instead, so a round trip into the same database changes nothing and one into another database
+creates each event once.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, TYPE_CHECKING, Any
@@ -38,6 +43,11 @@ if TYPE_CHECKING:
 PRODID = "-//timeline//timeline events//EN"
 
 
+#: The ``UID`` of an exported event that has no ``ical`` id: the prefix, then its id.
+OWN_UID_PREFIX = "timeline-event-"
+OWN_UID = re.compile(re.escape(OWN_UID_PREFIX) + r"\d+")
+
+
 def _icalendar() -> Any:
     try:
         import icalendar
@@ -63,7 +73,7 @@ def write_ics(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
         if when is None or when.start_earliest is None:
             continue
         item = icalendar.Event()
-        item.add("uid", view.external_ids.get("ical") or f"timeline-event-{event.id}")
+        item.add("uid", view.external_ids.get("ical") or f"{OWN_UID_PREFIX}{event.id}")
         item.add("dtstamp", event.updated_at.astimezone(timezone.utc))
         item.add("summary", event.title)
         start, end = when.start_earliest, when.end_latest or when.start_latest
@@ -179,6 +189,8 @@ def _record(line: int, component: Any, default_kind: str) -> EventDraft:
         host = urlparse(url).hostname or "unknown"
         claims.append(ClaimDraft(SourceRef(url, host, published or date.today(), url)))
     uid = _text(component, "UID")
+    if uid is not None and OWN_UID.fullmatch(uid):
+        uid = None  # our own numbering: matched by content (see the module doc)
     return EventDraft(
         line=line,
         title=title,

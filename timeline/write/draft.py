@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..errors import InvalidEventError
+from ..errors import InvalidDateError, InvalidEventError
 from ..models import Entity, Event, Place, Source
 from ..text import check_text
 from ..vocab import Status, check_many, check_mapping
@@ -239,8 +239,25 @@ def _source_ref(source: Any) -> SourceRef:
         return SourceRef("", "", date.min, id=source)
     if isinstance(source, SourceRef):
         return source
+    if isinstance(source, Mapping) and set(source) <= {"title", "publisher", "published", "url"}:
+        url = _optional_text(source.get("url"), "source url")
+        title = _optional_text(source.get("title"), "source title") or url
+        if title is None:
+            raise InvalidEventError("a source needs a title or a url", field="source")
+        if source.get("published") is None:
+            raise InvalidEventError("a source needs its publication date", field="published")
+        published = When.parse(source["published"])
+        day = published.start_earliest
+        if published.span or day is None or day != published.start_latest:
+            raise InvalidDateError(
+                source.get("published"), "a publication date must be a single day or time"
+            )
+        publisher = _optional_text(source.get("publisher"), "publisher") or "unknown"
+        return SourceRef(title, publisher, day, url)
     raise InvalidEventError(
-        f"source must be a Source or its id, not {source!r:.100}", field="source"
+        "source must be a Source, its id, or a dict of title, publisher, published and url, "
+        f"not {source!r:.100}",
+        field="source",
     )
 
 

@@ -81,6 +81,7 @@ class Loader:
         self.match_content = match_content
         self.names = Names(session)
         self.missing = 0
+        self.reference: date | datetime | None = None  # for drafts that name no day of their own
         self.keep_ids = False
         self.written: list[int] = []  # with keep_ids: the event each draft became, in order
         self.label = False  # errors raised as they are, worded "row N: ..."
@@ -92,12 +93,15 @@ class Loader:
 
     def parse_when(self, draft: EventDraft) -> When:
         """The draft's ``When``: a relative phrase is resolved against its ``reference``, or
-        else the publication date of the document of its first claim."""
+        else the publication date of the document of its first claim, or else the write's
+        ``reference``."""
         if isinstance(draft.when, When):
             return draft.when
         reference = draft.reference
         source = next((c.source for c in draft.claims if c.source is not None), None)
-        if reference is None and source is not None:
+        if reference is None and source is None:
+            reference = self.reference
+        elif reference is None and source is not None:
             if source.id is None:
                 reference = source.published
             else:
@@ -349,6 +353,7 @@ def run_import(
     dry_run: bool = False,
     api: str | None = None,
     chunk: int | None = None,
+    reference: date | datetime | None = None,
 ) -> Loader:
     """Write ``items`` in one transaction and fill ``summary``: the one door every write of
     events goes through (``add_event``, ``add_events``, every importer, the command line).
@@ -368,6 +373,7 @@ def run_import(
         lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
         loader = Loader(session, conventions, summary, match_content=api is None)
         loader.keep_ids = api == "event"
+        loader.reference = reference
         loader.label = api == "rows"
 
         def report(error: RowError) -> None:
