@@ -70,7 +70,7 @@ def test_bulk_rows_read_back_like_add_event(world: Timeline) -> None:
             },
             {
                 "title": "Drill",
-                "when": "2026-01-10",
+                "when": "2026-02-20",
                 "kind": "military.drill",
                 "part_of": "wiki:Q1",
             },

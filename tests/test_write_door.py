@@ -13,7 +13,15 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import func, select
 
-from timeline import AmbiguousNameError, Entity, NotFoundError, Place, Source, Timeline
+from timeline import (
+    AmbiguousNameError,
+    Entity,
+    InvalidEventError,
+    NotFoundError,
+    Place,
+    Source,
+    Timeline,
+)
 from timeline.cli import cli
 from timeline.io import export_file, import_file
 
@@ -236,3 +244,11 @@ def test_a_quote_without_a_report_is_kept(tl: Timeline, tmp_path: Path) -> None:
     import_file(tl, sheet, format="csv")
     [entry] = tl.history(tl.events().first())  # type: ignore[arg-type]
     assert (entry.quote, entry.source) == ("they will meet", None)
+
+
+def test_add_events_keeps_the_part_of_rule_of_add_event(tl: Timeline) -> None:
+    congress = tl.add_event("Congress", when="2026-02-19/2026-02-26", kind="politics.congress")
+    rows = [{"title": "Drill", "when": "2026-01-10", "kind": "military", "part_of": congress.id}]
+    with pytest.raises(InvalidEventError, match="row 0.*certainly outside"):
+        tl.add_events(rows)
+    assert tl.events().count() == 1

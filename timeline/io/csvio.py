@@ -271,8 +271,8 @@ def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping)
             raise BadRow(f"published {published!r} is not a date", "published")
         publisher = get("publisher") or "unknown"
         # A report with neither title nor URL is named after its publisher and day.
-        title = get("source_title") or get("source_url") or f"{publisher}, {day.isoformat()}"
-        source = SourceRef(title, publisher, day, get("source_url"))
+        named = get("source_title") or get("source_url") or f"{publisher}, {day.isoformat()}"
+        source = SourceRef(named, publisher, day, get("source_url"))
         claims.append(ClaimDraft(source, quote=get("quote")))
     elif get("quote"):
         claims.append(ClaimDraft(quote=get("quote")))  # a quote from no known report
