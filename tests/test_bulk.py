@@ -158,9 +158,9 @@ def test_batch_size_must_be_positive(world: Timeline) -> None:
 def test_bulk_writer_allocates_ids_and_writes_rows_as_the_orm_reads_them(tl: Timeline) -> None:
     from datetime import datetime, timezone
 
-    from timeline.write.rows import BulkWriter
     from timeline.database import write_connection
     from timeline.text import name_key
+    from timeline.write.rows import BulkWriter
 
     tl.add_entity("Existing", kind="person")
     with write_connection(tl.engine) as connection, connection.begin():

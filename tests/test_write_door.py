@@ -249,6 +249,6 @@ def test_a_quote_without_a_report_is_kept(tl: Timeline, tmp_path: Path) -> None:
 def test_add_events_keeps_the_part_of_rule_of_add_event(tl: Timeline) -> None:
     congress = tl.add_event("Congress", when="2026-02-19/2026-02-26", kind="politics.congress")
     rows = [{"title": "Drill", "when": "2026-01-10", "kind": "military", "part_of": congress.id}]
-    with pytest.raises(InvalidEventError, match="row 0.*certainly outside"):
+    with pytest.raises(InvalidEventError, match=r"row 0.*certainly outside"):
         tl.add_events(rows)
     assert tl.events().count() == 1
