@@ -30,8 +30,8 @@ MMAP_BYTES = 256 * 1024 * 1024
 #: time a few large imports ahead of it take.
 BUSY_ATTEMPTS = 12
 
-#: The lock an import or ``add_events`` holds (exclusive) while it matches external ids and
-#: names; ``add_entity``, ``add_place``, ``add_source`` and ``add_event`` hold it shared.
+#: The lock every write holds (exclusive, on PostgreSQL) while it matches external ids and
+#: names, so that two writers adding the same entity, place, document or event make one row.
 WRITE_LOCK = "writes"
 
 

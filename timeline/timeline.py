@@ -13,7 +13,7 @@ from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
 from . import knowledge, links, migrations, provenance, revisions
-from .database import make_engine, write_connection
+from .database import WRITE_LOCK, lock, make_engine, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .io.base import ImportSummary
 from .models import (
@@ -139,6 +139,7 @@ class Timeline:
             Session(connection, expire_on_commit=False) as session,
         ):
             try:
+                lock(session.connection(), WRITE_LOCK)  # PostgreSQL: one writer of names at once
                 yield session
                 session.commit()
             except (exc.IntegrityError, exc.DataError) as error:

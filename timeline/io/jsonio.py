@@ -25,9 +25,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ..errors import AmbiguousNameError, TimelineError
-from ..knowledge import EventVersion, copy_state, fold, sync, utcnow
+from ..knowledge import EventVersion, copy_state, sync, utcnow
 from ..models import (
-    MAX_DAY,
     Claim,
     Entity,
     EntityAlias,
@@ -43,11 +42,12 @@ from ..models import (
     StatementAbout,
     WhenColumns,
 )
+from ..revisions import log
 from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
 from ..write.names import ANYWHERE
-from ..write.new import write_chunk
+from ..write.new import REVISION_COLUMNS, ClaimLog, when_key, write_chunk
 from ..write.pipeline import Loader, _validate
 from ..write.rows import (
     CLAIM_COLUMNS,
@@ -756,7 +756,10 @@ def _claim(loader: Loader, record: dict[str, Any]) -> str:
         loader.summary.claims += 1
         event = loader.session.get(Event, row.event_id)
         assert event is not None
-        sync(loader.session, event, utcnow())
+        now = utcnow()
+        changes = sync(loader.session, event, now)
+        action = "claim" if row.source_id is not None else "edit"
+        log(loader.session, row.event_id, action, now, changes=changes, claim_id=row.id)
     return "reference"
 
 
@@ -997,24 +1000,20 @@ def _bulk_claims(
         ],
     )
     versions: list[tuple[Any, ...]] = []
+    revisions: list[tuple[Any, ...]] = []
     changed: dict[int, dict[str, Any]] = {}
+    empty = value({})
     for event_id, said in by_event.items():
-        states = fold(said)
-        for index, (day, state) in enumerate(states):
-            until = states[index + 1][0] if index + 1 < len(states) else MAX_DAY
-            versions.append(
-                (
-                    event_id,
-                    *(value(_plain(state.get(name))) for name in VERSION_COLUMNS[1:-3]),
-                    value(day),
-                    value(until),
-                    writer.now_value,
-                )
-            )
-        final = states[-1][1]
+        log = ClaimLog(event_id, writer.now_value, empty)
+        for index, row in enumerate(said):  # the event's claims, as they were recorded
+            log.add(row, "create" if index == 0 else "claim" if row.source_id else "edit")
+        versions.extend(log.versions(value, lambda columns: tuple(map(value, when_key(columns)))))
+        revisions.extend(log.revisions)
+        final = log.states[-1][1]
         if {name: final[name] for name in ("status", *WHEN_FIELDS)} != stored[event_id]:
             changed[event_id] = final
     writer.write("timeline_event_version", VERSION_COLUMNS, versions)
+    writer.write("timeline_revision", REVISION_COLUMNS, revisions)
     for event_id, final in changed.items():
         event = loader.session.get(Event, event_id)
         assert event is not None

@@ -391,7 +391,7 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
     whens: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def when_values(columns: dict[str, Any]) -> tuple[Any, ...]:
-        key = _when_key(columns)
+        key = when_key(columns)
         found = whens.get(key)
         if found is None:
             found = whens[key] = tuple(map(value, key))
@@ -412,8 +412,7 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
         place_id = names.place_id(record.place) if record.place is not None else None
         state: dict[str, Any] = {"status": found.status, **found.columns}
         updated = record.updated_at or stamp
-        folded: list[SimpleNamespace] = []
-        states: list[tuple[date, dict[str, Any]]] = []
+        log = ClaimLog(event_id, now, empty)
         for source_id, published, asserted, said_when, claim, action in said:
             claim_id = next(claim_ids)
             columns = said_when if said_when is not None else _when_of(state)
@@ -421,14 +420,8 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
             confidence = claim.confidence if claim is not None else None
             if confidence is None and action == "create":
                 confidence = record.confidence  # the event's baseline claim, as add_event says
-            folded.append(
-                SimpleNamespace(
-                    id=claim_id,
-                    published=published,
-                    confidence=confidence,
-                    status=status,
-                    **columns,
-                )
+            row = SimpleNamespace(
+                id=claim_id, published=published, confidence=confidence, status=status, **columns
             )
             claims.append(
                 (
@@ -443,27 +436,11 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
                     now,
                 )
             )
-            states = fold(folded)  # type: ignore[arg-type]
-            final = states[-1][1]
-            changes = _changes(state, final) if action != "create" else []
-            if changes:
+            if log.add(row, action, state):
                 updated = stamp
-            state = dict(final)
-            rows: list[tuple[str | None, Any, Any]] = [*changes] or [(None, None, None)]
-            for name, old, new in rows:
-                revisions.append((event_id, action, name, old, new, claim_id, now, empty))
-        for index, (day, known) in enumerate(states):
-            until = states[index + 1][0] if index + 1 < len(states) else MAX_DAY
-            versions.append(
-                (
-                    event_id,
-                    Status(known["status"]).value,
-                    *when_values(known),
-                    value(day),
-                    value(until),
-                    now,
-                )
-            )
+            state = dict(log.states[-1][1])
+        revisions.extend(log.revisions)
+        versions.extend(log.versions(value, when_values))
         events.append(
             (
                 event_id,
@@ -498,6 +475,48 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
         if len(loader.summary.created_titles) < 1000:
             loader.summary.created_titles.append(found.title)
     return event_ids
+
+
+class ClaimLog:
+    """A new event's claims folded one at a time (by :func:`timeline.knowledge.fold`, the rule
+    of :func:`timeline.provenance.record_claim`): its states, and a revision per claim, the
+    first one its ``create``."""
+
+    def __init__(self, event_id: int, now: Any, detail: Any) -> None:
+        self.event_id = event_id
+        self.now = now
+        self.detail = detail
+        self.claims: list[Any] = []
+        self.states: list[tuple[date, dict[str, Any]]] = []
+        self.revisions: list[tuple[Any, ...]] = []
+
+    def add(self, claim: Any, action: str, state: dict[str, Any] | None = None) -> bool:
+        """Fold ``claim`` (logged as ``action``) into the event, which was in ``state``
+        (``None``: the state the claims so far made); True if the claim changed it."""
+        if state is None and self.states:
+            state = self.states[-1][1]
+        self.claims.append(claim)
+        self.states = fold(self.claims)
+        changes = _changes(state, self.states[-1][1]) if state and action != "create" else []
+        rows: list[tuple[str | None, Any, Any]] = [*changes] or [(None, None, None)]
+        for name, old, new in rows:
+            self.revisions.append(
+                (self.event_id, action, name, old, new, claim.id, self.now, self.detail)
+            )
+        return bool(changes)
+
+    def versions(
+        self, value: Callable[[Any], Any], when_values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """The event's version rows (as driver values), one per state."""
+        rows = []
+        for index, (day, known) in enumerate(self.states):
+            until = self.states[index + 1][0] if index + 1 < len(self.states) else MAX_DAY
+            status = Status(known["status"]).value
+            rows.append(
+                (self.event_id, status, *when_values(known), value(day), value(until), self.now)
+            )
+        return rows
 
 
 def _claims(
@@ -569,7 +588,8 @@ def _parents(loader: Loader, plans: list[Plan], event_ids: list[int]) -> list[tu
 
 
 _WHEN: tuple[str, ...] = tuple(name for name in EVENT_COLUMNS if name in WhenColumns.model_fields)
-_when_key = itemgetter(*_WHEN)
+#: The stored ``When`` columns of a dict of columns, in the order the event table has them.
+when_key = itemgetter(*_WHEN)
 
 
 def _when_of(state: dict[str, Any]) -> dict[str, Any]:
