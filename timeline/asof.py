@@ -17,30 +17,21 @@ the rows the window index finds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, null, or_, select, true
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql import CompoundSelect, Select, Subquery
+from sqlalchemy import ColumnElement, Table, null, or_, select, true
+from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.visitors import replacement_traverse
 
-from .errors import InvalidDateError, InvalidEventError
+from .errors import InvalidDateError
 from .knowledge import STATE_FIELDS, EventVersion
 from .models import MAX_DAY, Event
-from .query import EventQuery
 from .when import When
 
 #: Columns that are about the event row today, not about what was known: hidden as NULL.
 _TODAY_ONLY = ("deleted_at", "merged_into_id")
-
-#: The fields of :class:`EventQuery` this module knows how to carry over.
-_KNOWN_FIELDS = {
-    *("_session", "_engine", "_where", "_shape", "_values"),
-    *("_order", "_limit", "_offset", "_published", "_recorded"),
-}
 
 
 def published_day(value: Any) -> date:
@@ -123,99 +114,3 @@ def swap(clause: Any, rows: Subquery) -> Any:
     if hasattr(clause, "__clause_element__"):  # an ORM attribute such as ``Event.id``
         clause = clause.__clause_element__()
     return replacement_traverse(clause, {}, replace_column)  # type: ignore[call-overload]
-
-
-@dataclass(frozen=True)
-class AsOfQuery(EventQuery):
-    """An :class:`EventQuery` answered from the versions valid at a knowledge time."""
-
-    _published: date | None = None
-    _recorded: datetime | None = None
-
-    def _check_supported(self) -> None:
-        for field in fields(self):
-            if field.name not in _KNOWN_FIELDS and getattr(self, field.name) != field.default:
-                raise InvalidEventError(
-                    f"as_of cannot yet be combined with {field.name.lstrip('_')}",
-                    field="as_of",
-                )
-
-    def _parts(self, *columns: str, ordered: bool = True) -> tuple[Subquery, Select[Any]]:
-        """The state rows, and the statement of ``Event`` objects (or of ``columns``) on them.
-
-        The plain ``_where`` conditions are used, not the actor-link shortcut of the event
-        query: the link rows carry today's hull, not the hull as of the given time.
-        """
-        self._check_supported()
-        with self._session() as session:
-            dialect = session.get_bind().dialect.name
-        rows = state_rows(self._published, self._recorded, dialect)
-        if columns:
-            statement = select(*(rows.c[name] for name in columns))
-        else:
-            statement = select(aliased(Event, rows, adapt_on_names=True))
-        statement = statement.where(*(swap(w, rows) for w in self._where))
-        if ordered:
-            order = [swap(key, rows) for key in self._order] or [rows.c.id]
-            statement = statement.order_by(*order)
-        if self._limit is not None:
-            statement = statement.limit(self._limit)
-        if self._offset is not None:
-            statement = statement.offset(self._offset)
-        return rows, statement.params(dict(self._values))
-
-    @property
-    def statement(self) -> Select[Any]:
-        """The SQLAlchemy ``Select`` of ``Event`` objects (their state as of the given time)."""
-        return self._parts()[1]
-
-    def _columns_statement(
-        self, columns: tuple[str, ...], ordered: bool = True
-    ) -> Select[Any] | CompoundSelect[Any]:
-        unknown = [name for name in columns if name not in Event.model_fields]
-        if unknown:
-            raise InvalidEventError(f"unknown event column {unknown[0]!r}", field="columns")
-        return self._parts(*columns, ordered=ordered)[1]
-
-    def count_by(self, period: str) -> list[tuple[date, int]]:
-        """``(period_start, count)`` by the earliest possible start as of the given time."""
-        from .periods import as_day, check_period, period_start
-
-        check_period(period)
-        paged = self._parts("id", "start_earliest")[1].order_by(None).subquery()
-        with self._session() as session:
-            dialect = session.get_bind().dialect.name
-            key = swap(period_start(period, dialect), paged).label("period")
-            statement = (
-                select(key, func.count())
-                .where(paged.c.start_earliest.is_not(None))
-                .group_by(key)
-                .order_by(key)
-            )
-            return [(as_day(day), int(n)) for day, n in session.connection().execute(statement)]
-
-    def count(self) -> int:
-        """How many events match as of the given time."""
-        counted = select(func.count()).select_from(self.statement.order_by(None).subquery())
-        with self._session() as session:
-            return int(session.execute(counted).scalar_one())
-
-    def all(self) -> list[Event]:
-        """The events, each carrying its status and ``When`` as of the given time."""
-        with self._session() as session:
-            return list(session.scalars(self.statement))
-
-
-def as_of_query(query: EventQuery, published: Any = None, recorded: Any = None) -> AsOfQuery:
-    """``query`` answered as of a published day and/or a recorded time (see module doc)."""
-    if published is None and recorded is None:
-        raise InvalidEventError(
-            "as_of needs a published day, a recorded time (recorded=...), or both",
-            field="as_of",
-        )
-    day = published_day(published) if published is not None else None
-    instant = recorded_instant(recorded) if recorded is not None else None
-    if isinstance(query, AsOfQuery):
-        return replace(query, _published=day, _recorded=instant)
-    carried = {f.name: getattr(query, f.name) for f in fields(query)}
-    return AsOfQuery(**carried, _published=day, _recorded=instant)

@@ -24,7 +24,7 @@ import importlib
 import os
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from operator import itemgetter
@@ -50,10 +50,12 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import CompoundSelect, Select, Subquery, operators
 from sqlmodel import Session, col
 
 from . import knowledge
+from .asof import published_day, recorded_instant, state_rows, swap
 from .database import read_connection
 from .errors import EventNotFoundError, InvalidEventError, TimelineError
 from .models import (
@@ -619,8 +621,6 @@ class EventQuery:
 
         >>> tl.events().upcoming(as_of="2026-03-01").as_of("2026-03-01")  # doctest: +SKIP
         """
-        from .asof import as_of_query
-
         return as_of_query(self, published, recorded)
 
     # -- shape -----------------------------------------------------------------------------
@@ -767,7 +767,8 @@ class EventQuery:
         """
         from .plot import plot_events
 
-        reported = reported if reported is not None else getattr(self, "_published", None)
+        if reported is None and isinstance(self, AsOfQuery):
+            reported = self._published
         day = _day_bounds(reported, reported)[0] if reported is not None else None
         return plot_events(
             self.statement, self._session, path, lanes=lanes, title=title, reported=day
@@ -777,7 +778,7 @@ class EventQuery:
         """Write these events as one self-contained, offline, interactive HTML page."""
         from .html import write_html
 
-        reported = getattr(self, "_published", None)  # the day of an ``as_of`` query
+        reported = self._published if isinstance(self, AsOfQuery) else None
         return write_html(self.statement, self._session, path, title=title, reported=reported)
 
     def __iter__(self) -> Iterator[Event]:
@@ -1002,3 +1003,104 @@ def _non_negative(n: int, what: str) -> int:
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise InvalidEventError(f"{what} must be a non-negative integer, not {n!r}", field=what)
     return n
+
+
+#: The fields of :class:`EventQuery` that an ``as_of`` query carries over.
+_AS_OF_FIELDS = {
+    *("_session", "_engine", "_where", "_shape", "_values"),
+    *("_order", "_limit", "_offset", "_published", "_recorded"),
+}
+
+
+@dataclass(frozen=True)
+class AsOfQuery(EventQuery):
+    """An :class:`EventQuery` answered from the versions valid at a knowledge time."""
+
+    _published: date | None = None
+    _recorded: datetime | None = None
+
+    def _check_supported(self) -> None:
+        for field in fields(self):
+            if field.name not in _AS_OF_FIELDS and getattr(self, field.name) != field.default:
+                raise InvalidEventError(
+                    f"as_of cannot yet be combined with {field.name.lstrip('_')}",
+                    field="as_of",
+                )
+
+    def _parts(self, *columns: str, ordered: bool = True) -> tuple[Subquery, Select[Any]]:
+        """The state rows, and the statement of ``Event`` objects (or of ``columns``) on them.
+
+        The plain ``_where`` conditions are used, not the actor-link shortcut of the event
+        query: the link rows carry today's hull, not the hull as of the given time.
+        """
+        self._check_supported()
+        with self._session() as session:
+            dialect = session.get_bind().dialect.name
+        rows = state_rows(self._published, self._recorded, dialect)
+        if columns:
+            statement = select(*(rows.c[name] for name in columns))
+        else:
+            statement = select(aliased(Event, rows, adapt_on_names=True))
+        statement = statement.where(*(swap(w, rows) for w in self._where))
+        if ordered:
+            order = [swap(key, rows) for key in self._order] or [rows.c.id]
+            statement = statement.order_by(*order)
+        if self._limit is not None:
+            statement = statement.limit(self._limit)
+        if self._offset is not None:
+            statement = statement.offset(self._offset)
+        return rows, statement.params(dict(self._values))
+
+    @property
+    def statement(self) -> Select[Any]:
+        """The SQLAlchemy ``Select`` of ``Event`` objects (their state as of the given time)."""
+        return self._parts()[1]
+
+    def _columns_statement(
+        self, columns: tuple[str, ...], ordered: bool = True
+    ) -> Select[Any] | CompoundSelect[Any]:
+        unknown = [name for name in columns if name not in Event.model_fields]
+        if unknown:
+            raise InvalidEventError(f"unknown event column {unknown[0]!r}", field="columns")
+        return self._parts(*columns, ordered=ordered)[1]
+
+    def count_by(self, period: str) -> list[tuple[date, int]]:
+        """``(period_start, count)`` by the earliest possible start as of the given time."""
+        check_period(period)
+        paged = self._parts("id", "start_earliest")[1].order_by(None).subquery()
+        with self._session() as session:
+            dialect = session.get_bind().dialect.name
+            key = swap(period_start(period, dialect), paged).label("period")
+            statement = (
+                select(key, func.count())
+                .where(paged.c.start_earliest.is_not(None))
+                .group_by(key)
+                .order_by(key)
+            )
+            return [(as_day(day), int(n)) for day, n in session.connection().execute(statement)]
+
+    def count(self) -> int:
+        """How many events match as of the given time."""
+        counted = select(func.count()).select_from(self.statement.order_by(None).subquery())
+        with self._session() as session:
+            return int(session.execute(counted).scalar_one())
+
+    def all(self) -> list[Event]:
+        """The events, each carrying its status and ``When`` as of the given time."""
+        with self._session() as session:
+            return list(session.scalars(self.statement))
+
+
+def as_of_query(query: EventQuery, published: Any = None, recorded: Any = None) -> AsOfQuery:
+    """``query`` answered as of a published day and/or a recorded time (see module doc)."""
+    if published is None and recorded is None:
+        raise InvalidEventError(
+            "as_of needs a published day, a recorded time (recorded=...), or both",
+            field="as_of",
+        )
+    day = published_day(published) if published is not None else None
+    instant = recorded_instant(recorded) if recorded is not None else None
+    if isinstance(query, AsOfQuery):
+        return replace(query, _published=day, _recorded=instant)
+    carried = {f.name: getattr(query, f.name) for f in fields(query)}
+    return AsOfQuery(**carried, _published=day, _recorded=instant)
