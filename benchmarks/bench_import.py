@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -72,6 +73,8 @@ def write_gdelt(path: Path, rows: int, seed: int = 7) -> None:
 
 
 POSTGRES_URL = os.environ.get("TIMELINE_BENCH_POSTGRES_URL")
+#: The peak resident memory of the path timed in this process, before its floor (MB).
+PEAK_MB = 0.0
 
 
 @contextmanager
@@ -101,7 +104,10 @@ def _tables() -> list[str]:
 
 
 def dump(database: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-    """Every row of every table of ``database``, as the driver returns it."""
+    """Every row of every table of ``database``, as the driver returns it (the path's peak
+    memory is noted first: the dump is not the path's)."""
+    global PEAK_MB
+    PEAK_MB = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     found: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
     if POSTGRES_URL:
         import psycopg
@@ -249,19 +255,16 @@ def run_one(name: str, path: Path, rows: int) -> tuple[float, float, float]:
     )
     assert child.stdout is not None
     output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
+    if child.wait() != 0:
         raise SystemExit(f"{name} failed with exit code {child.returncode}")
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    elapsed, floor = output.strip().splitlines()[-1].split()
-    return float(elapsed), float(floor), peak
+    elapsed, floor, peak = output.strip().splitlines()[-1].split()
+    return float(elapsed), float(floor), float(peak)
 
 
 def one(name: str, path: Path) -> None:
     """The child side of :func:`run_one`: print the elapsed and floor seconds."""
     elapsed, floor = TIMERS[name](path)
-    print(elapsed, floor)
+    print(elapsed, floor, PEAK_MB)
 
 
 def main() -> None:

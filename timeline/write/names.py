@@ -20,24 +20,30 @@ places of ``add_event`` and ``add_events``, every importer and the command line.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
-from ..errors import AmbiguousNameError, InvalidEventError, NotFoundError
+from ..errors import AmbiguousNameError, InvalidEventError, NotFoundError, TimelineError
 from ..models import Entity, EntityAlias, Place, PlaceAlias, Source, TimelineModel
-from ..text import check_name, check_text, name_key
+from ..text import check_name, check_text
+from ..text import name_key as _name_key
 from ..vocab import check_kind
 from .draft import EntityRef, PlaceRef, SourceRef
+from .rows import BulkWriter
 
 #: Values per ``IN (...)`` lookup.
 IN_SIZE = 500
 #: Names cached per table before the cache is cleared (bounded memory on large imports).
 CACHE_LIMIT = 50_000
+
+#: The lookup key of a name (names repeat on every row of an import: cached).
+name_key = lru_cache(maxsize=1 << 16)(_name_key)
 
 #: ``parent`` of a place looked up anywhere.
 ANYWHERE = -1
@@ -393,6 +399,127 @@ class Names:
         self._sources[key] = found
         return self._sources[key]
 
+    # -- many at once ------------------------------------------------------------------------
+
+    def create_missing(
+        self,
+        entities: list[EntityRef],
+        places: list[PlaceRef],
+        sources: list[SourceRef],
+        writer: BulkWriter,
+    ) -> None:
+        """Create, a table at a time, what these references name and no stored row is (by the
+        rule above; publishers included), so that resolving them afterwards is a lookup.
+
+        A reference this cannot settle (an ambiguous name, a bad value) is left alone: resolving
+        it one by one raises the error that names it.
+        """
+        publishers = [
+            EntityRef(r.publisher, new_kind="media")
+            for r in sources
+            if r.id is None and isinstance(r.publisher, str)
+        ]
+        self._create_entities([*entities, *publishers], writer)
+        chains: list[list[PlaceRef]] = []
+        for ref in places:
+            chain: list[PlaceRef] = []
+            place: PlaceRef | None = ref
+            while place is not None:
+                chain.insert(0, place)
+                place = place.parent
+            chains.append(chain)
+        for depth in range(max(map(len, chains), default=0)):  # parents before their places
+            self._create_places([chain[depth] for chain in chains if len(chain) > depth], writer)
+        self._create_sources(sources, writer)
+
+    def _create_entities(self, refs: list[EntityRef], writer: BulkWriter) -> None:
+        new: dict[tuple[str, str | None], tuple[str, str, EntityRef]] = {}
+        for ref in refs:
+            if ref.id is not None or ref.new_kind is None:
+                continue
+            try:
+                if self.find_entity(ref.name, ref.kind) is not None:
+                    continue
+                name = check_name(_name(ref.name, "entity name"), "entity name")
+                kind = check_kind(ref.new_kind, field="entity kind")
+            except TimelineError:
+                continue
+            if ref.country is None or len(ref.country) <= 8:
+                new.setdefault((name_key(name), ref.kind), (name, kind, ref))
+        if not new:
+            return
+        ids = writer.allocate("timeline_entity", len(new))
+        value, now = writer.value, writer.now_value
+        rows = [
+            (i, name, kind, ref.country, value(dict(ref.external_ids)), now)
+            for i, (name, kind, ref) in zip(ids, new.values(), strict=True)
+        ]
+        writer.write("timeline_entity", ("id", *_ENTITY_COLUMNS), rows)
+        keys = [key for key, _ in new]
+        aliases = [(row[0], row[1], key) for row, key in zip(rows, keys, strict=True)]
+        writer.write("timeline_entity_alias", ("entity_id", "name", "key"), aliases)
+        for row, key in zip(rows, keys, strict=True):
+            self._entities.setdefault(key, []).append(Known(row[0], row[1], row[2]))
+
+    def _create_places(self, refs: list[PlaceRef], writer: BulkWriter) -> None:
+        new: dict[tuple[str, str | None, int | None], tuple[str, str, PlaceRef]] = {}
+        for ref in refs:
+            if ref.id is not None or ref.new_kind is None:
+                continue
+            try:
+                parent = self.place_id(ref.parent) if ref.parent else ANYWHERE
+                if self.find_place(ref.name, ref.kind, parent) is not None:
+                    continue
+                name = check_name(_name(ref.name, "place name"), "place name")
+                kind = check_kind(ref.new_kind, field="place kind")
+                check_coordinates(replace(ref, parent=None))
+            except TimelineError:
+                continue
+            if ref.country is None or len(ref.country) <= 8:
+                at = None if parent == ANYWHERE else parent
+                new.setdefault((name_key(name), ref.kind, at), (name, kind, ref))
+        if not new:
+            return
+        ids = writer.allocate("timeline_place", len(new))
+        value = writer.value
+        rows = []
+        for i, ((_, _, inside), (name, kind, ref)) in zip(ids, new.items(), strict=True):
+            country = ref.country.upper() if ref.country else None
+            ids_value = value(dict(ref.external_ids))
+            rows.append((i, name, kind, country, inside, ref.lat, ref.lon, ids_value))
+        writer.write("timeline_place", ("id", *_PLACE_COLUMNS), rows)
+        aliases = [(row[0], row[1], key[0]) for row, key in zip(rows, new, strict=True)]
+        writer.write("timeline_place_alias", ("place_id", "name", "key"), aliases)
+        for row, key in zip(rows, new, strict=True):
+            self._places.setdefault(key[0], []).append(Known(row[0], row[1], row[2], row[4]))
+
+    def _create_sources(self, refs: list[SourceRef], writer: BulkWriter) -> None:
+        new: dict[str, tuple[Any, ...]] = {}
+        for ref in refs:
+            url = ref.url.strip() if ref.url else None
+            if ref.id is not None or not url or (url,) in self._sources or url in new:
+                continue
+            try:
+                check_text(url, "source url", indexed=True)
+                title = check_text((ref.title or "").strip() or url, "source title")
+                publisher = self.publisher_id(ref.publisher)
+            except TimelineError:
+                continue
+            at = ref.published if isinstance(ref.published, datetime) else None
+            new[url] = (title, url, publisher, day_of(ref.published), at)
+        if not new:
+            return
+        ids = writer.allocate("timeline_source", len(new))
+        value, now = writer.value, writer.now_value
+        rows = [
+            (i, title, url, publisher, value(day), value(at), now)
+            for i, (title, url, publisher, day, at) in zip(ids, new.values(), strict=True)
+        ]
+        writer.write("timeline_source", ("id", *_SOURCE_COLUMNS), rows)
+        for i, (_, url, _, day, _) in zip(ids, new.values(), strict=True):
+            self._sources[(url,)] = (i, day)
+        self.documents += len(new)
+
     # -- rows ------------------------------------------------------------------------------
 
     def _stored(self, model: type[TimelineModel], ident: int, what: str) -> int:
@@ -440,3 +567,8 @@ def _name(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidEventError(f"{field} must be non-empty text, not {value!r:.100}", field=field)
     return value.strip()
+
+
+_ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
+_PLACE_COLUMNS = ("name", "kind", "country", "parent_id", "lat", "lon", "external_ids")
+_SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")

@@ -404,6 +404,13 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
     people: list[tuple[Any, ...]] = []
     tags: list[tuple[Any, ...]] = []
     external: list[tuple[Any, ...]] = []
+    if len(plans) > 1:  # a chunk: what it names and no row is yet, created a table at a time
+        names.create_missing(
+            [ref for found in plans for ref, _ in found.actors],
+            [found.record.place for found in plans if found.record.place is not None],
+            [c.source for found in plans for c in found.record.claims if c.source is not None],
+            writer,
+        )
     resolved = [_claims(loader, found, stamp.date()) for found in plans]
     event_ids = writer.allocate("timeline_event", len(plans))
     claim_ids = iter(writer.allocate("timeline_claim", sum(len(r) for r in resolved)))
