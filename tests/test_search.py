@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline import Timeline
-from timeline.search import words
+from timeline.search import MAX_WORD_LENGTH, MAX_WORDS, Term, parse
 
 
 @pytest.fixture
@@ -110,10 +110,36 @@ def test_search_follows_edits_and_deletes(texts: Timeline) -> None:
 
 
 def test_words_are_letters_digits_and_marks() -> None:
-    assert words('Kim "historic" NEAR(x) 2026') == ["Kim", "historic", "NEAR", "x", "2026"]
-    assert words("Jong-un's") == ["Jong", "un", "s"]
-    assert words("a_b") == ["a", "b"]
-    assert len(words("w " * 100)) == 1
+    def terms(text: str) -> list[tuple[str, ...]]:
+        return [term.words for group in parse(text) for term in group]
+
+    assert terms('Kim "historic" NEAR(x) 2026') == [
+        ("Kim",),
+        ("historic",),
+        ("NEAR", "x"),
+        ("2026",),
+    ]
+    assert terms("Jong-un's") == [("Jong", "un", "s")]
+    assert terms("a_b") == [("a", "b")]
+    assert terms("w " * 100) == [("w",)]
+    assert sum(map(len, terms(" ".join(f"w{i}" for i in range(100))))) == MAX_WORDS
+    assert terms("x" * 100) == [("x" * MAX_WORD_LENGTH,)]
+
+
+def test_the_grammar() -> None:
+    assert parse("kim parade OR congress") == (
+        (Term(("kim",)),),
+        (Term(("parade",)), Term(("congress",))),
+    )
+    assert parse('elect* "nuclear te"* a*b') == (
+        (Term(("elect",), prefix=True),),
+        (Term(("nuclear", "te"), prefix=True),),
+        (Term(("a", "b")),),
+    )
+    # An OR that joins nothing is the word "OR" (once: repeated groups count once).
+    assert parse("OR kim OR") == ((Term(("OR",)),), (Term(("kim",)),))
+    assert parse('"open phrase') == ((Term(("open", "phrase")),),)
+    assert parse('"" * ( )') == ()
 
 
 @settings(max_examples=60, deadline=None)

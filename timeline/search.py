@@ -84,7 +84,7 @@ def _tsvector(text: str) -> str:
     """SQL: the ``timeline_search`` tsvector of ``text``, its ASCII punctuation read as spaces.
 
     PostgreSQL's parser keeps URLs, hosts, e-mails, paths, tags and signed or dotted numbers
-    whole (``example.org/path`` is one token), where :func:`words` splits them. ``translate``
+    whole (``example.org/path`` is one token), where :func:`parse` splits them. ``translate``
     is used, not a regex class such as ``[^[:alnum:]]``, whose meaning follows the database
     collation (under ``C`` it would drop every non-ASCII letter).
     """
@@ -114,12 +114,6 @@ def _split(text: str) -> list[str]:
             found.append("".join(current)[:MAX_WORD_LENGTH])
             current = []
     return found
-
-
-def words(text: str) -> list[str]:
-    """The distinct words of ``text`` (letters, digits, combining marks), at most
-    :data:`MAX_WORDS`."""
-    return list(dict.fromkeys(_split(text)))[:MAX_WORDS]
 
 
 @dataclass(frozen=True)
