@@ -4,6 +4,7 @@ that match the parsed search, checked against a plain-Python reading of the same
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -66,9 +67,8 @@ def corpus(tl: Timeline) -> dict[int, tuple[str, str | None]]:
 
 
 def _tokens(text: str | None) -> list[str]:
-    from timeline.search import _split
-
-    return [w.lower() for w in _split(text or "")]
+    """The words of an event's text, lower case (the corpus is ASCII words and separators)."""
+    return [w.lower() for w in re.findall(r"[^\W_]+", text or "")]
 
 
 def _term_in(term: Term, tokens: list[str]) -> bool:
