@@ -193,6 +193,7 @@ def test_a_trailing_star_is_a_prefix(news: Timeline) -> None:
     ]
     assert found(news, "parad* milit*") == ["Military parade"]
     assert found(news, "elect*reform") == []  # a star inside a word is punctuation
+    assert found(news, "electio*") == []  # stemmed first: "electio" starts no stem ("elect")
 
 
 def test_quoted_text_is_a_phrase(news: Timeline) -> None:

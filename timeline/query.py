@@ -461,8 +461,8 @@ class EventQuery:
         Words side by side must all occur; ``"a phrase"``, ``prefix*`` and ``a OR b`` work as
         in a web search engine, and everything else is plain text: any text is safe, never
         raised on; text with no words matches nothing. With ``rank=True`` the best matches
-        of the title and summary come first (FTS5 ``bm25``, PostgreSQL ``ts_rank``), unless
-        :meth:`order_by_time` is called. See :mod:`timeline.search`.
+        of the title and summary come first (FTS5 ``bm25``, PostgreSQL ``ts_rank``), then
+        the id; a later :meth:`order_by_time` replaces the ranking. See :mod:`timeline.search`.
         """
         from .search import holding_all, parse, query_string
 
