@@ -202,6 +202,8 @@ def test_quoted_text_is_a_phrase(news: Timeline) -> None:
     assert found(news, '"test of nuclear arms"') == ["Nuclear test site reopens"]
     assert found(news, '"covered the elections') == ["Summit in Hanoi"]  # left open: to the end
     assert found(news, '"summit talks"') == []  # words of title and quote are no phrase
+    assert found(news, '"reopens the talk"') == []  # nor the title's end and the summary's start
+    assert found(news, '"reopens" "the talk"') == ["Nuclear test site reopens"]
     assert found(news, '"parliamentary elect"*') == ["Parliamentary election held"]
 
 

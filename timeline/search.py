@@ -20,7 +20,8 @@ Both backends answer each group from an index: on SQLite the FTS5 tables
 ``timeline_event_fts`` (title, summary) and ``timeline_claim_fts`` (quote), tokenized
 ``porter unicode61`` and kept in step by triggers; on PostgreSQL GIN indexes on
 ``to_tsvector('timeline_search', …)`` of the same text, its ASCII punctuation read as spaces
-(so a word inside a URL, a tag or a number is found). ``timeline_search`` is the ``simple``
+(so a word inside a URL, a tag or a number is found), with a gap between the title and the
+summary (see :data:`GAP`). ``timeline_search`` is the ``simple``
 configuration with its words stemmed by the Snowball ``porter`` dictionary and no stop words,
 so both backends stem alike. The PostgreSQL expressions are inline SQL, never bound
 parameters, so a generic plan still matches the expression index (PERF-BASELINES, trap G3).
@@ -80,8 +81,8 @@ event_fts = Table(
 claim_fts = Table("timeline_claim_fts", _fts, Column("rowid", Integer), Column("quote", Text))
 
 
-def _tsvector(text: str) -> str:
-    """SQL: the ``timeline_search`` tsvector of ``text``, its ASCII punctuation read as spaces.
+def _spaced(text: str) -> str:
+    """SQL: ``text`` with its ASCII punctuation read as spaces.
 
     PostgreSQL's parser keeps URLs, hosts, e-mails, paths, tags and signed or dotted numbers
     whole (``example.org/path`` is one token), where :func:`parse` splits them. ``translate``
@@ -89,13 +90,20 @@ def _tsvector(text: str) -> str:
     collation (under ``C`` it would drop every non-ASCII letter).
     """
     marks = string.punctuation.replace("'", "''")
-    spaces = " " * len(string.punctuation)
-    return f"to_tsvector('{CONFIG}', translate({text}, '{marks}', '{spaces}'))"
+    return f"translate({text}, '{marks}', '{' ' * len(string.punctuation)}')"
 
 
+#: A token set between the title and the summary, then deleted from the vector: it leaves a
+#: gap of one position, so no phrase runs from the title into the summary (as on SQLite, where
+#: they are two columns). No text can hold it: its dot is read as a space in every text.
+GAP = "x.y"
+
+_TITLE, _SUMMARY, _QUOTE = (
+    _spaced(c) for c in ("title", "coalesce(summary, '')", "coalesce(quote, '')")
+)
 #: The indexed PostgreSQL expressions, exactly as in the migration.
-EVENT_TSVECTOR = _tsvector("title || ' ' || coalesce(summary, '')")
-CLAIM_TSVECTOR = _tsvector("coalesce(quote, '')")
+EVENT_TSVECTOR = f"ts_delete(to_tsvector('{CONFIG}', {_TITLE} || ' {GAP} ' || {_SUMMARY}), '{GAP}')"
+CLAIM_TSVECTOR = f"to_tsvector('{CONFIG}', {_QUOTE})"
 
 
 def _is_word_char(char: str) -> bool:

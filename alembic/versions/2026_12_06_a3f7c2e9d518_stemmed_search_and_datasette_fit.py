@@ -10,7 +10,8 @@ Search stems words on both backends (``elections`` finds ``election``):
   status, place, actors and summary of the live events.
 - PostgreSQL: a text search configuration ``timeline_search`` (``simple``, with words stemmed by
   the Snowball ``porter`` dictionary and no stop words, as FTS5's ``porter``) and the GIN indexes
-  rebuilt on ``to_tsvector('timeline_search', ...)``.
+  rebuilt on ``to_tsvector('timeline_search', ...)``, the event's with a gap between the title
+  and the summary so that no phrase runs from one into the other (as in FTS5's two columns).
 
 The downgrade restores the unstemmed tables, triggers and indexes. A later batch ALTER that
 recreates ``timeline_event`` or ``timeline_claim`` on SQLite drops the triggers and the view;
@@ -120,13 +121,34 @@ LEFT JOIN timeline_place AS p ON p.id = e.place_id
 WHERE e.deleted_at IS NULL AND e.merged_into_id IS NULL"""
 
 # PostgreSQL: the expressions must stay identical to the search module's (the planner matches
-# them); ASCII punctuation is read as spaces, as in 9b4f2d6e1a37.
+# them). ASCII punctuation is read as spaces, as in 9b4f2d6e1a37.
 PUNCTUATION = r"""'!"#$%&''()*+,-./:;<=>?@[\]^_`{|}~'"""
 SPACES = "'" + " " * 32 + "'"
-SEARCH_INDEXES = {
-    "ix_timeline_event_search": ("timeline_event", "title || ' ' || coalesce(summary, '')"),
-    "ix_timeline_claim_search": ("timeline_claim", "coalesce(quote, '')"),
-}
+
+
+def _spaced(text: str) -> str:
+    return f"translate({text}, {PUNCTUATION}, {SPACES})"
+
+
+def _search_vectors(config: str) -> dict[str, tuple[str, str]]:
+    """The full-text indexes: name to (table, indexed vector) in ``config``.
+
+    Stemmed, the event's vector has the token ``x.y`` (which no text can hold: its dot is read
+    as a space) set between the title and the summary and deleted again, leaving a gap, so no
+    phrase runs from the title into the summary. The ``simple`` ones are 9b4f2d6e1a37's.
+    """
+    title, summary = _spaced("title"), _spaced("coalesce(summary, '')")
+    quote = _spaced("coalesce(quote, '')")
+    if config == "simple":
+        event = "to_tsvector('simple', " + _spaced("title || ' ' || coalesce(summary, '')") + ")"
+    else:
+        event = f"ts_delete(to_tsvector('{config}', {title} || ' x.y ' || {summary}), 'x.y')"
+    return {
+        "ix_timeline_event_search": ("timeline_event", event),
+        "ix_timeline_claim_search": ("timeline_claim", f"to_tsvector('{config}', {quote})"),
+    }
+
+
 # Every token type of the default parser that holds letters: stemmed. Numbers, URLs, hosts
 # and the like stay as ``simple`` reads them (lower case).
 WORD_TOKENS = (
@@ -141,10 +163,9 @@ POSTGRES_CONFIG = [
 
 
 def _postgres_indexes(config: str) -> None:
-    for name, (table, text) in SEARCH_INDEXES.items():
-        spaced = f"translate({text}, {PUNCTUATION}, {SPACES})"
+    for name, (table, vector) in _search_vectors(config).items():
         op.execute(f"DROP INDEX IF EXISTS {name}")
-        op.execute(f"CREATE INDEX {name} ON {table} USING gin (to_tsvector('{config}', {spaced}))")
+        op.execute(f"CREATE INDEX {name} ON {table} USING gin ({vector})")
 
 
 def upgrade() -> None:
