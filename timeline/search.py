@@ -21,10 +21,10 @@ Both backends answer each group from an index: on SQLite the FTS5 tables
 ``porter unicode61`` and kept in step by triggers; on PostgreSQL GIN indexes on
 ``to_tsvector('timeline_search', …)`` of the same text, its ASCII punctuation read as spaces
 (so a word inside a URL, a tag or a number is found), with a gap between the title and the
-summary (see :data:`GAP`). ``timeline_search`` is the ``simple``
-configuration with its words stemmed by the Snowball ``porter`` dictionary and no stop words,
-so both backends stem alike. The PostgreSQL expressions are inline SQL, never bound
-parameters, so a generic plan still matches the expression index (PERF-BASELINES, trap G3).
+summary (see :data:`GAP`). ``timeline_search`` is the ``simple`` configuration with its words
+stemmed by the Snowball ``porter`` dictionary and no stop words, so both backends stem alike.
+The PostgreSQL expressions are inline SQL, never bound parameters, so a generic plan still
+matches the expression index (PERF-BASELINES, trap G3).
 """
 
 from __future__ import annotations
@@ -350,8 +350,8 @@ class Rank(_Element[Any]):
     SQLite: FTS5's ``bm25`` of the title and summary (negative; more negative is better),
     read from a ``MATERIALIZED`` CTE by id, so each matching row is scored once.
     PostgreSQL: minus ``ts_rank`` of the indexed text, divided by 1 + the log of its length
-    (normalization 1, as bm25 weighs length). Events found only through a quote
-    score 0 and come after the ranked ones. ``id`` is a child, so ``as_of`` can swap it.
+    (normalization 1, as bm25 weighs length). Events found only through a quote score 0 and
+    come after the ranked ones. ``id`` is a child, so ``as_of`` can swap it.
     """
 
     inherit_cache = True
