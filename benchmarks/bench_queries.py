@@ -45,7 +45,7 @@ from gen_events import Generator
 
 from timeline import Event, Timeline
 from timeline.models import SPAN_CLASS_LIMITS, metadata
-from timeline.search import CLAIM_TSVECTOR, EVENT_TSVECTOR
+from timeline.search import CLAIM_TSVECTOR, CONFIG, EVENT_TSVECTOR
 from timeline.text import name_key
 
 COLUMNS = "id, title, kind, status, edtf, start_earliest, end_latest"
@@ -467,8 +467,8 @@ def query_cells(
         in_events, in_quotes = (e.replace("%", "%%") for e in (EVENT_TSVECTOR, CLAIM_TSVECTOR))
         raw_search_sql = (  # one bitmap scan: the text index OR the ids quoting the word
             f"SELECT {COLUMNS} FROM timeline_event WHERE ({in_events} @@ "
-            "plainto_tsquery('simple', %s) OR id = ANY(ARRAY(SELECT event_id FROM timeline_claim "
-            f"WHERE {in_quotes} @@ plainto_tsquery('simple', %s)))) AND {LIVE}"
+            f"to_tsquery('{CONFIG}', %s) OR id = ANY(ARRAY(SELECT event_id FROM timeline_claim "
+            f"WHERE {in_quotes} @@ to_tsquery('{CONFIG}', %s)))) AND {LIVE}"
         )
     else:
         raw_search_sql = (
@@ -481,7 +481,7 @@ def query_cells(
 
     def raw_search(word: str) -> Any:
         if raw.postgres:
-            return list(raw.connection.execute(raw_search_sql, [word, word]).fetchall())
+            return list(raw.connection.execute(raw_search_sql, [f"'{word}'"] * 2).fetchall())
         return raw.run(raw_search_sql, [f'"{word}"'] * 2)
 
     cells.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -136,3 +137,69 @@ def test_a_bad_target_is_a_clear_error() -> None:
         Timeline(42)  # type: ignore[arg-type]
     with pytest.raises(TimelineError, match="nosuchdialect"):
         Timeline("nosuchdialect://x")
+
+
+STEMMED_SEARCH = "a3f7c2e9d518"
+
+
+def _copy_row(connection: Any, table: str, changes: dict[str, Any]) -> int:
+    """Insert a copy of ``table``'s first row with ``changes`` (plain SQL, any revision)."""
+    columns = [c["name"] for c in inspect(connection).get_columns(table) if c["name"] != "id"]
+    values = ", ".join(f":{c}" if c in changes else c for c in columns)
+    connection.execute(
+        text(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {values} FROM {table} ORDER BY id LIMIT 1"
+        ),
+        changes,
+    )
+    return int(connection.execute(text(f"SELECT max(id) FROM {table}")).scalar_one())
+
+
+def test_rows_written_before_stemmed_search_are_found_stemmed_after_it(engine: Engine) -> None:
+    with Timeline(engine) as tl:
+        source = tl.add_source("Wire", publisher="Agency", published="2026-03-02")
+        tl.add_event("Seed", when="2026-03-01", kind="politics", source=source, quote="Seed")
+    migrations.downgrade(engine, "-1")
+    with engine.begin() as connection:
+        assert migrations.current_revision(connection) != STEMMED_SEARCH
+        event = _copy_row(connection, "timeline_event", {"title": "Parliamentary elections held"})
+        _copy_row(
+            connection, "timeline_claim", {"event_id": event, "quote": "The talks resumed today"}
+        )
+    migrations.upgrade(engine)
+    with Timeline(engine) as tl:
+        assert tl.events().search("election").ids() == [event]
+        assert tl.events().search("talk").ids() == [event]
+        assert tl.events().search("elect*").ids() == [event]
+
+
+def test_stemmed_search_downgrades_to_the_previous_definitions(engine: Engine) -> None:
+    migrations.upgrade(engine)
+    migrations.downgrade(engine, "-1")
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            sql = connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'timeline_event_fts'")
+            ).scalar_one()
+            assert "content='timeline_event'" in sql and "porter" not in sql
+            assert "timeline_events" not in inspect(connection).get_view_names()
+        else:
+            definition = connection.execute(
+                text(
+                    "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                    "AND indexname = 'ix_timeline_event_search'"
+                )
+            ).scalar_one()
+            assert "'simple'::regconfig" in definition
+            configs = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_ts_config WHERE cfgname = 'timeline_search' "
+                    "AND cfgnamespace = current_schema()::regnamespace"
+                )
+            ).scalar_one()
+            assert configs == 0
+    migrations.upgrade(engine)
+    with Timeline(engine) as tl:
+        tl.add_event("Elections held", when="2026-03-01", kind="politics")
+        assert tl.events().search("election").count() == 1

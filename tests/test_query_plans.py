@@ -206,10 +206,28 @@ def test_search_uses_the_full_text_indexes(loaded: Timeline) -> None:
         assert "Seq Scan" not in text, text
 
 
+@pytest.mark.parametrize("text", ['"parade number" word7', "word7 OR quoted3* parade"])
+def test_phrases_prefixes_or_and_ranking_use_the_full_text_indexes(
+    loaded: Timeline, text: str
+) -> None:
+    for query in (loaded.events().search(text), loaded.events().search(text, rank=True)):
+        plan_text = plan(loaded, query.statement)
+        if loaded.engine.dialect.name == "sqlite":
+            assert "VIRTUAL TABLE INDEX" in plan_text and "timeline_claim_fts" in plan_text
+            assert not re.search(r"SCAN timeline_event(\s|$)", plan_text), plan_text
+        else:
+            assert "ix_timeline_event_search" in plan_text, plan_text
+            assert "Seq Scan" not in plan_text, plan_text
+
+
 def test_search_results_on_the_loaded_data(loaded: Timeline) -> None:
     assert loaded.events().search("word7").count() == 40
     assert loaded.events().search("word7 quoted7").count() == 10  # i = 7 (mod 200)
     assert loaded.events().search("quoted3").count() == 50
+    assert loaded.events().search('"parade number" word7 OR word8').count() == 80
+    quoted_3x = (3, *range(30, 40))  # quoted3*: quoted3 and quoted30 to quoted39
+    expected = sum(1 for i in range(2000) if i % 50 == 7 or i % 40 in quoted_3x)
+    assert loaded.events().search("word7 OR quoted3* parade").count() == expected
 
 
 @pytest.mark.parametrize("period", ["month", "week"])

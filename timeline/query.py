@@ -72,6 +72,7 @@ from .models import (
     Source,
 )
 from .periods import as_day, check_period, period_prefix, period_start
+from .search import Rank
 from .text import check_text
 from .vocab import SETTLED_STATUSES, RelationKind, Status, check_kind, check_role
 from .when import When
@@ -385,8 +386,9 @@ class EventQuery:
             return session.get_bind().dialect.name
 
     def _descending(self) -> bool | None:
-        """``None`` for the default id order, else whether the time order is descending."""
-        if not self._order:
+        """``None`` for the default id order (or a ranked search's), else whether the time
+        order is descending."""
+        if not self._order or isinstance(self._order[0], Rank):
             return None
         return getattr(self._order[-1], "modifier", None) is operators.desc_op
 
@@ -464,26 +466,34 @@ class EventQuery:
             return self._add(("source", "url"), _from_source_url, url=url)
         return self._add(("source", "id"), _from_source_id, id=source)
 
-    def search(self, text: str) -> EventQuery:
-        """Events whose title, summary or quotes hold every word of ``text`` (full-text).
+    def search(self, text: str, *, rank: bool = False) -> EventQuery:
+        """Events whose title, summary or quotes match ``text`` (full-text, stemmed).
 
-        Any text is safe: search syntax characters are ignored, never raised on; text with no
-        words matches nothing. See :mod:`timeline.search`.
+        Words side by side must all occur; ``"a phrase"``, ``prefix*`` and ``a OR b`` work as
+        in a web search engine, and everything else is plain text: any text is safe, never
+        raised on; text with no words matches nothing. With ``rank=True`` the best matches
+        of the title and summary come first (FTS5 ``bm25``, PostgreSQL ``ts_rank``), then
+        the id; a later :meth:`order_by_time` replaces the ranking. See :mod:`timeline.search`.
         """
-        from .search import holding_all, words
+        from .search import holding_all, parse, query_string
 
         if not isinstance(text, str):
             raise InvalidEventError(f"search text must be a string, not {text!r}", field="search")
-        found = words(text)
-        if not found:
+        groups = parse(text)
+        if not groups:
             return self._add("nothing", lambda slot: false())
+        dialect = self._dialect()
+        values = {f"group{i}": query_string(group, dialect) for i, group in enumerate(groups)}
+        if rank:
+            values["terms"] = query_string((t for group in groups for t in group), dialect)
 
         def build(slot: int) -> ColumnElement[bool]:
-            return holding_all(tuple(_param(slot, f"word{i}", Text) for i in range(len(found))))
+            return holding_all(tuple(_param(slot, f"group{i}", Text) for i in range(len(groups))))
 
-        return self._add(
-            ("words", len(found)), build, **{f"word{i}": w for i, w in enumerate(found)}
-        )
+        query = self._add(("search", len(groups), rank), build, **values)
+        if not rank:
+            return query
+        return replace(query, _order=_rank_order(len(query._where) - 1))
 
     def related(
         self,
@@ -639,6 +649,11 @@ class EventQuery:
             page = query.limit(100).all()
             next_page = query.after(page[-1]).limit(100).all()
         """
+        if self._order and isinstance(self._order[0], Rank):
+            raise InvalidEventError(
+                "after() pages a time or id order; page a ranked search with offset()",
+                field="after",
+            )
         row = self._get(event)
         return replace(self, _after=(row.start_earliest, row.start_latest, row.end_latest, row.id))
 
@@ -946,6 +961,12 @@ def _upcoming(slot: int) -> ColumnElement[bool]:
     settled = [s.value for s in SETTLED_STATUSES]
     latest_start = func.coalesce(Event.start_latest, Event.end_latest, literal(MAX_DAY))
     return and_(latest_start > _param(slot, "day", Date), col(Event.status).not_in(settled))
+
+
+def _rank_order(slot: int) -> tuple[Any, ...]:
+    """The order of a ranked search at ``slot``: relevance, then id."""
+    table = Event.__table__.c  # type: ignore[attr-defined]
+    return (Rank(table.id, _param(slot, "terms", Text)), table.id)
 
 
 def _after_key(column: Any, value: Any, descending: bool, nulls_first: bool) -> Any:
