@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -29,7 +29,12 @@ from timeline.when.conventions import Conventions
 from timeline.when.enums import Precision
 from timeline.when.words import MONTH_RE, MONTHS, ORDINAL_RE, WEEKDAY_RE, WEEKDAYS, ordinal
 
-__all__ = ["Context", "Period", "period"]
+__all__ = ["DIRECTIONS", "Context", "Direction", "Period", "period", "pick"]
+
+#: Which occurrence of a month, day, weekday, season or quarter named without a year is meant:
+#: the one nearest the reference, the next one (an expected or planned event) or the last one.
+Direction = Literal["nearest", "forward", "backward"]
+DIRECTIONS: tuple[str, ...] = ("nearest", "forward", "backward")
 
 
 class Period(NamedTuple):
@@ -48,6 +53,7 @@ class Context:
     reference: date | None
     conventions: Conventions
     used_reference: bool = False
+    direction: Direction = "nearest"
 
     def ref(self) -> date:
         """The reference as a civil date, or an error saying that one is needed."""
@@ -171,6 +177,8 @@ def _weekday(word: str | None, name: str, ctx: Context) -> Period:
         return _day(ref + timedelta(days=(target - ref.weekday() - 1) % 7 + 1))
     if direction < 0:
         return _day(ref - timedelta(days=(ref.weekday() - target - 1) % 7 + 1))
+    if ctx.direction == "forward":  # "will meet on Friday": the reference day or the six after
+        return _day(ref + timedelta(days=(target - ref.weekday()) % 7))
     # A bare weekday in a report is the reference day or one of the six days before it.
     return _day(ref - timedelta(days=(ref.weekday() - target) % 7))
 
@@ -196,10 +204,31 @@ def _season(word: str | None, name: str, year: str | None, ctx: Context) -> Peri
         window = [w for w in candidates if w[1] < ref][-1]
     elif direction > 0:
         window = next(w for w in candidates if w[0] > ref)
+    elif ctx.direction != "nearest":
+        window = pick(candidates, ctx)
     else:
         current = [w for w in candidates if w[0] <= ref <= w[1]]
         window = current[0] if current else conventions.season_window(season, ref.year)
     return Period(*window, Precision.SEASON)
+
+
+def pick(windows: list[tuple[date, date]], ctx: Context) -> tuple[date, date]:
+    """The occurrence meant by ``ctx.direction`` among ``windows`` (in order).
+
+    Forward: the first one not over on the reference date; backward: the last one begun by it;
+    nearest: the one closest to it (containing it, else by days; ties go to the future).
+    """
+    ref = ctx.ref()
+    if ctx.direction == "forward":
+        return next((w for w in windows if w[1] >= ref), windows[-1])
+    if ctx.direction == "backward":
+        return next((w for w in reversed(windows) if w[0] <= ref), windows[0])
+
+    def distance(window: tuple[date, date]) -> tuple[int, bool]:
+        lo, hi = window
+        return max((lo - ref).days, (ref - hi).days, 0), hi < ref
+
+    return min(windows, key=distance)
 
 
 def nearest_month(month: int, ctx: Context, default_year: int | None) -> int:
@@ -207,6 +236,9 @@ def nearest_month(month: int, ctx: Context, default_year: int | None) -> int:
     if default_year is not None:
         return default_year
     ref = ctx.ref()
+    if ctx.direction != "nearest":
+        years = [ref.year - 1, ref.year, ref.year + 1]
+        return pick([month_window(y, month) for y in years], ctx)[0].year
     best = min(
         (ref.year + delta for delta in (-1, 0, 1)),
         key=lambda y: (abs((y * 12 + month) - (ref.year * 12 + ref.month)), y < ref.year),
@@ -226,6 +258,8 @@ def _nearest_day(month: int, day: int, ctx: Context, default_year: int | None) -
             continue
     if not options:
         raise ctx.error(f"there is no day {day} in that month", part=str(day))
+    if ctx.direction != "nearest":
+        return pick([(d, d) for d in options], ctx)[0]
     return min(options, key=lambda d: (abs((d - ref).days), d < ref))
 
 
@@ -308,23 +342,21 @@ def _grouping(s: str, ctx: Context, default_year: int | None) -> Period | None:
     if match := _P_QUARTER.fullmatch(s):
         number = int(match.group(1) or match.group(4))
         year = match.group(2) or match.group(3)
-        y = int(year) if year else (default_year or ctx.ref().year)
-        return Period(*months_window(y, 3 * number - 2, 3), Precision.QUARTER)
+        return _part_of_year(number, 3, int(year) if year else default_year, ctx)
     if match := _P_QUARTER_WORDS.fullmatch(s):
         number = ordinal(match.group(1))
         if not 1 <= number <= 4:
             raise ctx.error("a year has four quarters", part=match.group(1))
-        y = _shift_year(ctx, match.group(2), default_year)
-        return Period(*months_window(y, 3 * number - 2, 3), Precision.QUARTER)
+        y = _shift_year(ctx, match.group(2), default_year) if match.group(2) else default_year
+        return _part_of_year(number, 3, y, ctx)
     if match := _P_HALF.fullmatch(s):
         number = int(match.group(1) or match.group(4))
         year = match.group(2) or match.group(3)
-        y = int(year) if year else (default_year or ctx.ref().year)
-        return Period(*months_window(y, 6 * number - 5, 6), Precision.HALF)
+        return _part_of_year(number, 6, int(year) if year else default_year, ctx)
     if match := _P_HALF_WORDS.fullmatch(s):
         number = 1 if match.group(1) in ("first", "1") else 2
-        y = _shift_year(ctx, match.group(2), default_year)
-        return Period(*months_window(y, 6 * number - 5, 6), Precision.HALF)
+        y = _shift_year(ctx, match.group(2), default_year) if match.group(2) else default_year
+        return _part_of_year(number, 6, y, ctx)
     if match := _P_DECADE.fullmatch(s):
         return _decade(match, ctx)
     if match := _P_CENTURY.fullmatch(s):
@@ -363,3 +395,14 @@ def _decade(match: re.Match[str], ctx: Context) -> Period:
             if start > ref_year:
                 start -= 100
     return Period(*year_window(max(start, 1), start + 9), Precision.DECADE)
+
+
+def _part_of_year(number: int, months: int, year: int | None, ctx: Context) -> Period:
+    """Quarter or half ``number`` of ``year``; without a year, the occurrence :func:`pick` finds."""
+    precision = Precision.QUARTER if months == 3 else Precision.HALF
+    first = months * (number - 1) + 1
+    if year is not None:
+        return Period(*months_window(year, first, months), precision)
+    ref = ctx.ref()
+    windows = [months_window(y, first, months) for y in (ref.year - 1, ref.year, ref.year + 1)]
+    return Period(*pick(windows, ctx), precision)

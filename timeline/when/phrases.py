@@ -20,7 +20,7 @@ from timeline.when.counts import count
 from timeline.when.edtf import looks_like_edtf, parse_edtf
 from timeline.when.enums import PRECISION_RANK, EndState, Precision
 from timeline.when.freetext import absolute_text, normalise
-from timeline.when.periods import Context, Period, period
+from timeline.when.periods import Context, Direction, Period, period
 from timeline.when.value import Endpoint, When
 from timeline.when.words import MONTH_RE, MONTHS, WEEKDAY_RE, WEEKDAYS
 
@@ -58,13 +58,15 @@ class _Result(NamedTuple):
     end: Endpoint | None  # None: an instant whose window is ``start``
 
 
-def parse_phrase(text: str, reference: date | None, conventions: Conventions) -> When | None:
+def parse_phrase(
+    text: str, reference: date | None, conventions: Conventions, direction: Direction = "nearest"
+) -> When | None:
     """Read ``text`` as a date in words or a phrase relative to ``reference``.
 
     :returns: the value, or ``None`` when the text is not a phrase this module knows.
     :raises InvalidDateError: when it is one but cannot be resolved (no reference, no such day).
     """
-    ctx = Context(text, reference, conventions)
+    ctx = Context(text, reference, conventions, direction=direction)
     s = normalise(text)
     approximate = uncertain = False
     if s.endswith("?"):
