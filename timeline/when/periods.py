@@ -79,7 +79,8 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 _YEAR_WORD = r"(\d{4}|the year|this year|next year|last year|the previous year|the next year)"
 
 _DAY_WORDS = {
-    "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+    "same day": 0, "that day": 0, "next day": 1, "following day": 1, "previous day": -1,
+    "day before": -1, "day after": 1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
     "earlier today": 0, "later today": 0, "now": 0, "last night": -1, "yesterday": -1,
     "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1,
     "tomorrow": 1, "tomorrow morning": 1, "tomorrow afternoon": 1, "tomorrow evening": 1,
@@ -102,9 +103,9 @@ _P_MONTH_DAY = re.compile(rf"({MONTH_RE}) (\d{{1,2}})(?: (\d{{4}}))?")
 _P_NUMERIC = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})")
 _P_YEAR = re.compile(r"(?:(?:the )?year )?(\d{4})")
 _P_QUARTER = re.compile(r"q([1-4])(?: (\d{4}))?|(\d{4}) q([1-4])")
-_P_QUARTER_WORDS = re.compile(rf"({ORDINAL_RE}) quarter(?: of)?(?: {_YEAR_WORD})?")
+_P_QUARTER_WORDS = re.compile(rf"({ORDINAL_RE})[- ]quarter(?: of)?(?: {_YEAR_WORD})?")
 _P_HALF = re.compile(r"h([12])(?: (\d{4}))?|(\d{4}) h([12])")
-_P_HALF_WORDS = re.compile(rf"(first|second|1|2) half(?: of)?(?: {_YEAR_WORD})?")
+_P_HALF_WORDS = re.compile(rf"(first|second|1|2)[- ]half(?: of)?(?: {_YEAR_WORD})?")
 _P_DECADE = re.compile(r"(\d{3})0s|'?(\d)0s|(twenties|thirties|forties|fifties|sixties|"
                        r"seventies|eighties|nineties)")  # fmt: skip
 _P_CENTURY = re.compile(rf"({ORDINAL_RE})(?:-| )century")
@@ -297,6 +298,12 @@ def period(s: str, ctx: Context, default_year: int | None = None) -> Period | No
         s = s[4:]
     if s in _DAY_WORDS:
         return _day(ctx.ref() + timedelta(days=_DAY_WORDS[s]))
+    from timeline.when.holidays import holiday
+    from timeline.when.reporting import reporting
+
+    found = reporting(s, ctx, default_year) or holiday(s, ctx, default_year)
+    if found is not None:
+        return found
     if match := _P_WEEKDAY.fullmatch(s):
         return _weekday(match.group(1), match.group(2), ctx)
     if match := _P_WEEKEND.fullmatch(s):

@@ -37,6 +37,7 @@ _FILLERS = (
 
 _R_PART = re.compile(r"(early|mid|late)[- ](.+)")
 _R_EDGE = re.compile(r"(?:the )?(beginning|start|end|middle|turn) of (.+)")
+_R_THIS_UNIT = re.compile(r"(?:the|this) (week|month|year|decade)")
 _R_LATER = re.compile(r"(earlier|later) (?:this |in (?:the )?|on |)(.+)")
 _R_BY = re.compile(r"(?:by|no later than|not later than|before the end of|until the end of) (.+)")
 _R_BEFORE = re.compile(r"(?:before|prior to|ahead of) (.+)")
@@ -263,7 +264,19 @@ def _period(s: str, ctx: Context, default_year: int | None = None) -> Period | N
     if match := _R_EDGE.fullmatch(s):
         base = _period(match.group(2), ctx, default_year)
         if base is not None:
-            return _edge(match.group(1), base, ctx)
+            edge = _edge(match.group(1), base, ctx)
+            shift = _R_THIS_UNIT.fullmatch(match.group(2))
+            if shift and ctx.direction != "nearest":  # "sales fell at the end of the year"
+                ref, step = ctx.ref(), 0
+                if ctx.direction == "backward" and edge.lo > ref:
+                    step = -1
+                elif ctx.direction == "forward" and edge.hi < ref:
+                    step = 1
+                if step:
+                    other = period(f"{('last', 'next')[step > 0]} {shift.group(1)}", ctx)
+                    assert other is not None
+                    return _edge(match.group(1), other, ctx)
+            return edge
     if match := _R_LATER.fullmatch(inner):
         base = _period(match.group(2), ctx, default_year)
         if base is not None:
