@@ -92,7 +92,8 @@ def _parse_text(
             return result.with_text(value, None)
     from timeline.when.phrases import parse_phrase
 
-    found = parse_phrase(value, reference, conventions, direction)  # its errors are the more specific
+    # its errors are the more specific
+    found = parse_phrase(value, reference, conventions, direction)
     if found is not None:
         return found
     if edtf_error is not None:

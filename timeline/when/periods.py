@@ -80,7 +80,8 @@ _YEAR_WORD = r"(\d{4}|the year|this year|next year|last year|the previous year|t
 
 _DAY_WORDS = {
     "same day": 0, "that day": 0, "next day": 1, "following day": 1, "previous day": -1,
-    "day before": -1, "day after": 1, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+    "day before": -1, "day after": 1, "today": 0, "tonight": 0, "this morning": 0,
+    "this afternoon": 0, "this evening": 0,
     "earlier today": 0, "later today": 0, "now": 0, "last night": -1, "yesterday": -1,
     "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1,
     "tomorrow": 1, "tomorrow morning": 1, "tomorrow afternoon": 1, "tomorrow evening": 1,
