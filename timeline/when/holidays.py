@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from dateutil.easter import easter
-from dateutil.relativedelta import MO, TH, relativedelta
+from dateutil.relativedelta import MO, TH, relativedelta, weekday
 
 from timeline.when.enums import Precision
 from timeline.when.periods import Context, Period, pick
@@ -20,11 +20,11 @@ def _fixed(month: int, day: int) -> Callable[[int], date]:
     return lambda year: date(year, month, day)
 
 
-def _nth(month: int, weekday: relativedelta, n: int) -> Callable[[int], date]:
+def _nth(month: int, day: weekday, n: int) -> Callable[[int], date]:
     """The ``n``-th given weekday of ``month`` (``n=-1``: the last one)."""
     if n > 0:
-        return lambda year: date(year, month, 1) + relativedelta(weekday=weekday(n))
-    return lambda year: date(year, month, 1) + relativedelta(day=31, weekday=weekday(-1))
+        return lambda year: date(year, month, 1) + relativedelta(weekday=day(n))
+    return lambda year: date(year, month, 1) + relativedelta(day=31, weekday=day(-1))
 
 
 def _easter(offset: int) -> Callable[[int], date]:
