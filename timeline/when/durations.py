@@ -32,19 +32,19 @@ _R_LENGTH = re.compile(
 )
 
 
-def _number(word: str | None) -> float | None:
-    """The count in words or digits; ``None`` when it is vague ("several")."""
-    if word is None:
-        return None  # a bare plural: "for years"
-    if word in _VAGUE:
-        return None
+def _number(word: str | None, plural: bool) -> float | None:
+    """The count in words or digits; ``None`` when it is vague ("several", "for years")."""
+    if word is None or word in _VAGUE:
+        return None if plural or word in _VAGUE else 1.0
     if word.replace(".", "", 1).isdigit():
         return float(word)
     if "-" in word:
         tens, _, ones = word.partition("-")
         if tens in _WORDS and ones in _WORDS:
             return float(_WORDS[tens] + _WORDS[ones])
-    return float(_WORDS[word]) if word in _WORDS else None
+    if word in _WORDS:
+        return float(_WORDS[word])
+    return None if plural else 1.0  # "the past week": one week
 
 
 def iso_duration(text: str) -> str | None:
@@ -55,7 +55,7 @@ def iso_duration(text: str) -> str | None:
         return None
     word, half_before, unit, half_after = match.groups()
     designator, factor, is_time = _UNIT[unit]
-    count = _number(word)
+    count = _number(word, match.group(0).split(" and a half")[0].endswith("s"))
     prefix = "PT" if is_time else "P"
     if count is None:
         if unit == "decade":
@@ -71,6 +71,7 @@ def iso_duration(text: str) -> str | None:
 _SETS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W",
          "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y",
          "hourly": "PT1H"}  # fmt: skip
+_R_PER = re.compile(r"(?:a|per) (\w+)")
 _R_ONCE = re.compile(r"(?:once|twice|\w+ times) (?:a|per|each|every) (\w+)$")
 _R_EVERY = re.compile(r"(?:every|each) (?:other )?(.+)$")
 _CALENDAR_NAMES = re.compile(
@@ -85,6 +86,8 @@ def set_period(text: str) -> str | None:
     s = " ".join(text.lower().split())
     if s in _SETS:
         return _SETS[s]
+    if match := _R_PER.fullmatch(s):
+        return iso_duration(f"one {match.group(1)}")
     if match := _R_ONCE.fullmatch(s):
         return iso_duration(f"one {match.group(1)}")
     if match := _R_EVERY.fullmatch(s):

@@ -21,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 
 from timeline.errors import InvalidDateError
 from timeline.when.calendar import civil
-from timeline.when.clauses import Sentences, direction_at
+from timeline.when.clauses import Sentences, direction_at, reported_at
 from timeline.when.conventions import DEFAULT_CONVENTIONS, Conventions
 from timeline.when.durations import iso_duration, set_period
 from timeline.when.endpoint import Endpoint
@@ -61,19 +61,26 @@ class DateMention:
 
 
 _R_ANAPHORIC = re.compile(
-    r"(?:.*\b(?:earlier|later|before|after)|(?:the )?(?:next|following|previous|same|prior) "
+    r"(?:.*\b(?:earlier|later|before|after)|the (?:next|following|previous|same|prior) "
     r"(?:day|week|weekend|month|year|morning|afternoon|evening|night)|that .*|the day (?:before|"
     r"after))$"
 )
+_R_COUNTED = re.compile(
+    r".*\b(?:days?|weeks?|months?|years?|decades?) (?:earlier|later|before|after)"
+)
+_R_YEAR_SHIFT = re.compile(r"(?:a|one) year (earlier|later|before|after)")
 _R_SAME_PERIOD = re.compile(r"the (?:same|comparable|corresponding) (?:quarter|period|time) .*")
+_R_YEAR_RANGE = re.compile(r"(\d{4}) ?[-\u2013\u2014] ?(\d{2}|\d{4})")
+_R_WEEKDAY = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b.*")
 _R_YEARLESS = re.compile(
     r"(?:early |mid-?|late |the (?:start|beginning|end|middle|rest) of (?:the )?)?(?:[a-z]+ \d{1,2}"
     r"|\d{1,2} [a-z]+|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|"
-    r"autumn|winter|fall|the (?:spring|summer|autumn|winter|fall)|year|month|(?:the )?(?:first"
-    r"|second|third|fourth)[- ](?:quarter|half)|christmas.*|easter.*|thanksgiving.*|new year.*|"
-    r"independence day|halloween|.*day)(?: (?:morning|afternoon|evening|night))?"
+    r"autumn|winter|fall|the (?:spring|summer|autumn|winter|fall)|year|month|(?:the )?(?:fiscal )?"
+    r"(?:first|second|third|fourth)[- ](?:quarter|half)|christmas.*|easter.*|thanksgiving.*|"
+    r"new year.*|independence day|halloween|.*day)(?: (?:morning|afternoon|evening|night))?"
 )
+_PERIODS = (Precision.MONTH, Precision.QUARTER, Precision.SEASON, Precision.HALF)
 _PART_OF_DAY = re.compile(r"morning|afternoon|evening|night|tonight", re.IGNORECASE)
 _R_IN_BEFORE = re.compile(r"\bin\s+$")
 _KINDS: dict[str, MentionType] = {"date": "date", "time": "time", "duration": "duration",
@@ -97,17 +104,26 @@ def find_dates(
         if point.span or point.start_earliest is None or point.start_earliest != point.end_latest:
             raise InvalidDateError(reference, "a reference date must be a single day or moment")
         ref = civil(point.start_earliest)
+    reader = _Reader(text, ref, conventions)
     found: list[DateMention] = []
-    sentences: Sentences | None = None
-    anchor = ref
-    previous: When | None = None
     for match in MENTION.finditer(text):
-        if not accept(text, match):
-            continue
-        if sentences is None:
-            sentences = Sentences(text)
+        if accept(text, match):
+            found.append(reader.mention(match))
+    return found
+
+
+class _Reader:
+    """Reads the mentions of one text in order, keeping the dates it has seen as anchors."""
+
+    def __init__(self, text: str, ref: date | None, conventions: Conventions) -> None:
+        self.text, self.ref, self.conventions = text, ref, conventions
+        self.sentences = Sentences(text)
+        self.last: When | None = None  # the date the text mentioned last
+        self.last_day: When | None = None  # … of a day or a week
+
+    def mention(self, match: re.Match[str]) -> DateMention:
         start, end = match.span()
-        sentence = sentences.bounds(start)
+        sentence = self.sentences.bounds(start)
         words = " ".join(match.group().lower().split())
         kind: MentionType = _KINDS[match.lastgroup or "date"]
         when: When | None = None
@@ -116,45 +132,84 @@ def find_dates(
             duration = set_period(words)
         elif kind == "duration":
             duration = iso_duration(words)
-            if _R_IN_BEFORE.search(text, max(0, start - 3), start) and (
-                direction_at(text, sentence, start, end) == "forward"
+            if _R_IN_BEFORE.search(self.text, max(0, start - 3), start) and (
+                direction_at(self.text, sentence, start, end, whole_sentence=False) == "forward"
             ):  # "will decide in two weeks": a date
                 kind, duration = "date", None
-                when = _resolve(f"in {words}", ref, conventions, "nearest")
+                when = _resolve(f"in {words}", self.ref, self.conventions, "nearest")
             elif words.startswith(("the ", "past ", "last ", "next ", "coming ")):
-                when = _resolve(words, ref, conventions, "nearest")
+                when = _resolve(words, self.ref, self.conventions, "nearest")
         else:
-            when = _date(words, text, sentence, match, ref, anchor, previous, conventions)
+            when = self.date(words, sentence, start, end)
             if kind == "date" and _PART_OF_DAY.search(words):
                 kind = "time"
-            if when is not None and words not in _PAST_WORDS and words != "the future":
-                anchor = civil(when.start_earliest) if when.start_earliest else anchor
-                previous = when
-        found.append(DateMention(start, end, match.group(), kind, when, duration, sentence))
-    return found
+            self.remember(when, words, sentence, start)
+        return DateMention(start, end, match.group(), kind, when, duration, sentence)
+
+    def remember(self, when: When | None, words: str, sentence: tuple[int, int], at: int) -> None:
+        """Keep ``when`` as an anchor, unless it is vague or only dates a report ("said
+        Monday")."""
+        if when is None or when.start_earliest is None or when.end_latest is None:
+            return
+        if words in _PAST_WORDS or reported_at(self.text, sentence, at):
+            return
+        self.last = when
+        if when.start_precision in (Precision.DAY, Precision.WEEK, Precision.TIME):
+            self.last_day = when
+
+    def date(self, words: str, sentence: tuple[int, int], start: int, end: int) -> When | None:
+        """The interval of a date or time mention."""
+        ref, conventions = self.ref, self.conventions
+        if ref is not None:
+            special = _reference_words(words, ref, conventions)
+            if special is not None:
+                return special
+        if range_match := _R_YEAR_RANGE.fullmatch(words):  # "2026-27", "1990-95"
+            first, last = range_match.groups()
+            last = first[: 4 - len(last)] + last
+            return _resolve(f"{first}/{last}", None, conventions, "nearest")
+        if _R_ANAPHORIC.fullmatch(words) and "ago" not in words:
+            return self.anaphoric(words)
+        direction: Direction = "nearest"
+        if _R_YEARLESS.fullmatch(words.replace(".", "").replace(",", "")):
+            direction = direction_at(self.text, sentence, start, end)
+            if direction == "nearest" and ref is not None and _R_WEEKDAY.fullmatch(words):
+                return _nearest_weekday(words, ref, conventions)
+        return _resolve(words, ref, conventions, direction)
+
+    def anaphoric(self, words: str) -> When | None:
+        """A date relative to one mentioned earlier ("two days later", "the following week")."""
+        counted = _R_COUNTED.fullmatch(words) is not None
+        # "the following week" follows the last day named; "two days later" the last date.
+        previous = self.last if counted else (self.last_day or self.last)
+        if previous is None:
+            return _resolve(words, self.ref, self.conventions, "nearest")
+        if _R_SAME_PERIOD.fullmatch(words) or (
+            _R_YEAR_SHIFT.fullmatch(words) and previous.start_precision in _PERIODS
+        ):
+            later = words.endswith(("later", "after"))
+            return _shift_year(previous, 1 if later else -1)
+        lo, hi = previous.start_earliest, previous.start_latest
+        assert lo is not None and hi is not None  # anchors are bounded
+        first = _resolve(words, civil(lo), self.conventions, "nearest")
+        if first is None or civil(lo) == civil(hi) or not counted:
+            return first
+        # Counted from a period ("two days later" after "in October 2022"): every day of it.
+        last = _resolve(words, civil(hi), self.conventions, "nearest")
+        if last is None or last.end_latest is None:
+            return first
+        return When.build(Endpoint(first.start_earliest, last.end_latest, first.start_precision))
 
 
-def _date(
-    words: str,
-    text: str,
-    sentence: tuple[int, int],
-    match: re.Match[str],
-    ref: date | None,
-    anchor: date | None,
-    previous: When | None,
-    conventions: Conventions,
-) -> When | None:
-    if ref is not None:
-        special = _reference_words(words, ref, conventions)
-        if special is not None:
-            return special
-    if _R_SAME_PERIOD.fullmatch(words) and previous is not None:
-        return _year_before(previous)
-    base = anchor if _R_ANAPHORIC.fullmatch(words) and "ago" not in words else ref
-    direction: Direction = "nearest"
-    if _R_YEARLESS.fullmatch(words.replace(".", "").replace(",", "")):
-        direction = direction_at(text, sentence, *match.span())
-    return _resolve(words, base, conventions, direction)
+def _nearest_weekday(words: str, ref: date, conventions: Conventions) -> When | None:
+    """A weekday the clause says nothing about: the occurrence nearest the reference."""
+    back = _resolve(words, ref, conventions, "backward")
+    ahead = _resolve(words, ref, conventions, "forward")
+    if back is None or ahead is None or back.start_earliest is None:
+        return back or ahead
+    assert ahead.start_earliest is not None
+    behind = (ref - civil(back.start_earliest)).days
+    return back if behind <= (civil(ahead.start_earliest) - ref).days else ahead
 
 
 def _resolve(
@@ -182,10 +237,10 @@ def _reference_words(words: str, ref: date, conventions: Conventions) -> When | 
     return None
 
 
-def _year_before(previous: When) -> When | None:
-    """ "The same period a year earlier": the period last mentioned, a year before."""
-    lo, hi = previous.hull()
+def _shift_year(previous: When, years: int) -> When | None:
+    """The period mentioned last, ``years`` later ("the same period a year earlier": -1)."""
+    lo, hi = previous.start_earliest, previous.end_latest
     if lo is None or hi is None:
         return None
-    year = relativedelta(years=1)
-    return When.build(Endpoint(lo - year, hi - year, previous.start_precision))
+    shift = relativedelta(years=years)
+    return When.build(Endpoint(civil(lo) + shift, civil(hi) + shift, previous.start_precision))

@@ -29,12 +29,15 @@ from timeline.when.conventions import Conventions
 from timeline.when.enums import Precision
 from timeline.when.words import MONTH_RE, MONTHS, ORDINAL_RE, WEEKDAY_RE, WEEKDAYS, ordinal
 
-__all__ = ["DIRECTIONS", "Context", "Direction", "Period", "period", "pick"]
+__all__ = ["DIRECTIONS", "REPORTING_LAG", "Context", "Direction", "Period", "period", "pick"]
 
 #: Which occurrence of a month, day, weekday, season or quarter named without a year is meant:
 #: the one nearest the reference, the next one (an expected or planned event) or the last one.
 Direction = Literal["nearest", "forward", "backward"]
 DIRECTIONS: tuple[str, ...] = ("nearest", "forward", "backward")
+
+#: How long after its end a quarter is still the one being reported on.
+REPORTING_LAG = timedelta(days=45)
 
 
 class Period(NamedTuple):
@@ -80,7 +83,8 @@ _YEAR_WORD = r"(\d{4}|the year|this year|next year|last year|the previous year|t
 
 _DAY_WORDS = {
     "same day": 0, "that day": 0, "next day": 1, "following day": 1, "previous day": -1,
-    "day before": -1, "day after": 1, "today": 0, "tonight": 0, "this morning": 0,
+    "day before": -1, "day after": 1, "overnight": 0, "morning": 0, "afternoon": 0,
+    "evening": 0, "today": 0, "tonight": 0, "this morning": 0,
     "this afternoon": 0, "this evening": 0,
     "earlier today": 0, "later today": 0, "now": 0, "last night": -1, "yesterday": -1,
     "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1,
@@ -92,7 +96,7 @@ _P_WEEKDAY = re.compile(
     rf"(?:(last|next|this|past|coming|this coming|this past) )?({WEEKDAY_RE})"
     r"(?: (?:morning|afternoon|evening|night))?"
 )
-_P_WEEKEND = re.compile(r"(?:(this|last|next|past|coming) )?weekend")
+_P_WEEKEND = re.compile(r"(?:(this|last|next|past|coming|following|previous) )?weekend")
 _P_UNIT = re.compile(rf"(?:({_RELATIVE}|this past) )?(week|month|quarter|year|decade|century)")
 _P_SEASON = re.compile(
     rf"(?:({_RELATIVE}) )?(spring|summer|autumn|fall|winter)"
@@ -377,12 +381,7 @@ def _grouping(s: str, ctx: Context, default_year: int | None) -> Period | None:
         if digits is not None:
             year = int(digits) if len(digits) == 4 else 2000 + int(digits)
         else:
-            ref = ctx.ref()
-            current = ref.year + (
-                1 if ctx.conventions.fiscal_year_start > 1
-                and ref.month >= ctx.conventions.fiscal_year_start else 0
-            )  # fmt: skip
-            year = current + _direction(match.group(3))
+            year = ctx.conventions.fiscal_year_of(ctx.ref()) + _direction(match.group(3))
         return Period(*ctx.conventions.fiscal_year_window(year), Precision.YEAR)
     return None
 
@@ -413,4 +412,8 @@ def _part_of_year(number: int, months: int, year: int | None, ctx: Context) -> P
         return Period(*months_window(year, first, months), precision)
     ref = ctx.ref()
     windows = [months_window(y, first, months) for y in (ref.year - 1, ref.year, ref.year + 1)]
+    if ctx.direction == "forward" and precision is Precision.QUARTER:
+        # A quarter's results come out some weeks after it ends: "fourth-quarter profits are
+        # expected to rise", said in January, is about the quarter that just ended.
+        return Period(*next(w for w in windows if w[1] + REPORTING_LAG >= ref), precision)
     return Period(*pick(windows, ctx), precision)

@@ -257,6 +257,8 @@ def _period(s: str, ctx: Context, default_year: int | None = None) -> Period | N
             return rest
     if match := _R_PART.fullmatch(inner):
         base = _period(match.group(2), ctx, default_year)
+        if base is not None and base.precision is Precision.DAY:
+            return base  # "early Monday": a part of a day is that day
         if base is not None:
             part = ("early", "mid", "late").index(match.group(1))
             lo, hi = ctx.conventions.third((base.lo, base.hi), base.precision, part)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from timeline.when.calendar import Window, add_months, month_window, months_window
+from timeline.when.calendar import Window, add_months, month_window, months_window, year_window
 from timeline.when.enums import Precision
 from timeline.when.periods import Context, Period, pick
 from timeline.when.words import NUMBERS, ORDINAL_RE, ordinal
@@ -28,8 +28,9 @@ _R_FISCAL_QUARTER = re.compile(
 )
 _COUNT_RE = "|".join(sorted((w for w, (lo, hi) in NUMBERS.items() if lo == hi and lo > 1),
                             key=len, reverse=True))  # fmt: skip
+_R_WHOLE_YEAR = re.compile(r"(full|calendar|whole|entire|current|fiscal) year")
 _R_FIRST_MONTHS = re.compile(
-    rf"(first|last) (\d{{1,2}}|{_COUNT_RE}) months(?: of (?:(?:fiscal|fy) )?(\d{{4}}|"
+    rf"(first|last|final) (\d{{1,2}}|{_COUNT_RE}) months(?: of (?:(?:fiscal|fy) )?(\d{{4}}|"
     r"the year|this year|last year|next year))?"
 )
 
@@ -72,6 +73,11 @@ def reporting(s: str, ctx: Context, default_year: int | None = None) -> Period |
         return Period(*months_window(earlier.year, earlier.month, 3), Precision.QUARTER)
     if (match := _R_FISCAL_QUARTER.fullmatch(s)) and ("fiscal" in s or "fy" in s):
         return _fiscal_quarter(match, ctx, default_year)
+    if match := _R_WHOLE_YEAR.fullmatch(s):
+        if match.group(1) == "fiscal":
+            year = ctx.conventions.fiscal_year_of(ctx.ref())
+            return Period(*ctx.conventions.fiscal_year_window(year), Precision.YEAR)
+        return Period(*year_window(ctx.ref().year), Precision.YEAR)
     if match := _R_FIRST_MONTHS.fullmatch(s):
         return _first_months(match, ctx, default_year)
     return None
@@ -104,7 +110,7 @@ def _first_months(match: re.Match[str], ctx: Context, default_year: int | None) 
     year = _year_word(year_word, ctx) or default_year
     if side == "last" and year is None:
         return None  # "the last six months": the rolling window, read by timeline.when.counts
-    start = 1 if side == "first" else 13 - months
+    start = 1 if side == "first" else 13 - months  # "last" and "final": the year's end
 
     def window(y: int) -> Window:
         lo = month_window(y, start)[0]

@@ -33,7 +33,7 @@ _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centu
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)"
 _QMOD = (
     r"(?:(?:about|around|roughly|nearly|almost|approximately|more\s+than|less\s+than|"
-    r"fewer\s+than|over|at\s+least|at\s+most|up\s+to|just\s+over|just\s+under|only|"
+    r"fewer\s+than|at\s+least|at\s+most|up\s+to|just\s+over|just\s+under|only|"
     r"some|barely|well\s+over|close\s+to|another|an\s+additional)\s+)"
 )
 _PART = r"(?:morning|afternoon|evening|night)"
@@ -100,7 +100,8 @@ _DATE = "|".join(
         rf"the\s+year-(?:earlier|ago)\s+{_ORD}\s+quarter",
         r"the\s+(?:same|comparable|corresponding)\s+(?:quarter|period|time)\s+(?:a\s+year\s+"
         r"(?:earlier|ago|before)|last\s+year|of\s+last\s+year|the\s+(?:previous|prior)\s+year)",
-        rf"the\s+(?:first|last)\s+(?:{_SMALL}|\d+)\s+months{_YEAR_OF}?",
+        rf"the\s+(?:first|last|final)\s+(?:{_SMALL}|\d+)\s+months{_YEAR_OF}?",
+        r"the\s+(?:fiscal|full|calendar|whole|entire|current)\s+year",
         r"the\s+quarter\b",
         # counted from the reference or from a date earlier in the text
         rf"{_QMOD}?{_COUNT}\s+{_UNIT}\s+(?:ago|earlier|later|from\s+now|hence|"
@@ -131,15 +132,18 @@ _DURATION = "|".join(
         rf"{_UNITS}",
         r"the\s+past\s+(?:week|month|year|decade|century)",
         rf"{_QMOD}?{_COUNT}\s+(?:and\s+a\s+half\s+)?{_UNIT}(?:\s+and\s+a\s+half)?"
-        r"(?![-\s]+old\b)(?!-)",
+        r"(?![-\s]+old\b|\s+of\s+age\b)(?!-)",
         rf"{_QMOD}?{_NUMBER}-{_UNIT.replace('s?', '')}(?![-\s]+old\b)(?=[-\s])",
-        rf"(?<=\bfor\s){_UNITS}|(?<=\bin\s)(?:years|decades|months)",
+        rf"(?<=\bfor\s){_UNITS}|(?<=\bin\s)(?:years|decades|months)|"
+        rf"(?:years|decades|months|weeks)(?=\s+of\s(?!age\b))",
     )
 )
 
 _SET = "|".join(
     (
-        rf"(?:every|each)\s+(?:other\s+)?(?:{_NUMBER}\s+)?(?:{_UNIT}|{_WEEKDAY}|{_PART}|{_SEASON}|"
+        r"(?<=[0-9s]\s)(?:a|per)\s+(?:day|week|month|year)(?!\s+(?:ago|earlier|later|before|"
+        r"after|from|and)\b)",
+        rf"(?:every|each)\s+(?:other\s+)?(?:(?:{_NUMBER}|few)\s+)?(?:{_UNIT}|{_WEEKDAY}|{_PART}|{_SEASON}|"
         rf"{_MONTH_FULL}|quarter)",
         r"(?:once|twice|three\s+times|four\s+times|\d+\s+times)\s+(?:a|per|each|every)\s+"
         r"(?:day|week|month|year|quarter)",
@@ -153,7 +157,8 @@ _TIME = "|".join(
         r"\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)(?:\s+(?-i:EST|EDT|ET|GMT|UTC|PST|PDT|"
         r"CET|BST)\b|\s+local\s+time)?",
         r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s+(?-i:GMT|UTC)\b)?",
-        r"noon|midnight|midday",
+        r"noon|midnight|midday|overnight",
+        r"(?<=\bin\s)(?:morning|afternoon|evening)",
     )
 )
 
@@ -170,6 +175,7 @@ _MAY_BEFORE = re.compile(
 )
 
 
+_SPEED_BEFORE = re.compile(r"(?:miles|kilometers|kilometres|km|feet|meters|metres)\s+$")
 _NAME_AFTER = re.compile(r"\s+(?:Street|St\.|Avenue|Ave\.|Road|Boulevard|Square|Parade)\b")
 _OLD_YEAR = re.compile(r"1[0-8]\d\d")
 _YEAR_BEFORE = re.compile(r"(?:in|since|of|by|until|from|year|circa|c\.|around|before|after)\s+$")
@@ -177,8 +183,8 @@ _YEAR_BEFORE = re.compile(r"(?:in|since|of|by|until|from|year|circa|c\.|around|b
 
 def accept(text: str, match: re.Match[str]) -> bool:
     """Whether ``match`` is a temporal expression: a bare "May" only after a preposition, a
-    year before 1900 only after one ("1500 troops" is a number), never "a second", never the
-    name of a street ("Fourth of July Street")."""
+    year before 1900 only after one ("1500 troops" is a number), never "a second" or the
+    "an hour" of a speed, never the name of a street ("Fourth of July Street")."""
     found = match.group()
     if _NAME_AFTER.match(text, match.end()):
         return False  # "Fourth of July Street"
@@ -186,4 +192,8 @@ def accept(text: str, match: re.Match[str]) -> bool:
         return _MAY_BEFORE.search(text, max(0, match.start() - 12), match.start()) is not None
     if _OLD_YEAR.fullmatch(found):
         return _YEAR_BEFORE.search(text, max(0, match.start() - 8), match.start()) is not None
-    return found.lower() != "a second"
+    if found.lower() in ("an hour", "a second"):
+        return found.lower() == "an hour" and not _SPEED_BEFORE.search(
+            text, max(0, match.start() - 12), match.start()
+        )
+    return True

@@ -1,0 +1,225 @@
+"""Score ``find_dates`` on the development set, the way TempEval-3 Task A scores TIMEX3.
+
+Run from the repository root::
+
+    python benchmarks/score_dates.py            # scores, and speed as the median of 5 runs
+    python benchmarks/score_dates.py --misses   # also list every miss and wrong value
+
+Prints strict and relaxed span F1 (a strict match has the same offsets, a relaxed one overlaps),
+type accuracy and value F1 over relaxed matches, the speed of ``find_dates`` in KB of text per
+second, and how often ``When.parse`` resolves a gold date span exactly. A value is correct when:
+
+* a date's or time's interval (earliest start, latest end) equals the gold interval;
+* a duration's ISO 8601 value (a set's period) equals the gold one;
+* a gold ``PAST`` / ``FUTURE`` lies wholly before / after the reference date, ``PRESENT``
+  contains it;
+* a gold ``-`` (a clock time without a day) has no interval and no duration.
+
+The development set is ``tests/fixtures/dates_dev`` (see its README for the markup).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+try:
+    from timeline import DateMention, When, find_dates
+except ImportError:  # running from a checkout without an install
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from timeline import DateMention, When, find_dates
+
+from timeline.errors import InvalidDateError
+from timeline.when.calendar import civil
+
+DEV = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "dates_dev"
+_MARK = re.compile(r"\[\[([^|\]]+)\|(date|time|duration|set)\|(.*?)\]\](?!\])")
+
+
+@dataclass(frozen=True)
+class Gold:
+    """One annotated mention."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One development text: plain text, its reference date and its gold mentions."""
+
+    name: str
+    reference: date
+    text: str
+    gold: list[Gold]
+
+
+def load(folder: Path = DEV) -> list[Document]:
+    """The documents of the development set, markup removed."""
+    documents = []
+    for path in sorted(folder.glob("*.txt")):
+        header, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+        reference = date.fromisoformat(header.removeprefix("reference:").strip())
+        parts, gold, offset, last = [], [], 0, 0
+        for match in _MARK.finditer(body):
+            parts.append(body[last : match.start()])
+            offset += match.start() - last
+            span, kind, value = match.groups()
+            gold.append(Gold(offset, offset + len(span), span, kind, value))
+            parts.append(span)
+            offset += len(span)
+            last = match.end()
+        parts.append(body[last:])
+        documents.append(Document(path.stem, reference, "".join(parts), gold))
+    return documents
+
+
+def _interval(when: When | None) -> tuple[date | None, date | None] | None:
+    if when is None:
+        return None
+    lo, hi = when.start_earliest, when.end_latest
+    return (civil(lo) if lo else None, civil(hi) if hi else None)
+
+
+def value_correct(gold: Gold, when: When | None, duration: str | None, ref: date) -> bool:
+    """Whether a system value (``when`` and ``duration``) is right for ``gold``."""
+    value = gold.value
+    if value == "-":
+        return when is None and duration is None
+    if gold.type in ("duration", "set"):
+        return duration == value
+    interval = _interval(when)
+    if interval is None:
+        return False
+    lo, hi = interval
+    if value == "PAST":
+        return hi is not None and hi <= ref
+    if value == "FUTURE":
+        return lo is not None and lo >= ref
+    if value == "PRESENT":
+        return (lo is None or lo <= ref) and (hi is None or ref <= hi)
+    return interval == _interval(When.parse(value))
+
+
+@dataclass
+class Counts:
+    """Tallies over the development set."""
+
+    gold: int = 0
+    system: int = 0
+    strict: int = 0
+    relaxed: int = 0
+    typed: int = 0
+    valued: int = 0
+    spans: int = 0
+    spans_resolved: int = 0
+
+    def f1(self, hits: int) -> float:
+        """F1 of ``hits`` against the gold and system counts, in percent."""
+        if not hits:
+            return 0.0
+        precision, recall = hits / self.system, hits / self.gold
+        return 200 * precision * recall / (precision + recall)
+
+
+def score(documents: list[Document], misses: list[str] | None = None) -> Counts:
+    """Run ``find_dates`` on every document and tally the matches; ``misses`` collects notes."""
+    counts = Counts()
+    for document in documents:
+        found = find_dates(document.text, document.reference)
+        counts.gold += len(document.gold)
+        counts.system += len(found)
+        used: set[int] = set()
+        for gold in document.gold:
+            match = _overlapping(gold, found, used)
+            if match is None:
+                _note(misses, document, f"missed {gold.text!r} ({gold.type})")
+                continue
+            used.add(id(match))
+            counts.relaxed += 1
+            counts.strict += (match.start, match.end) == (gold.start, gold.end)
+            counts.typed += match.type == gold.type
+            if value_correct(gold, match.when, match.duration, document.reference):
+                counts.valued += 1
+            else:
+                got = match.when.edtf if match.when else match.duration
+                _note(misses, document, f"value of {match.text!r}: {got} (gold {gold.value})")
+            if (match.start, match.end) != (gold.start, gold.end):
+                _note(misses, document, f"span {match.text!r} for gold {gold.text!r}")
+        for mention in found:
+            if id(mention) not in used:
+                _note(misses, document, f"spurious {mention.text!r} ({mention.type})")
+        _gold_spans(document, counts)
+    return counts
+
+
+def _overlapping(gold: Gold, found: list[DateMention], used: set[int]) -> DateMention | None:
+    for mention in found:
+        if id(mention) not in used and mention.start < gold.end and gold.start < mention.end:
+            return mention
+    return None
+
+
+def _note(misses: list[str] | None, document: Document, text: str) -> None:
+    if misses is not None:
+        misses.append(f"{document.name}: {text}")
+
+
+def _gold_spans(document: Document, counts: Counts) -> None:
+    """``When.parse`` on each gold date span with an exact interval."""
+    for gold in document.gold:
+        if gold.type not in ("date", "time") or gold.value in ("-", "PAST", "PRESENT", "FUTURE"):
+            continue
+        counts.spans += 1
+        try:
+            when: When | None = When.parse(gold.text, document.reference)
+        except InvalidDateError:
+            when = None
+        counts.spans_resolved += value_correct(gold, when, None, document.reference)
+
+
+def speed(documents: list[Document], runs: int = 5, repeat: int = 20) -> float:
+    """KB of text per second for ``find_dates`` (median of ``runs``)."""
+    size = sum(len(d.text.encode("utf-8")) for d in documents) * repeat
+    timings = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        for _ in range(repeat):
+            for document in documents:
+                find_dates(document.text, document.reference)
+        timings.append(time.perf_counter() - began)
+    return size / 1000 / statistics.median(timings)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the scores (and, with ``--misses``, what went wrong)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list misses and wrong values")
+    parser.add_argument("--runs", type=int, default=5, help="timing runs (median)")
+    args = parser.parse_args(argv)
+    documents = load()
+    misses: list[str] = []
+    counts = score(documents, misses)
+    print(f"{len(documents)} documents, {counts.gold} gold mentions, {counts.system} found")
+    print(f"strict span F1   {counts.f1(counts.strict):5.1f}")
+    print(f"relaxed span F1  {counts.f1(counts.relaxed):5.1f}")
+    print(f"type accuracy    {100 * counts.typed / max(counts.relaxed, 1):5.1f}")
+    print(f"value F1         {counts.f1(counts.valued):5.1f}")
+    print(f"speed            {speed(documents, args.runs):5.0f} KB/s")
+    rate = 100 * counts.spans_resolved / max(counts.spans, 1)
+    print(f"When.parse on gold spans: {counts.spans_resolved}/{counts.spans} exact ({rate:.1f}%)")
+    if args.misses:
+        print("\n".join(misses))
+
+
+if __name__ == "__main__":
+    main()
