@@ -58,7 +58,8 @@ _STRONG = (
     r"(?P<forward>(?:was|were|is|are)\s+(?:expected|scheduled|set|due|slated|planned|going|to)|"
     r"will|won't|'ll|shall|would|expected|expects?|plans?|planned|planning|scheduled|slated|"
     r"set\s+to|set\s+for|due|intends?|aims?|hopes?\s+to|going\s+to|upcoming|forthcoming|"
-    r"to\s+be\s+held|could|can|may|might|should|must|proposed|tomorrow|next|coming|starting)|"
+    r"to\s+(?:be\s+held|extend|return|resume|meet|visit|hold|begin|start|open|reopen|close|"
+    r"launch|sign|vote|decide|release|complete|finish|raise|cut|build|introduce|end)|could|can|may|might|should|must|proposed|tomorrow|next|coming|starting)|"
     r"(?P<now>is|are|has|have|does|do|now|currently)|"
     r"was|were|had|did|ago|previously|yesterday|since|last"
 )

@@ -83,10 +83,12 @@ _R_YEARLESS = re.compile(
 _PERIODS = (Precision.MONTH, Precision.QUARTER, Precision.SEASON, Precision.HALF)
 _PART_OF_DAY = re.compile(r"morning|afternoon|evening|night|tonight", re.IGNORECASE)
 _R_IN_BEFORE = re.compile(r"\bin\s+$")
+_R_SINCE_BEFORE = re.compile(r"\bsince\s+$")
 _KINDS: dict[str, MentionType] = {"date": "date", "time": "time", "duration": "duration",
                                   "set": "set"}  # fmt: skip
 _PAST_WORDS = ("the past", "recently")
 _PRESENT_WORDS = ("nowadays", "these days")
+_PARTS = ("morning", "afternoon", "evening")
 
 
 def find_dates(
@@ -132,8 +134,12 @@ class _Reader:
             duration = set_period(words)
         elif kind == "duration":
             duration = iso_duration(words)
-            if _R_IN_BEFORE.search(self.text, max(0, start - 3), start) and (
-                direction_at(self.text, sentence, start, end, whole_sentence=False) == "forward"
+            if (
+                _R_IN_BEFORE.search(self.text, max(0, start - 3), start)
+                and (not words.startswith("the "))
+                and (
+                    direction_at(self.text, sentence, start, end, whole_sentence=False) == "forward"
+                )
             ):  # "will decide in two weeks": a date
                 kind, duration = "date", None
                 when = _resolve(f"in {words}", self.ref, self.conventions, "nearest")
@@ -147,12 +153,14 @@ class _Reader:
         return DateMention(start, end, match.group(), kind, when, duration, sentence)
 
     def remember(self, when: When | None, words: str, sentence: tuple[int, int], at: int) -> None:
-        """Keep ``when`` as an anchor, unless it is vague or only dates a report ("said
-        Monday")."""
+        """Keep ``when`` as an anchor, unless it is vague, only dates a report ("said Monday")
+        or is a point of comparison ("since 2010")."""
         if when is None or when.start_earliest is None or when.end_latest is None:
             return
         if words in _PAST_WORDS or reported_at(self.text, sentence, at):
             return
+        if _R_SINCE_BEFORE.search(self.text, max(0, at - 6), at):
+            return  # "the slowest since 2010" is a comparison, not where the story is
         self.last = when
         if when.start_precision in (Precision.DAY, Precision.WEEK, Precision.TIME):
             self.last_day = when
@@ -232,7 +240,7 @@ def _reference_words(words: str, ref: date, conventions: Conventions) -> When | 
     if words == "recently":
         lo = ref - conventions.horizon("months")
         return When.build(Endpoint(lo, ref, Precision.MONTH))
-    if words in _PRESENT_WORDS:
+    if words in _PRESENT_WORDS or words in _PARTS:  # "in afternoon trading"
         return When.build(Endpoint(ref, ref, Precision.DAY))
     return None
 

@@ -83,8 +83,7 @@ _YEAR_WORD = r"(\d{4}|the year|this year|next year|last year|the previous year|t
 
 _DAY_WORDS = {
     "same day": 0, "that day": 0, "next day": 1, "following day": 1, "previous day": -1,
-    "day before": -1, "day after": 1, "overnight": 0, "morning": 0, "afternoon": 0,
-    "evening": 0, "today": 0, "tonight": 0, "this morning": 0,
+    "day before": -1, "day after": 1, "overnight": 0, "today": 0, "tonight": 0, "this morning": 0,
     "this afternoon": 0, "this evening": 0,
     "earlier today": 0, "later today": 0, "now": 0, "last night": -1, "yesterday": -1,
     "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1,

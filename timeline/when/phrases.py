@@ -37,6 +37,7 @@ _FILLERS = (
 
 _R_PART = re.compile(r"(early|mid|late)[- ](.+)")
 _R_EDGE = re.compile(r"(?:the )?(beginning|start|end|middle|turn) of (.+)")
+_R_MOST = re.compile(r"(?:most|much|all|part) of (.+)")
 _R_THIS_UNIT = re.compile(r"(?:the|this) (week|month|year|decade)")
 _R_LATER = re.compile(r"(earlier|later) (?:this |in (?:the )?|on |)(.+)")
 _R_BY = re.compile(r"(?:by|no later than|not later than|before the end of|until the end of) (.+)")
@@ -263,6 +264,8 @@ def _period(s: str, ctx: Context, default_year: int | None = None) -> Period | N
             part = ("early", "mid", "late").index(match.group(1))
             lo, hi = ctx.conventions.third((base.lo, base.hi), base.precision, part)
             return Period(lo, hi, base.precision)
+    if match := _R_MOST.fullmatch(s):  # "much of last year": some of that year
+        return _period(match.group(1), ctx, default_year)
     if match := _R_EDGE.fullmatch(s):
         base = _period(match.group(2), ctx, default_year)
         if base is not None:

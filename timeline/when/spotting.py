@@ -82,7 +82,8 @@ _BASE = "|".join(
 _MODIFIER = (
     r"(?:(?:the\s+)?(?:very\s+)?(?:early|mid|late)[-\s]+|"
     r"(?:the\s+)?(?:start|beginning|end|middle|turn|close|rest|remainder|first\s+half|"
-    r"second\s+half|latter\s+half|latter\s+part|early\s+part)\s+of\s+(?:the\s+)?|"
+    r"second\s+half|latter\s+half|latter\s+part|early\s+part|most|much|all|part)\s+of\s+"
+    r"(?:the\s+)?|"
     r"(?:earlier|later)\s+(?:this\s+|in\s+the\s+)?)"
 )
 
