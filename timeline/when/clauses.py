@@ -92,6 +92,9 @@ _NOT_PAST = frozenset(
 )
 
 
+_REACH = 400  # characters read on each side of a date
+
+
 class _Cue:
     __slots__ = ("direction", "end", "start", "strong")
 
@@ -118,6 +121,8 @@ def direction_at(
     """
     if reported_at(text, sentence, start):
         return "backward"
+    # A clause is read within a bounded window: run-on "sentences" cost no more than others.
+    sentence = (max(sentence[0], start - _REACH), min(sentence[1], end + _REACH))
     cues = [
         _Cue(m)
         for m in _CUE.finditer(text, sentence[0], sentence[1])
