@@ -88,6 +88,7 @@ def test_abbreviations_do_not_end_sentences() -> None:
         "The probe travels 40,000 miles an hour.",
         "A second vote is planned.",
         "The Arab Spring spread.",
+        "The future of U.S.-North Korea relations depends on Washington.",
     ],
 )
 def test_ages_money_numbers_ordinals_and_names_are_not_dates(text: str) -> None:

@@ -119,7 +119,7 @@ _DATE = "|".join(
         rf"(?:this|tomorrow|yesterday|last|early\s+this|late\s+this)\s+{_PART}",
         r"the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow",
         r"today|tonight|yesterday|tomorrow|now|recently|nowadays|these\s+days",
-        rf"the\s+(?:past|future)(?!\s+(?:{_NUMBER}|week|month|year|decade|century)\b)",
+        rf"the\s+(?:past|future)(?!\s+(?:{_NUMBER}|week|month|year|decade|century|of)\b)",
         r"the\s+weekend",
         # a period, possibly modified: "early next year", "the end of the year"
         rf"{_MODIFIER}(?:{_BASE}|(?:year|month|week|decade|century|day|quarter))",
