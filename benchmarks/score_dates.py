@@ -15,7 +15,9 @@ second, and how often ``When.parse`` resolves a gold date span exactly. A value 
   contains it;
 * a gold ``-`` (a clock time without a day) has no interval and no duration.
 
-The development set is ``tests/fixtures/dates_dev`` (see its README for the markup); the rules
+``--peer dateparser`` scores dateparser's ``search_dates`` the same way (``pip install
+dateparser``; each date it finds is read as the day it returns). The development set is
+``tests/fixtures/dates_dev`` (see its README for the markup); the rules
 were tuned on it. ``--held-out`` scores ``tests/fixtures/dates_heldout`` instead: texts written
 afterwards and never tuned on, the fairer estimate.
 """
@@ -27,8 +29,9 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 try:
@@ -136,11 +139,17 @@ class Counts:
         return 200 * precision * recall / (precision + recall)
 
 
-def score(documents: list[Document], misses: list[str] | None = None) -> Counts:
-    """Run ``find_dates`` on every document and tally the matches; ``misses`` collects notes."""
+System = Callable[[str, date], list[DateMention]]
+
+
+def score(
+    documents: list[Document], misses: list[str] | None = None, system: System = find_dates
+) -> Counts:
+    """Run ``system`` (``find_dates``) on every document and tally the matches; ``misses``
+    collects notes."""
     counts = Counts()
     for document in documents:
-        found = find_dates(document.text, document.reference)
+        found = system(document.text, document.reference)
         counts.gold += len(document.gold)
         counts.system += len(found)
         used: set[int] = set()
@@ -192,15 +201,37 @@ def _gold_spans(document: Document, counts: Counts) -> None:
         counts.spans_resolved += value_correct(gold, when, None, document.reference)
 
 
-def speed(documents: list[Document], runs: int = 5, repeat: int = 20) -> float:
-    """KB of text per second for ``find_dates`` (median of ``runs``)."""
+def dateparser_peer(text: str, reference: date) -> list[DateMention]:
+    """dateparser's ``search_dates`` as a system: each find is a date on the day it gives."""
+    from dateparser.search import search_dates
+
+    base = datetime(reference.year, reference.month, reference.day)
+    found = search_dates(text, settings={"RELATIVE_BASE": base}) or []
+    mentions, cursor = [], 0
+    for piece, moment in found:
+        start = text.find(piece, cursor)
+        if start < 0:
+            continue
+        cursor = start + len(piece)
+        when = When.on(moment.date())
+        mentions.append(DateMention(start, cursor, piece, "date", when, None, (0, len(text))))
+    return mentions
+
+
+PEERS: dict[str, System] = {"dateparser": dateparser_peer}
+
+
+def speed(
+    documents: list[Document], runs: int = 5, repeat: int = 20, system: System = find_dates
+) -> float:
+    """KB of text per second for ``system`` (median of ``runs``)."""
     size = sum(len(d.text.encode("utf-8")) for d in documents) * repeat
     timings = []
     for _ in range(runs):
         began = time.perf_counter()
         for _ in range(repeat):
             for document in documents:
-                find_dates(document.text, document.reference)
+                system(document.text, document.reference)
         timings.append(time.perf_counter() - began)
     return size / 1000 / statistics.median(timings)
 
@@ -211,16 +242,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--misses", action="store_true", help="list misses and wrong values")
     parser.add_argument("--runs", type=int, default=5, help="timing runs (median)")
     parser.add_argument("--held-out", action="store_true", help="score the held-out texts")
+    parser.add_argument("--peer", choices=sorted(PEERS), help="score a peer instead (if installed)")
     args = parser.parse_args(argv)
     documents = load(HELD_OUT if args.held_out else DEV)
+    system = PEERS[args.peer] if args.peer else find_dates
     misses: list[str] = []
-    counts = score(documents, misses)
+    counts = score(documents, misses, system)
     print(f"{len(documents)} documents, {counts.gold} gold mentions, {counts.system} found")
     print(f"strict span F1   {counts.f1(counts.strict):5.1f}")
     print(f"relaxed span F1  {counts.f1(counts.relaxed):5.1f}")
     print(f"type accuracy    {100 * counts.typed / max(counts.relaxed, 1):5.1f}")
     print(f"value F1         {counts.f1(counts.valued):5.1f}")
-    print(f"speed            {speed(documents, args.runs):5.0f} KB/s")
+    print(f"speed            {speed(documents, args.runs, system=system):5.0f} KB/s")
     rate = 100 * counts.spans_resolved / max(counts.spans, 1)
     print(f"When.parse on gold spans: {counts.spans_resolved}/{counts.spans} exact ({rate:.1f}%)")
     if args.misses:
