@@ -16,8 +16,11 @@ second, and how often ``When.parse`` resolves a gold date span exactly. A value 
 * a gold ``-`` (a clock time without a day) has no interval and no duration.
 
 ``--peer dateparser`` scores dateparser's ``search_dates`` the same way (``pip install
-dateparser``; each date it finds is read as the day it returns). The development set is
-``tests/fixtures/dates_dev`` (see its README for the markup); the rules
+dateparser``; each date it finds is read as the day it returns); ``--peer recognizers
+--peer-python VENV/bin/python`` scores Microsoft Recognizers-Text installed in a venv of its own
+(see ``benchmarks/peer_recognizers.py``; an ambiguous value is read as its first resolution).
+
+The development set is ``tests/fixtures/dates_dev`` (see its README for the markup); the rules
 were tuned on it. ``--held-out`` scores ``tests/fixtures/dates_heldout`` instead: texts written
 afterwards and never tuned on, the fairer estimate.
 """
@@ -25,13 +28,15 @@ afterwards and never tuned on, the fairer estimate.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 try:
@@ -218,6 +223,57 @@ def dateparser_peer(text: str, reference: date) -> list[DateMention]:
     return mentions
 
 
+_RT_TYPES = {"date": "date", "daterange": "date", "time": "time", "timerange": "time",
+             "datetime": "time", "datetimerange": "time", "duration": "duration",
+             "set": "set"}  # fmt: skip
+
+
+def recognizers_peer(documents: list[Document], python: str) -> tuple[System, float]:
+    """Recognizers-Text run by ``python`` (see ``benchmarks/peer_recognizers.py``) on every
+    document at once: the system, and its speed in KB/s (the recognizer's own time)."""
+    adapter = Path(__file__).resolve().parent / "peer_recognizers.py"
+    payload = json.dumps(
+        [{"text": d.text, "reference": d.reference.isoformat()} for d in documents]
+    )
+    done = subprocess.run(
+        [python, str(adapter)], input=payload, capture_output=True, text=True, check=True
+    )
+    results = json.loads(done.stdout)
+    found = {
+        d.text: [_recognized(entity, d.text) for entity in result["entities"]]
+        for d, result in zip(documents, results, strict=True)
+    }
+    size = sum(len(d.text.encode("utf-8")) for d in documents)
+    seconds = sum(result["seconds"] for result in results)
+    return (lambda text, _reference: found[text]), size / 1000 / seconds
+
+
+def _recognized(entity: dict[str, object], text: str) -> DateMention:
+    kind = _RT_TYPES.get(str(entity["type"]), "date")
+    values = entity["values"]
+    first: dict[str, str] = values[0] if isinstance(values, list) and values else {}
+    timex = first.get("timex", "")
+    when, duration = None, None
+    if kind in ("duration", "set"):
+        duration = timex if timex.startswith("P") else None
+    else:
+        when = _recognized_when(first)
+    start, end = int(str(entity["start"])), int(str(entity["end"]))
+    return DateMention(start, end, text[start:end], kind, when, duration, (0, len(text)))
+
+
+def _recognized_when(value: dict[str, str]) -> When | None:
+    try:
+        if "start" in value and "end" in value:
+            lo = date.fromisoformat(value["start"][:10])
+            hi = max(lo, date.fromisoformat(value["end"][:10]) - timedelta(days=1))
+            return When.on(lo) if lo == hi else When.parse(f"[{lo}..{hi}]")
+        moment = value.get("value", "")
+        return When.on(date.fromisoformat(moment[:10])) if moment[:4].isdigit() else None
+    except ValueError:
+        return None
+
+
 PEERS: dict[str, System] = {"dateparser": dateparser_peer}
 
 
@@ -242,10 +298,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--misses", action="store_true", help="list misses and wrong values")
     parser.add_argument("--runs", type=int, default=5, help="timing runs (median)")
     parser.add_argument("--held-out", action="store_true", help="score the held-out texts")
-    parser.add_argument("--peer", choices=sorted(PEERS), help="score a peer instead (if installed)")
+    parser.add_argument(
+        "--peer", choices=[*sorted(PEERS), "recognizers"], help="score a peer instead"
+    )
+    parser.add_argument("--peer-python", help="the interpreter of the Recognizers-Text venv")
     args = parser.parse_args(argv)
     documents = load(HELD_OUT if args.held_out else DEV)
-    system = PEERS[args.peer] if args.peer else find_dates
+    kbps = None
+    if args.peer == "recognizers":
+        if not args.peer_python:
+            parser.error("--peer recognizers needs --peer-python VENV/bin/python")
+        system, kbps = recognizers_peer(documents, args.peer_python)
+    else:
+        system = PEERS[args.peer] if args.peer else find_dates
     misses: list[str] = []
     counts = score(documents, misses, system)
     print(f"{len(documents)} documents, {counts.gold} gold mentions, {counts.system} found")
@@ -253,7 +318,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"relaxed span F1  {counts.f1(counts.relaxed):5.1f}")
     print(f"type accuracy    {100 * counts.typed / max(counts.relaxed, 1):5.1f}")
     print(f"value F1         {counts.f1(counts.valued):5.1f}")
-    print(f"speed            {speed(documents, args.runs, system=system):5.0f} KB/s")
+    if kbps is None:
+        kbps = speed(documents, args.runs, system=system)
+    print(f"speed            {kbps:5.0f} KB/s")
     rate = 100 * counts.spans_resolved / max(counts.spans, 1)
     print(f"When.parse on gold spans: {counts.spans_resolved}/{counts.spans} exact ({rate:.1f}%)")
     if args.misses:
