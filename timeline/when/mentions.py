@@ -122,6 +122,7 @@ class _Reader:
         self.sentences = Sentences(text)
         self.last: When | None = None  # the date the text mentioned last
         self.last_day: When | None = None  # … of a day or a week
+        self.cache: dict[tuple[str, date | None, Direction], When | None] = {}
 
     def mention(self, match: re.Match[str]) -> DateMention:
         start, end = match.span()
@@ -142,11 +143,11 @@ class _Reader:
                 )
             ):  # "will decide in two weeks": a date
                 kind, duration = "date", None
-                when = _resolve(f"in {words}", self.ref, self.conventions, "nearest")
+                when = self.resolve(f"in {words}", self.ref)
             elif words.startswith(("the ", "past ", "last ", "next ", "coming ")):
-                when = _resolve(words, self.ref, self.conventions, "nearest")
+                when = self.resolve(words, self.ref)
         else:
-            when = self.date(words, sentence, start, end)
+            when = self.interval(words, sentence, start, end)
             if kind == "date" and _PART_OF_DAY.search(words):
                 kind = "time"
             self.remember(when, words, sentence, start)
@@ -165,7 +166,7 @@ class _Reader:
         if when.start_precision in (Precision.DAY, Precision.WEEK, Precision.TIME):
             self.last_day = when
 
-    def date(self, words: str, sentence: tuple[int, int], start: int, end: int) -> When | None:
+    def interval(self, words: str, sentence: tuple[int, int], start: int, end: int) -> When | None:
         """The interval of a date or time mention."""
         ref, conventions = self.ref, self.conventions
         if ref is not None:
@@ -175,15 +176,15 @@ class _Reader:
         if range_match := _R_YEAR_RANGE.fullmatch(words):  # "2026-27", "1990-95"
             first, last = range_match.groups()
             last = first[: 4 - len(last)] + last
-            return _resolve(f"{first}/{last}", None, conventions, "nearest")
+            return self.resolve(f"{first}/{last}", None)
         if _R_ANAPHORIC.fullmatch(words) and "ago" not in words:
             return self.anaphoric(words)
         direction: Direction = "nearest"
         if _R_YEARLESS.fullmatch(words.replace(".", "").replace(",", "")):
             direction = direction_at(self.text, sentence, start, end)
             if direction == "nearest" and ref is not None and _R_WEEKDAY.fullmatch(words):
-                return _nearest_weekday(words, ref, conventions)
-        return _resolve(words, ref, conventions, direction)
+                return self.nearest_weekday(words, ref)
+        return self.resolve(words, ref, direction)
 
     def anaphoric(self, words: str) -> When | None:
         """A date relative to one mentioned earlier ("two days later", "the following week")."""
@@ -191,7 +192,7 @@ class _Reader:
         # "the following week" follows the last day named; "two days later" the last date.
         previous = self.last if counted else (self.last_day or self.last)
         if previous is None:
-            return _resolve(words, self.ref, self.conventions, "nearest")
+            return self.resolve(words, self.ref)
         if _R_SAME_PERIOD.fullmatch(words) or (
             _R_YEAR_SHIFT.fullmatch(words) and previous.start_precision in _PERIODS
         ):
@@ -199,34 +200,37 @@ class _Reader:
             return _shift_year(previous, 1 if later else -1)
         lo, hi = previous.start_earliest, previous.start_latest
         assert lo is not None and hi is not None  # anchors are bounded
-        first = _resolve(words, civil(lo), self.conventions, "nearest")
+        first = self.resolve(words, civil(lo))
         if first is None or civil(lo) == civil(hi) or not counted:
             return first
         # Counted from a period ("two days later" after "in October 2022"): every day of it.
-        last = _resolve(words, civil(hi), self.conventions, "nearest")
+        last = self.resolve(words, civil(hi))
         if last is None or last.end_latest is None:
             return first
         return When.build(Endpoint(first.start_earliest, last.end_latest, first.start_precision))
 
+    def nearest_weekday(self, words: str, ref: date) -> When | None:
+        """A weekday the clause says nothing about: the occurrence nearest the reference."""
+        back = self.resolve(words, ref, "backward")
+        ahead = self.resolve(words, ref, "forward")
+        if back is None or ahead is None or back.start_earliest is None:
+            return back or ahead
+        assert ahead.start_earliest is not None
+        behind = (ref - civil(back.start_earliest)).days
+        return back if behind <= (civil(ahead.start_earliest) - ref).days else ahead
 
-def _nearest_weekday(words: str, ref: date, conventions: Conventions) -> When | None:
-    """A weekday the clause says nothing about: the occurrence nearest the reference."""
-    back = _resolve(words, ref, conventions, "backward")
-    ahead = _resolve(words, ref, conventions, "forward")
-    if back is None or ahead is None or back.start_earliest is None:
-        return back or ahead
-    assert ahead.start_earliest is not None
-    behind = (ref - civil(back.start_earliest)).days
-    return back if behind <= (civil(ahead.start_earliest) - ref).days else ahead
-
-
-def _resolve(
-    words: str, reference: date | None, conventions: Conventions, direction: Direction
-) -> When | None:
-    try:
-        return parse_value(words, reference, conventions, direction)
-    except InvalidDateError:
-        return None
+    def resolve(
+        self, words: str, reference: date | None, direction: Direction = "nearest"
+    ) -> When | None:
+        """``words`` read by ``When.parse``, or ``None``; a text repeats its phrases, so each
+        reading is kept for the rest of it."""
+        key = (words, reference, direction)
+        if key not in self.cache:
+            try:
+                self.cache[key] = parse_value(words, reference, self.conventions, direction)
+            except InvalidDateError:
+                self.cache[key] = None
+        return self.cache[key]
 
 
 def _reference_words(words: str, ref: date, conventions: Conventions) -> When | None:

@@ -29,6 +29,9 @@ __all__ = ["parse_phrase"]
 _APPROXIMATE = ("approximately", "approx", "around", "about", "circa", "roughly", "ca", "c",
                 "some time around", "sometime around", "near")  # fmt: skip
 _UNCERTAIN = ("possibly", "perhaps", "probably", "maybe", "likely", "reportedly")
+_R_QUALIFIER = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _APPROXIMATE + _UNCERTAIN), key=len, reverse=True)) + ") "
+)
 _FILLERS = (
     "sometime during", "sometime in", "some time in", "sometime", "some time", "as early as",
     "as soon as", "as late as", "expected", "scheduled for", "slated for", "planned for",
@@ -74,20 +77,15 @@ def parse_phrase(
     if s.endswith("?"):
         uncertain, s = True, s[:-1].rstrip()
     while True:
-        for words, is_approximate in ((_APPROXIMATE, True), (_UNCERTAIN, False)):
-            for word in words:
-                if s.startswith(word + " "):
-                    s = s[len(word) + 1 :]
-                    approximate |= is_approximate
-                    uncertain |= not is_approximate
-                    break
+        if qualifier := _R_QUALIFIER.match(s):
+            s = s[qualifier.end() :]
+            if qualifier.group(1) in _APPROXIMATE:
+                approximate = True
             else:
-                continue
-            break
+                uncertain = True
+        elif s.endswith(" or so") or s.endswith("-ish"):
+            approximate, s = True, s.rsplit(" or so", 1)[0].removesuffix("-ish")
         else:
-            if s.endswith(" or so") or s.endswith("-ish"):
-                approximate, s = True, s.rsplit(" or so", 1)[0].removesuffix("-ish")
-                continue
             break
     result = _with_fillers(s, ctx)
     if result is None:
