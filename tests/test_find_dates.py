@@ -46,6 +46,7 @@ def edtf(text: str, reference: date | None = THU) -> list[str | None]:
         ("Monday's meeting was cancelled.", ["Monday"]),
         ("It happened three years ago.", ["three years ago"]),
         ("Two days later, he resigned.", ["Two days later"]),
+        ("Ana is the first hurricane of the 2025 season.", ["the 2025 season"]),
         ("In the 1990s and in the '80s, prices doubled.", ["the 1990s", "the '80s"]),
     ],
 )

@@ -1,6 +1,6 @@
 """Reporting periods of business news: "the quarter" being reported, "the year-earlier quarter",
 "the same period a year earlier", "the first nine months", fiscal quarters ("fiscal 1990's second
-quarter") under :attr:`Conventions.fiscal_year_start`."""
+quarter") under :attr:`Conventions.fiscal_year_start`, and named years ("the 2026-27 season")."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ _R_FISCAL_QUARTER = re.compile(
 )
 _COUNT_RE = "|".join(sorted((w for w, (lo, hi) in NUMBERS.items() if lo == hi and lo > 1),
                             key=len, reverse=True))  # fmt: skip
+_R_NAMED_YEAR = re.compile(
+    r"(\d{4})(?: ?[-\u2013/] ?(\d{2}|\d{4}))? (season|academic year|school year|financial year|"
+    r"tax year|model year|fiscal year)"
+)
 _R_WHOLE_YEAR = re.compile(r"(full|calendar|whole|entire|current|fiscal) year")
 _R_FIRST_MONTHS = re.compile(
     rf"(first|last|final) (\d{{1,2}}|{_COUNT_RE}) months(?: of (?:(?:fiscal|fy) )?(\d{{4}}|"
@@ -73,6 +77,14 @@ def reporting(s: str, ctx: Context, default_year: int | None = None) -> Period |
         return Period(*months_window(earlier.year, earlier.month, 3), Precision.QUARTER)
     if (match := _R_FISCAL_QUARTER.fullmatch(s)) and ("fiscal" in s or "fy" in s):
         return _fiscal_quarter(match, ctx, default_year)
+    if match := _R_NAMED_YEAR.fullmatch(s):  # "the 2025 season", "the 2026-27 school year"
+        first, last, kind = match.groups()
+        if kind == "fiscal year" and last is None:
+            return Period(*ctx.conventions.fiscal_year_window(int(first)), Precision.YEAR)
+        end = int(first[: 4 - len(last)] + last) if last else int(first)
+        if end < int(first):
+            raise ctx.error("the range ends before it starts", part=match.group(0))
+        return Period(*year_window(int(first), end), Precision.YEAR)
     if match := _R_WHOLE_YEAR.fullmatch(s):
         if match.group(1) == "fiscal":
             year = ctx.conventions.fiscal_year_of(ctx.ref())

@@ -72,6 +72,8 @@ _BASE = "|".join(
         rf"['\u2019]\d0s|the\s+{_DECADE_WORD}",
         rf"the\s+{_CENTURY_ORD}[-\s]century",
         rf"{_MONTH_FULL}(?:{_DASH}{_MONTH_FULL})?,?\s+(?:of\s+)?{_YEAR}",
+        rf"the\s+{_YEAR}(?:{_DASH}(?:\d{{4}}|\d\d))?\s+(?:season|academic\s+year|school\s+year|"
+        r"financial\s+year|tax\s+year|model\s+year|fiscal\s+year)",
         rf"{_YEAR}{_DASH}(?:1[0-9]\d\d|20\d\d|\d\d)(?!\d)",
         rf"(?:the\s+year\s+)?{_YEAR}",
         rf"the\s+{_SEASON}",
