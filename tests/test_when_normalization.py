@@ -102,7 +102,7 @@ def test_the_end_of_the_year_follows_direction_and_the_reference() -> None:
         ("fiscal 2025", None, "2025"),
         ("the 2025 season", None, "2025"),
         ("the 2026-27 academic year", None, "[2026..2027]"),
-        ("the 2026\u20132027 school year", None, "[2026..2027]"),
+        ("the 2026-2027 school year", None, "[2026..2027]"),
     ],
 )
 def test_reporting_periods(text: str, reference: date | None, expected: str) -> None:
