@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Literal
 
 from dateutil.relativedelta import relativedelta
@@ -119,12 +120,17 @@ class _Reader:
 
     def __init__(self, text: str, ref: date | None, conventions: Conventions) -> None:
         self.text, self.ref, self.conventions = text, ref, conventions
-        self.sentences = Sentences(text)
         self.last: When | None = None  # the date the text mentioned last
         self.last_day: When | None = None  # … of a day or a week
         self.cache: dict[tuple[str, date | None, Direction], When | None] = {}
 
+    @cached_property
+    def sentences(self) -> Sentences:
+        """The text's sentences, found when the first mention needs them."""
+        return Sentences(self.text)
+
     def mention(self, match: re.Match[str]) -> DateMention:
+        """The mention ``match`` found, typed and resolved."""
         start, end = match.span()
         sentence = self.sentences.bounds(start)
         words = " ".join(match.group().lower().split())
