@@ -41,17 +41,17 @@ def test_the_development_set_covers_every_kind() -> None:
 
 
 def test_development_scores(dev: Any) -> None:
-    assert dev.f1(dev.strict) >= 97.5
+    assert dev.f1(dev.strict) >= 99.0
     assert dev.f1(dev.relaxed) >= 99.0
     assert dev.typed / dev.relaxed >= 0.99
-    assert dev.f1(dev.valued) >= 97.0
+    assert dev.f1(dev.valued) >= 98.0
 
 
 def test_held_out_scores(held_out: Any) -> None:
-    assert held_out.f1(held_out.strict) >= 95.0
-    assert held_out.f1(held_out.valued) >= 93.0
+    assert held_out.f1(held_out.strict) >= 99.0
+    assert held_out.f1(held_out.valued) >= 96.0
 
 
 def test_when_parse_resolves_gold_spans(dev: Any) -> None:
     assert dev.spans >= 200
-    assert dev.spans_resolved / dev.spans >= 0.88
+    assert dev.spans_resolved / dev.spans >= 0.90  # 0.816 before the second pass
