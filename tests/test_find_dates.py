@@ -117,6 +117,9 @@ def test_may_is_a_month_after_a_preposition() -> None:
         ("Inspections happen twice a year.", "set", "P1Y"),
         ("Trains run every 10 minutes.", "set", "PT10M"),
         ("It earns 40,000 riders a day.", "set", "P1D"),
+        ("Lawns may be watered two days a week.", "set", "P1W"),
+        ("The film runs two hours and 40 minutes.", "duration", "PT2H40M"),
+        ("The trip took a year and a half.", "duration", "P1.5Y"),
     ],
 )
 def test_durations_and_sets_have_iso_values(text: str, kind: str, duration: str) -> None:
@@ -206,6 +209,16 @@ def test_anaphoric_dates_follow_the_text() -> None:
 def test_counting_from_a_month_covers_the_month() -> None:
     text = "He was arrested in October 2022. Two days later, he resigned."
     assert find_dates(text, THU)[1].when == When.parse("[2022-10-03..2022-11-02]")
+
+
+def test_a_month_of_that_year_takes_the_year_last_named() -> None:
+    text = "The drought began in 2021, and limits lasted until October of that year."
+    assert edtf(text) == ["2021", "2021-10"]
+
+
+def test_months_ended_a_day() -> None:
+    text = "Profit in the three months ended March 31 rose; the year ended Sept. 30, 2025 was weak."
+    assert edtf(text, date(2026, 4, 14)) == ["2026-33", "[2024-10..2025-09]"]
 
 
 def test_the_same_period_a_year_earlier_follows_the_period_last_named() -> None:

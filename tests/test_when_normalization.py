@@ -100,6 +100,8 @@ def test_the_end_of_the_year_follows_direction_and_the_reference() -> None:
         ("the final three months of 2025", None, "2025-36"),
         ("the full year", THU, "2026"),
         ("fiscal 2025", None, "2025"),
+        ("the nine months ended Sept. 30, 2025", None, "[2025-01..2025-09]"),
+        ("the quarter ended Dec. 31, 2025", None, "2025-36"),
         ("the 2025 season", None, "2025"),
         ("the 2026-27 academic year", None, "[2026..2027]"),
         ("the 2026-2027 school year", None, "[2026..2027]"),

@@ -47,9 +47,20 @@ def _number(word: str | None, plural: bool) -> float | None:
     return None if plural else 1.0  # "the past week": one week
 
 
+_R_COMPOUND = re.compile(r"(.+?),? and (\S+ (?:hours?|minutes?|seconds?|days?|weeks?|months?))")
+
+
 def iso_duration(text: str) -> str | None:
     """The ISO 8601 duration of a length of time in words, or ``None`` if it is not one."""
     s = " ".join(text.lower().replace("-", " - ").split()).replace(" - ", "-")
+    if (compound := _R_COMPOUND.fullmatch(s)) and not s.endswith("and a half"):
+        # "two hours and 40 minutes": PT2H40M
+        first, second = iso_duration(compound.group(1)), iso_duration(compound.group(2))
+        if first is None or second is None:
+            return None
+        if ("T" in first and "T" not in second) or "X" in first + second:
+            return None
+        return first + (second[2:] if "T" in second and "T" in first else second[1:])
     match = _R_LENGTH.search(s)
     if match is None:
         return None
@@ -72,7 +83,10 @@ _SETS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W",
          "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y",
          "hourly": "PT1H"}  # fmt: skip
 _R_PER = re.compile(r"(?:a|per) (\w+)")
-_R_ONCE = re.compile(r"(?:once|twice|\w+ times) (?:a|per|each|every) (\w+)$")
+_R_ONCE = re.compile(
+    r"(?:once|twice|\w+ times|\w+ (?:days|nights|hours|mornings|evenings)) "
+    r"(?:a|per|each|every) (\w+)$"
+)
 _R_EVERY = re.compile(r"(?:every|each) (?:other )?(.+)$")
 _CALENDAR_NAMES = re.compile(
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|"

@@ -69,6 +69,9 @@ _R_ANAPHORIC = re.compile(
 _R_COUNTED = re.compile(
     r".*\b(?:days?|weeks?|months?|years?|decades?) (?:earlier|later|before|after)"
 )
+_R_MONTH_OF = re.compile(
+    r"([a-z]+) of (that|the same|the following|the next|the previous|the prior) year"
+)
 _R_YEAR_SHIFT = re.compile(r"(?:a|one) year (earlier|later|before|after)")
 _R_SAME_PERIOD = re.compile(r"the (?:same|comparable|corresponding) (?:quarter|period|time) .*")
 _R_YEAR_RANGE = re.compile(r"(\d{4}) ?[-\u2013\u2014] ?(\d{2}|\d{4})")
@@ -183,6 +186,12 @@ class _Reader:
             first, last = range_match.groups()
             last = first[: 4 - len(last)] + last
             return self.resolve(f"{first}/{last}", None)
+        if (month_of := _R_MONTH_OF.fullmatch(words)) and self.last is not None:
+            # "October of that year": the year of the date the text named last
+            assert self.last.start_earliest is not None  # anchors are bounded
+            step = {"following": 1, "next": 1, "previous": -1, "prior": -1}
+            year = civil(self.last.start_earliest).year + step.get(month_of.group(2)[4:], 0)
+            return self.resolve(f"{month_of.group(1)} {year}", None)
         if _R_ANAPHORIC.fullmatch(words) and "ago" not in words:
             return self.anaphoric(words)
         direction: Direction = "nearest"

@@ -32,6 +32,10 @@ _R_NAMED_YEAR = re.compile(
     r"(\d{4})(?: ?[-\u2013/] ?(\d{2}|\d{4}))? (season|academic year|school year|financial year|"
     r"tax year|model year|fiscal year)"
 )
+_R_ENDED = re.compile(
+    rf"(?:(\d+|{_COUNT_RE}) months|(quarter|half|year|period)) (?:ended|ending|through|to) "
+    r"(.+)"
+)
 _R_WHOLE_YEAR = re.compile(r"(full|calendar|whole|entire|current|fiscal) year")
 _R_FIRST_MONTHS = re.compile(
     rf"(first|last|final) (\d{{1,2}}|{_COUNT_RE}) months(?: of (?:(?:fiscal|fy) )?(\d{{4}}|"
@@ -85,6 +89,8 @@ def reporting(s: str, ctx: Context, default_year: int | None = None) -> Period |
         if end < int(first):
             raise ctx.error("the range ends before it starts", part=match.group(0))
         return Period(*year_window(int(first), end), Precision.YEAR)
+    if match := _R_ENDED.fullmatch(s):  # "the three months ended March 31"
+        return _ended(match, ctx, default_year)
     if match := _R_WHOLE_YEAR.fullmatch(s):
         if match.group(1) == "fiscal":
             year = ctx.conventions.fiscal_year_of(ctx.ref())
@@ -93,6 +99,25 @@ def reporting(s: str, ctx: Context, default_year: int | None = None) -> Period |
     if match := _R_FIRST_MONTHS.fullmatch(s):
         return _first_months(match, ctx, default_year)
     return None
+
+
+_MONTHS_IN = {"quarter": 3, "half": 6, "year": 12, "period": 3}
+
+
+def _ended(match: re.Match[str], ctx: Context, default_year: int | None) -> Period | None:
+    """The months up to the month of a given day ("the nine months ended Sept. 30")."""
+    from timeline.when.periods import period
+
+    count_word, unit, day_text = match.groups()
+    last = period(day_text, ctx, default_year)
+    if last is None or last.precision is not Precision.DAY:
+        return None
+    if count_word is not None:
+        months = int(count_word) if count_word.isdigit() else NUMBERS[count_word][0]
+    else:
+        months = _MONTHS_IN[unit]
+    first = add_months(last.lo.replace(day=1), 1 - months)
+    return Period(first, month_window(last.lo.year, last.lo.month)[1], Precision.MONTH)
 
 
 def _fiscal_quarter(match: re.Match[str], ctx: Context, default_year: int | None) -> Period:

@@ -105,6 +105,11 @@ _DATE = "|".join(
         r"(?:earlier|ago|before)|last\s+year|of\s+last\s+year|the\s+(?:previous|prior)\s+year)",
         rf"the\s+(?:first|last|final)\s+(?:{_SMALL}|\d+)\s+months{_YEAR_OF}?",
         r"the\s+(?:fiscal|full|calendar|whole|entire|current)\s+year",
+        rf"the\s+(?:{_SMALL}|\d+|twelve)\s+months\s+(?:ended|ending|through|to)\s+{_MONTH}\s+{_DAY}"
+        rf"(?:,?\s+{_YEAR})?|the\s+(?:quarter|year|half|period)\s+(?:ended|ending|through)\s+"
+        rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",
+        rf"{_MONTH_FULL}\s+of\s+(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|"
+        r"the\s+prior)\s+year",
         r"the\s+quarter\b",
         # counted from the reference or from a date earlier in the text
         rf"{_QMOD}?{_COUNT}\s+{_UNIT}\s+(?:ago|earlier|later|from\s+now|hence|"
@@ -134,7 +139,8 @@ _DURATION = "|".join(
         rf"(?:the\s+)?(?:past|last|next|previous|first|coming|following|final)\s+{_NUMBER}\s+"
         rf"{_UNITS}",
         r"the\s+past\s+(?:week|month|year|decade|century)",
-        rf"{_QMOD}?{_COUNT}\s+(?:and\s+a\s+half\s+)?{_UNIT}(?:\s+and\s+a\s+half)?"
+        rf"{_QMOD}?{_COUNT}\s+(?:and\s+a\s+half\s+)?{_UNIT}(?:\s+and\s+a\s+half|,?\s+and\s+"
+        rf"{_COUNT}\s+{_UNIT})?"
         r"(?![-\s]+old\b|\s+of\s+age\b)(?!-)",
         rf"{_QMOD}?{_NUMBER}-{_UNIT.replace('s?', '')}(?![-\s]+old\b)(?=[-\s])",
         rf"(?<=\bfor\s){_UNITS}|(?<=\bin\s)(?:years|decades|months)|"
@@ -148,7 +154,8 @@ _SET = "|".join(
         r"after|from|and)\b)",
         rf"(?:every|each)\s+(?:other\s+)?(?:(?:{_NUMBER}|few)\s+)?(?:{_UNIT}|{_WEEKDAY}|{_PART}|{_SEASON}|"
         rf"{_MONTH_FULL}|quarter)",
-        r"(?:once|twice|three\s+times|four\s+times|\d+\s+times)\s+(?:a|per|each|every)\s+"
+        r"(?:once|twice|three\s+times|four\s+times|\d+\s+times|"
+        rf"{_NUMBER}\s+(?:days|nights|hours|mornings|evenings))\s+(?:a|per|each|every)\s+"
         r"(?:day|week|month|year|quarter)",
         r"(?:daily|weekly|monthly|annually|yearly|quarterly|nightly|hourly|biweekly)",
         rf"{_WEEKDAY}s\b",
