@@ -30,6 +30,7 @@ _SMALL = (
 _NUMBER = rf"(?:\d+(?:\.\d+)?|{_SMALL}|a\s+couple\s+of|a\s+few|a\s+dozen|dozens\s+of|several)"
 _COUNT = rf"(?:{_NUMBER}|an?)"
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)"
+_UNIT_ONE = r"(?:second|minute|hour|day|week|month|year|decade|century)"
 _UNITS = r"(?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)"
 _QMOD = (
     r"(?:(?:about|around|roughly|nearly|almost|approximately|more\s+than|less\s+than|"
@@ -105,7 +106,7 @@ _DATE = "|".join(
         r"(?:earlier|ago|before)|last\s+year|of\s+last\s+year|the\s+(?:previous|prior)\s+year)",
         rf"the\s+(?:first|last|final)\s+(?:{_SMALL}|\d+)\s+months{_YEAR_OF}?",
         r"the\s+(?:fiscal|full|calendar|whole|entire|current)\s+year",
-        rf"the\s+(?:{_SMALL}|\d+|twelve)\s+months\s+(?:ended|ending|through|to)\s+{_MONTH}\s+{_DAY}"
+        rf"the\s+(?:{_SMALL}|\d+)\s+months\s+(?:ended|ending|through|to)\s+{_MONTH}\s+{_DAY}"
         rf"(?:,?\s+{_YEAR})?|the\s+(?:quarter|year|half|period)\s+(?:ended|ending|through)\s+"
         rf"{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",
         rf"{_MONTH_FULL}\s+of\s+(?:that|the\s+same|the\s+following|the\s+next|the\s+previous|"
@@ -142,7 +143,7 @@ _DURATION = "|".join(
         rf"{_QMOD}?{_COUNT}\s+(?:and\s+a\s+half\s+)?{_UNIT}(?:\s+and\s+a\s+half|,?\s+and\s+"
         rf"{_COUNT}\s+{_UNIT})?"
         r"(?![-\s]+old\b|\s+of\s+age\b)(?!-)",
-        rf"{_QMOD}?{_NUMBER}-{_UNIT.replace('s?', '')}(?![-\s]+old\b)(?=[-\s])",
+        rf"{_QMOD}?{_NUMBER}-{_UNIT_ONE}(?![-\s]+old\b)(?=[-\s])",  # "a three-year deal"
         rf"(?<=\bfor\s){_UNITS}|(?<=\bin\s)(?:years|decades|months)|"
         rf"(?:years|decades|months|weeks)(?=\s+of\s(?!age\b))",
     )
