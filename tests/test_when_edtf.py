@@ -203,6 +203,14 @@ def test_default_tz_for_a_time_without_zone() -> None:
     assert when.edtf == "2026-02-26T10:00:00+09:00"
 
 
+def test_a_time_without_zone_is_a_floating_local_time() -> None:
+    floating = When.parse("1985-04-12T23:20:30")  # valid EDTF level 0: read as local time
+    assert floating.start == (D(1985, 4, 12), D(1985, 4, 12))  # widened to its day
+    assert floating.edtf == "1985-04-12T23:20:30" and When.parse(floating.edtf) == floating
+    span = When.parse("1985-04-12T23:20:30/1985-04-13T01:00:00")
+    assert (span.start_earliest, span.end_latest) == (D(1985, 4, 12), D(1985, 4, 13))
+
+
 def test_seasons_follow_the_hemisphere() -> None:
     south = Conventions(hemisphere="south")
     spring = When.parse("2026-21", conventions=south)
@@ -223,7 +231,6 @@ def test_seasons_follow_the_hemisphere() -> None:
         ("Y-17E7", "Y-17E7", "outside the range"),
         ("-1985", "-1985", "outside the range"),
         ("0000", "0000", "outside the range"),
-        ("2026-02-26T10:00:00", "10:00:00", "no zone"),
         ("2026-02-26T25:00:00Z", "25:00:00Z", "no such time"),
         ("1984-2X", "1984-2X", "no real date"),
         ("2026-21-03", "21", "no month 21"),

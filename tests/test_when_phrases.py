@@ -183,13 +183,13 @@ TABLE: list[tuple[str, date | None, str]] = [
     # quarters and halves
     ("Q2 2026", None, "2026-34"),
     ("2026 Q3", None, "2026-35"),
-    ("Q4", THU, "2026-36"),
+    ("Q4", THU, "2025-36"),  # without a year: the nearest Q4 (it ended 57 days before)
     ("the second quarter of 2026", None, "2026-34"),
     ("the third quarter", THU, "2026-35"),
     ("the first quarter of next year", THU, "2027-33"),
     ("the fourth quarter of last year", THU, "2025-36"),
     ("H1 2027", None, "2027-40"),
-    ("H2", THU, "2026-41"),
+    ("H2", THU, "2025-41"),  # the nearest H2
     ("the first half of 2027", None, "2027-40"),
     ("the second half of the year", THU, "2026-41"),
     ("the first half of next year", THU, "2027-40"),

@@ -50,6 +50,7 @@ from .revisions import Revision
 from .timeline import Timeline
 from .vocab import RelationKind, Status
 from .when import ALLEN_RELATIONS, Certainty, Conventions, EndState, Precision, When
+from .when.mentions import DateMention, find_dates
 
 try:
     __version__ = version("timeline")
@@ -64,6 +65,7 @@ __all__ = [
     "ConfusableNameWarning",
     "Conventions",
     "DatabaseBusyError",
+    "DateMention",
     "EndState",
     "Entity",
     "EntityAlias",
@@ -101,5 +103,6 @@ __all__ = [
     "UnreadableFileError",
     "When",
     "__version__",
+    "find_dates",
     "metadata",
 ]

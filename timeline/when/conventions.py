@@ -180,6 +180,11 @@ class Conventions:
         last = add_months(first, 11)
         return first, month_window(last.year, last.month)[1]
 
+    def fiscal_year_of(self, day: date) -> int:
+        """The fiscal year ``day`` falls in (named by the calendar year it ends in)."""
+        start = self.fiscal_year_start
+        return day.year + (1 if start > 1 and day.month >= start else 0)
+
     def century_window(self, ordinal: int) -> Window:
         """The ``ordinal``-th century (19 → 1800-1899, or 1801-1900 with strict centuries)."""
         first = (ordinal - 1) * 100 + (1 if self.strict_centuries else 0)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from timeline.when.calendar import add_months, month_window
+from timeline.when.calendar import add_months, month_window, week_window
 from timeline.when.enums import Precision
 from timeline.when.periods import Context, Period
 from timeline.when.words import NUMBER_RE, number_range
@@ -54,8 +54,13 @@ _COUNT_PRECISION = {"days": Precision.DAY, "weeks": Precision.WEEK, "months": Pr
                     "years": Precision.YEAR, "decades": Precision.DECADE}  # fmt: skip
 
 
+_R_THIS_TIME = re.compile(r"(?:this|the same|that) time (last|next) year")
+
+
 def count(s: str, ctx: Context) -> Period | None:
     """ "three weeks ago", "in two days", "the past two weeks", "in the coming weeks"…"""
+    if match := _R_THIS_TIME.fullmatch(s):  # the month a year before (or after) the reference
+        return _offset("1", "years", 1 if match.group(1) == "next" else -1, ctx, "months")
     if match := _R_COUNT_AGO.fullmatch(s):
         return _offset(match.group(1), _UNITS[match.group(2)], -1, ctx)
     if match := _R_COUNT_AHEAD.fullmatch(s):
@@ -102,7 +107,14 @@ def _delta(unit: str, n: int) -> relativedelta:
     return relativedelta(years=n)
 
 
-def _offset(number: str, unit: str, sign: int, ctx: Context) -> Period:
+def _offset(
+    number: str, unit: str, sign: int, ctx: Context, granularity: str | None = None
+) -> Period:
+    """``number`` units before (``sign=-1``) or after the reference, at the unit's granularity
+    (or at ``granularity``: "this time last year" is the month a year before)."""
+    if granularity == "months":
+        day = ctx.ref() + _delta(unit, sign * int(number))
+        return Period(*month_window(day.year, day.month), Precision.MONTH)
     low, high = number_range(number)
     if high > 10000:
         raise ctx.error("that is too far away", part=number)
@@ -112,9 +124,9 @@ def _offset(number: str, unit: str, sign: int, ctx: Context) -> Period:
     try:
         if unit == "days":
             return Period(ref + timedelta(days=near), ref + timedelta(days=far), precision)
-        if unit == "weeks":
-            return Period(ref + timedelta(days=7 * near - 3), ref + timedelta(days=7 * far + 3),
-                          precision)  # fmt: skip
+        if unit == "weeks":  # the calendar (ISO) weeks
+            return Period(week_window(ref + timedelta(weeks=near))[0],
+                          week_window(ref + timedelta(weeks=far))[1], precision)  # fmt: skip
         if unit == "months":
             first, last = add_months(ref, near), add_months(ref, far)
             return Period(month_window(first.year, first.month)[0],

@@ -286,13 +286,8 @@ def _parse_datetime(source: str, text: str, conventions: Conventions) -> EdtfDat
         raise InvalidDateError(text, "no such time of day", part=source.split("T")[1])
     micro = int((fraction or "0").ljust(6, "0"))
     tz = _zone(zone, text) if zone else conventions.default_tz
-    if tz is None:
-        raise InvalidDateError(
-            text,
-            "the time has no zone; add Z or an offset such as +09:00 "
-            "(or set Conventions.default_tz)",
-            part=source.split("T")[1],
-        )
+    if tz is None:  # a local ("floating") time, valid EDTF: the day it falls on, in any zone
+        return EdtfDate(day_value, day_value, Precision.DAY, False, False, source)
     value = datetime(
         day_value.year, day_value.month, day_value.day, int(hour), int(minute),
         int(second or 0), micro, tzinfo=tz,

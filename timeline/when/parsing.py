@@ -11,6 +11,7 @@ from timeline.when.conventions import DEFAULT_CONVENTIONS, Conventions
 from timeline.when.edtf import looks_like_edtf, parse_edtf
 from timeline.when.edtf_write import to_edtf
 from timeline.when.enums import Precision
+from timeline.when.periods import DIRECTIONS, Direction
 from timeline.when.value import Endpoint, When
 
 __all__ = ["MAX_LENGTH", "finish", "parse_value"]
@@ -26,9 +27,16 @@ _SPACED_TIME = re.compile(
 )
 
 
-def parse_value(value: Any, reference: date | str | None, conventions: Conventions | None) -> When:
+def parse_value(
+    value: Any,
+    reference: date | str | None,
+    conventions: Conventions | None,
+    direction: Direction = "nearest",
+) -> When:
     """Read ``value`` (see :meth:`When.parse`)."""
     conventions = conventions or DEFAULT_CONVENTIONS
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
     if isinstance(value, When):
         return value
     if isinstance(value, datetime):
@@ -54,7 +62,7 @@ def parse_value(value: Any, reference: date | str | None, conventions: Conventio
             value[:40] + "…", f"text longer than {MAX_LENGTH} characters is not read as a date"
         )
     try:
-        return _parse_text(value, reference, conventions)
+        return _parse_text(value, reference, conventions, direction)
     except InvalidDateError:
         raise
     except (ValueError, OverflowError) as error:  # calendar arithmetic beyond year 1 or 9999
@@ -63,7 +71,9 @@ def parse_value(value: Any, reference: date | str | None, conventions: Conventio
         ) from error
 
 
-def _parse_text(value: str, reference: date | None, conventions: Conventions) -> When:
+def _parse_text(
+    value: str, reference: date | None, conventions: Conventions, direction: Direction
+) -> When:
     source = value.strip()
     if not source:
         raise InvalidDateError(value, "empty text is not a date")
@@ -82,7 +92,8 @@ def _parse_text(value: str, reference: date | None, conventions: Conventions) ->
             return result.with_text(value, None)
     from timeline.when.phrases import parse_phrase
 
-    found = parse_phrase(value, reference, conventions)  # its errors are the more specific
+    # its errors are the more specific
+    found = parse_phrase(value, reference, conventions, direction)
     if found is not None:
         return found
     if edtf_error is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -29,7 +29,15 @@ from timeline.when.conventions import Conventions
 from timeline.when.enums import Precision
 from timeline.when.words import MONTH_RE, MONTHS, ORDINAL_RE, WEEKDAY_RE, WEEKDAYS, ordinal
 
-__all__ = ["Context", "Period", "period"]
+__all__ = ["DIRECTIONS", "REPORTING_LAG", "Context", "Direction", "Period", "period", "pick"]
+
+#: Which occurrence of a month, day, weekday, season or quarter named without a year is meant:
+#: the one nearest the reference, the next one (an expected or planned event) or the last one.
+Direction = Literal["nearest", "forward", "backward"]
+DIRECTIONS: tuple[str, ...] = ("nearest", "forward", "backward")
+
+#: How long after its end a quarter is still the one being reported on.
+REPORTING_LAG = timedelta(days=45)
 
 
 class Period(NamedTuple):
@@ -48,6 +56,7 @@ class Context:
     reference: date | None
     conventions: Conventions
     used_reference: bool = False
+    direction: Direction = "nearest"
 
     def ref(self) -> date:
         """The reference as a civil date, or an error saying that one is needed."""
@@ -73,7 +82,9 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 _YEAR_WORD = r"(\d{4}|the year|this year|next year|last year|the previous year|the next year)"
 
 _DAY_WORDS = {
-    "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+    "same day": 0, "that day": 0, "next day": 1, "following day": 1, "previous day": -1,
+    "day before": -1, "day after": 1, "overnight": 0, "today": 0, "tonight": 0, "this morning": 0,
+    "this afternoon": 0, "this evening": 0,
     "earlier today": 0, "later today": 0, "now": 0, "last night": -1, "yesterday": -1,
     "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1,
     "tomorrow": 1, "tomorrow morning": 1, "tomorrow afternoon": 1, "tomorrow evening": 1,
@@ -84,7 +95,7 @@ _P_WEEKDAY = re.compile(
     rf"(?:(last|next|this|past|coming|this coming|this past) )?({WEEKDAY_RE})"
     r"(?: (?:morning|afternoon|evening|night))?"
 )
-_P_WEEKEND = re.compile(r"(?:(this|last|next|past|coming) )?weekend")
+_P_WEEKEND = re.compile(r"(?:(this|last|next|past|coming|following|previous) )?weekend")
 _P_UNIT = re.compile(rf"(?:({_RELATIVE}|this past) )?(week|month|quarter|year|decade|century)")
 _P_SEASON = re.compile(
     rf"(?:({_RELATIVE}) )?(spring|summer|autumn|fall|winter)"
@@ -96,9 +107,9 @@ _P_MONTH_DAY = re.compile(rf"({MONTH_RE}) (\d{{1,2}})(?: (\d{{4}}))?")
 _P_NUMERIC = re.compile(r"(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})")
 _P_YEAR = re.compile(r"(?:(?:the )?year )?(\d{4})")
 _P_QUARTER = re.compile(r"q([1-4])(?: (\d{4}))?|(\d{4}) q([1-4])")
-_P_QUARTER_WORDS = re.compile(rf"({ORDINAL_RE}) quarter(?: of)?(?: {_YEAR_WORD})?")
+_P_QUARTER_WORDS = re.compile(rf"({ORDINAL_RE})[- ]quarter(?: of)?(?: {_YEAR_WORD})?")
 _P_HALF = re.compile(r"h([12])(?: (\d{4}))?|(\d{4}) h([12])")
-_P_HALF_WORDS = re.compile(rf"(first|second|1|2) half(?: of)?(?: {_YEAR_WORD})?")
+_P_HALF_WORDS = re.compile(rf"(first|second|1|2)[- ]half(?: of)?(?: {_YEAR_WORD})?")
 _P_DECADE = re.compile(r"(\d{3})0s|'?(\d)0s|(twenties|thirties|forties|fifties|sixties|"
                        r"seventies|eighties|nineties)")  # fmt: skip
 _P_CENTURY = re.compile(rf"({ORDINAL_RE})(?:-| )century")
@@ -171,6 +182,8 @@ def _weekday(word: str | None, name: str, ctx: Context) -> Period:
         return _day(ref + timedelta(days=(target - ref.weekday() - 1) % 7 + 1))
     if direction < 0:
         return _day(ref - timedelta(days=(ref.weekday() - target - 1) % 7 + 1))
+    if ctx.direction == "forward":  # "will meet on Friday": the reference day or the six after
+        return _day(ref + timedelta(days=(target - ref.weekday()) % 7))
     # A bare weekday in a report is the reference day or one of the six days before it.
     return _day(ref - timedelta(days=(ref.weekday() - target) % 7))
 
@@ -196,10 +209,31 @@ def _season(word: str | None, name: str, year: str | None, ctx: Context) -> Peri
         window = [w for w in candidates if w[1] < ref][-1]
     elif direction > 0:
         window = next(w for w in candidates if w[0] > ref)
+    elif ctx.direction != "nearest":
+        window = pick(candidates, ctx)
     else:
         current = [w for w in candidates if w[0] <= ref <= w[1]]
         window = current[0] if current else conventions.season_window(season, ref.year)
     return Period(*window, Precision.SEASON)
+
+
+def pick(windows: list[tuple[date, date]], ctx: Context) -> tuple[date, date]:
+    """The occurrence meant by ``ctx.direction`` among ``windows`` (in order).
+
+    Forward: the first one not over on the reference date; backward: the last one begun by it;
+    nearest: the one closest to it (containing it, else by days; ties go to the future).
+    """
+    ref = ctx.ref()
+    if ctx.direction == "forward":
+        return next((w for w in windows if w[1] >= ref), windows[-1])
+    if ctx.direction == "backward":
+        return next((w for w in reversed(windows) if w[0] <= ref), windows[0])
+
+    def distance(window: tuple[date, date]) -> tuple[int, bool]:
+        lo, hi = window
+        return max((lo - ref).days, (ref - hi).days, 0), hi < ref
+
+    return min(windows, key=distance)
 
 
 def nearest_month(month: int, ctx: Context, default_year: int | None) -> int:
@@ -207,6 +241,9 @@ def nearest_month(month: int, ctx: Context, default_year: int | None) -> int:
     if default_year is not None:
         return default_year
     ref = ctx.ref()
+    if ctx.direction != "nearest":
+        years = [ref.year - 1, ref.year, ref.year + 1]
+        return pick([month_window(y, month) for y in years], ctx)[0].year
     best = min(
         (ref.year + delta for delta in (-1, 0, 1)),
         key=lambda y: (abs((y * 12 + month) - (ref.year * 12 + ref.month)), y < ref.year),
@@ -226,6 +263,8 @@ def _nearest_day(month: int, day: int, ctx: Context, default_year: int | None) -
             continue
     if not options:
         raise ctx.error(f"there is no day {day} in that month", part=str(day))
+    if ctx.direction != "nearest":
+        return pick([(d, d) for d in options], ctx)[0]
     return min(options, key=lambda d: (abs((d - ref).days), d < ref))
 
 
@@ -263,6 +302,12 @@ def period(s: str, ctx: Context, default_year: int | None = None) -> Period | No
         s = s[4:]
     if s in _DAY_WORDS:
         return _day(ctx.ref() + timedelta(days=_DAY_WORDS[s]))
+    from timeline.when.holidays import holiday
+    from timeline.when.reporting import reporting
+
+    found = reporting(s, ctx, default_year) or holiday(s, ctx, default_year)
+    if found is not None:
+        return found
     if match := _P_WEEKDAY.fullmatch(s):
         return _weekday(match.group(1), match.group(2), ctx)
     if match := _P_WEEKEND.fullmatch(s):
@@ -308,23 +353,21 @@ def _grouping(s: str, ctx: Context, default_year: int | None) -> Period | None:
     if match := _P_QUARTER.fullmatch(s):
         number = int(match.group(1) or match.group(4))
         year = match.group(2) or match.group(3)
-        y = int(year) if year else (default_year or ctx.ref().year)
-        return Period(*months_window(y, 3 * number - 2, 3), Precision.QUARTER)
+        return _part_of_year(number, 3, int(year) if year else default_year, ctx)
     if match := _P_QUARTER_WORDS.fullmatch(s):
         number = ordinal(match.group(1))
         if not 1 <= number <= 4:
             raise ctx.error("a year has four quarters", part=match.group(1))
-        y = _shift_year(ctx, match.group(2), default_year)
-        return Period(*months_window(y, 3 * number - 2, 3), Precision.QUARTER)
+        y = _shift_year(ctx, match.group(2), default_year) if match.group(2) else default_year
+        return _part_of_year(number, 3, y, ctx)
     if match := _P_HALF.fullmatch(s):
         number = int(match.group(1) or match.group(4))
         year = match.group(2) or match.group(3)
-        y = int(year) if year else (default_year or ctx.ref().year)
-        return Period(*months_window(y, 6 * number - 5, 6), Precision.HALF)
+        return _part_of_year(number, 6, int(year) if year else default_year, ctx)
     if match := _P_HALF_WORDS.fullmatch(s):
         number = 1 if match.group(1) in ("first", "1") else 2
-        y = _shift_year(ctx, match.group(2), default_year)
-        return Period(*months_window(y, 6 * number - 5, 6), Precision.HALF)
+        y = _shift_year(ctx, match.group(2), default_year) if match.group(2) else default_year
+        return _part_of_year(number, 6, y, ctx)
     if match := _P_DECADE.fullmatch(s):
         return _decade(match, ctx)
     if match := _P_CENTURY.fullmatch(s):
@@ -337,12 +380,7 @@ def _grouping(s: str, ctx: Context, default_year: int | None) -> Period | None:
         if digits is not None:
             year = int(digits) if len(digits) == 4 else 2000 + int(digits)
         else:
-            ref = ctx.ref()
-            current = ref.year + (
-                1 if ctx.conventions.fiscal_year_start > 1
-                and ref.month >= ctx.conventions.fiscal_year_start else 0
-            )  # fmt: skip
-            year = current + _direction(match.group(3))
+            year = ctx.conventions.fiscal_year_of(ctx.ref()) + _direction(match.group(3))
         return Period(*ctx.conventions.fiscal_year_window(year), Precision.YEAR)
     return None
 
@@ -363,3 +401,18 @@ def _decade(match: re.Match[str], ctx: Context) -> Period:
             if start > ref_year:
                 start -= 100
     return Period(*year_window(max(start, 1), start + 9), Precision.DECADE)
+
+
+def _part_of_year(number: int, months: int, year: int | None, ctx: Context) -> Period:
+    """Quarter or half ``number`` of ``year``; without a year, the occurrence :func:`pick` finds."""
+    precision = Precision.QUARTER if months == 3 else Precision.HALF
+    first = months * (number - 1) + 1
+    if year is not None:
+        return Period(*months_window(year, first, months), precision)
+    ref = ctx.ref()
+    windows = [months_window(y, first, months) for y in (ref.year - 1, ref.year, ref.year + 1)]
+    if ctx.direction == "forward" and precision is Precision.QUARTER:
+        # A quarter's results come out some weeks after it ends: "fourth-quarter profits are
+        # expected to rise", said in January, is about the quarter that just ended.
+        return Period(*next(w for w in windows if w[1] + REPORTING_LAG >= ref), precision)
+    return Period(*pick(windows, ctx), precision)

@@ -20,7 +20,7 @@ from timeline.when.counts import count
 from timeline.when.edtf import looks_like_edtf, parse_edtf
 from timeline.when.enums import PRECISION_RANK, EndState, Precision
 from timeline.when.freetext import absolute_text, normalise
-from timeline.when.periods import Context, Period, period
+from timeline.when.periods import Context, Direction, Period, period
 from timeline.when.value import Endpoint, When
 from timeline.when.words import MONTH_RE, MONTHS, WEEKDAY_RE, WEEKDAYS
 
@@ -29,6 +29,9 @@ __all__ = ["parse_phrase"]
 _APPROXIMATE = ("approximately", "approx", "around", "about", "circa", "roughly", "ca", "c",
                 "some time around", "sometime around", "near")  # fmt: skip
 _UNCERTAIN = ("possibly", "perhaps", "probably", "maybe", "likely", "reportedly")
+_R_QUALIFIER = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _APPROXIMATE + _UNCERTAIN), key=len, reverse=True)) + ") "
+)
 _FILLERS = (
     "sometime during", "sometime in", "some time in", "sometime", "some time", "as early as",
     "as soon as", "as late as", "expected", "scheduled for", "slated for", "planned for",
@@ -37,6 +40,8 @@ _FILLERS = (
 
 _R_PART = re.compile(r"(early|mid|late)[- ](.+)")
 _R_EDGE = re.compile(r"(?:the )?(beginning|start|end|middle|turn) of (.+)")
+_R_MOST = re.compile(r"(?:most|much|all|part) of (.+)")
+_R_THIS_UNIT = re.compile(r"(?:the|this) (week|month|year|decade)")
 _R_LATER = re.compile(r"(earlier|later) (?:this |in (?:the )?|on |)(.+)")
 _R_BY = re.compile(r"(?:by|no later than|not later than|before the end of|until the end of) (.+)")
 _R_BEFORE = re.compile(r"(?:before|prior to|ahead of) (.+)")
@@ -58,32 +63,29 @@ class _Result(NamedTuple):
     end: Endpoint | None  # None: an instant whose window is ``start``
 
 
-def parse_phrase(text: str, reference: date | None, conventions: Conventions) -> When | None:
+def parse_phrase(
+    text: str, reference: date | None, conventions: Conventions, direction: Direction = "nearest"
+) -> When | None:
     """Read ``text`` as a date in words or a phrase relative to ``reference``.
 
     :returns: the value, or ``None`` when the text is not a phrase this module knows.
     :raises InvalidDateError: when it is one but cannot be resolved (no reference, no such day).
     """
-    ctx = Context(text, reference, conventions)
+    ctx = Context(text, reference, conventions, direction=direction)
     s = normalise(text)
     approximate = uncertain = False
     if s.endswith("?"):
         uncertain, s = True, s[:-1].rstrip()
     while True:
-        for words, is_approximate in ((_APPROXIMATE, True), (_UNCERTAIN, False)):
-            for word in words:
-                if s.startswith(word + " "):
-                    s = s[len(word) + 1 :]
-                    approximate |= is_approximate
-                    uncertain |= not is_approximate
-                    break
+        if qualifier := _R_QUALIFIER.match(s):
+            s = s[qualifier.end() :]
+            if qualifier.group(1) in _APPROXIMATE:
+                approximate = True
             else:
-                continue
-            break
+                uncertain = True
+        elif s.endswith(" or so") or s.endswith("-ish"):
+            approximate, s = True, s.rsplit(" or so", 1)[0].removesuffix("-ish")
         else:
-            if s.endswith(" or so") or s.endswith("-ish"):
-                approximate, s = True, s.rsplit(" or so", 1)[0].removesuffix("-ish")
-                continue
             break
     result = _with_fillers(s, ctx)
     if result is None:
@@ -254,14 +256,30 @@ def _period(s: str, ctx: Context, default_year: int | None = None) -> Period | N
             return rest
     if match := _R_PART.fullmatch(inner):
         base = _period(match.group(2), ctx, default_year)
+        if base is not None and base.precision is Precision.DAY:
+            return base  # "early Monday": a part of a day is that day
         if base is not None:
             part = ("early", "mid", "late").index(match.group(1))
             lo, hi = ctx.conventions.third((base.lo, base.hi), base.precision, part)
             return Period(lo, hi, base.precision)
+    if match := _R_MOST.fullmatch(s):  # "much of last year": some of that year
+        return _period(match.group(1), ctx, default_year)
     if match := _R_EDGE.fullmatch(s):
         base = _period(match.group(2), ctx, default_year)
         if base is not None:
-            return _edge(match.group(1), base, ctx)
+            edge = _edge(match.group(1), base, ctx)
+            shift = _R_THIS_UNIT.fullmatch(match.group(2))
+            if shift and ctx.direction != "nearest":  # "sales fell at the end of the year"
+                ref, step = ctx.ref(), 0
+                if ctx.direction == "backward" and edge.lo > ref:
+                    step = -1
+                elif ctx.direction == "forward" and edge.hi < ref:
+                    step = 1
+                if step:
+                    other = period(f"{('last', 'next')[step > 0]} {shift.group(1)}", ctx)
+                    assert other is not None
+                    return _edge(match.group(1), other, ctx)
+            return edge
     if match := _R_LATER.fullmatch(inner):
         base = _period(match.group(2), ctx, default_year)
         if base is not None:

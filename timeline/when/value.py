@@ -22,6 +22,7 @@ from timeline.when.enums import EndState, Precision
 if TYPE_CHECKING:
     from timeline.when.conventions import Conventions
     from timeline.when.enums import Certainty
+    from timeline.when.periods import Direction
 
 __all__ = ["Endpoint", "When"]
 
@@ -157,6 +158,7 @@ class When:
         reference: date | str | None = None,
         *,
         conventions: Conventions | None = None,
+        direction: Direction = "nearest",
     ) -> When:
         """Read ``value``: a :class:`When`, a ``date``, an aware ``datetime`` or text.
 
@@ -164,11 +166,16 @@ class When:
         or a relative phrase ("later this spring") resolved against ``reference`` (a date, an
         aware datetime, or text naming one day such as ``"2026-02-26"``).
 
+        ``direction`` says which occurrence of a month, day, weekday, season, holiday, quarter
+        or half named without a year is meant: ``"nearest"`` the reference (the default),
+        ``"forward"`` the next one (an expected, planned or scheduled event: "in December"
+        said in February is the coming December) or ``"backward"`` the last one (a report).
+
         :raises InvalidDateError: naming the input and the part that could not be read.
         """
         from timeline.when.parsing import parse_value
 
-        return parse_value(value, reference, conventions)
+        return parse_value(value, reference, conventions, direction)
 
     @classmethod
     def on(cls, value: date) -> When:
