@@ -234,8 +234,7 @@ def _fault(engine: Engine, pooled: Any, error: Exception) -> DatabaseFaultError 
 
     Errors come wrapped by SQLAlchemy, or raw from the driver (``executemany``, ``COPY``).
     """
-    wrapped = isinstance(error, exc.DBAPIError)
-    orig: BaseException = error.orig if wrapped else error  # type: ignore[union-attr]
+    orig: BaseException = error.orig if isinstance(error, exc.DBAPIError) else error
     reason = " ".join(str(orig).split())
     if isinstance(orig, sqlite3.Error):
         code = getattr(orig, "sqlite_errorcode", None)  # Python 3.11 and later
@@ -244,7 +243,7 @@ def _fault(engine: Engine, pooled: Any, error: Exception) -> DatabaseFaultError 
     if getattr(orig, "sqlstate", None) == PG_DISK_FULL:
         return DiskFullError(describe(engine), reason)
     dialect = engine.dialect
-    lost = (wrapped and error.connection_invalidated) or (  # type: ignore[union-attr]
+    lost = (isinstance(error, exc.DBAPIError) and error.connection_invalidated) or (
         isinstance(orig, dialect.loaded_dbapi.Error) and dialect.is_disconnect(orig, pooled, None)
     )
     return ConnectionLostError(describe(engine), reason) if lost else None
