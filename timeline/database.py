@@ -234,7 +234,7 @@ def _fault(engine: Engine, pooled: Any, error: Exception) -> DatabaseFaultError 
 
     Errors come wrapped by SQLAlchemy, or raw from the driver (``executemany``, ``COPY``).
     """
-    orig: BaseException = error.orig if isinstance(error, exc.DBAPIError) else error
+    orig = (error.orig if isinstance(error, exc.DBAPIError) else None) or error
     reason = " ".join(str(orig).split())
     if isinstance(orig, sqlite3.Error):
         code = getattr(orig, "sqlite_errorcode", None)  # Python 3.11 and later
