@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
+from sqlalchemy.engine.base import OptionEngine
 from sqlalchemy.pool import StaticPool
 
 from .errors import (
@@ -41,8 +42,6 @@ BUSY_ATTEMPTS = 12
 #: names; ``add_entity``, ``add_place``, ``add_source`` and ``add_event`` hold it shared.
 WRITE_LOCK = "writes"
 
-#: The execution option that marks a Timeline's engine closed (see :func:`close_engine`).
-CLOSED = "timeline_closed"
 #: SQLite's result code, and PostgreSQL's SQLSTATE, for a full disk (or SQLite size limit).
 SQLITE_FULL = 13
 PG_DISK_FULL = "53100"
@@ -85,40 +84,39 @@ def make_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) 
         raise TimelineError(f"cannot open {url!r}: {exc}{hint}") from exc
 
 
-def open_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) -> Engine:
+class TimelineEngine(OptionEngine):
     """The engine a ``Timeline`` works through: its own view of :func:`make_engine`'s.
 
-    The view shares the pool, the dialect and the listeners of the engine under it, and adds
-    one check as each connection is made: once :func:`close_engine` shut it, the connection
-    is handed back and :class:`TimelineClosedError` raised. Every read and write (queries built
-    earlier, sessions, imports) connects through it; a host's ``Engine`` stays usable.
+    The view shares the pool, the dialect and the listeners of the engine under it; once
+    :meth:`close` has run, making a connection raises :class:`TimelineClosedError`. Every read
+    and write (queries built earlier, sessions made earlier, imports) connects through
+    :meth:`connect`, so that one check refuses them all, at no cost per statement; a host's
+    ``Engine`` is left open and usable.
     """
-    engine = make_engine(target, echo=echo).execution_options()
-    event.listen(engine, "engine_connect", _refuse_when_closed)
-    return engine
+
+    closed = False
+
+    def connect(self) -> Connection:
+        """A new connection, unless the timeline was closed."""
+        check_open(self)
+        return super().connect()
+
+    def close(self, *, dispose: bool) -> None:
+        """Refuse every later connection; ``dispose`` also closes the pooled ones."""
+        self.closed = True
+        if dispose:
+            self.dispose()
 
 
-def close_engine(engine: Engine, *, dispose: bool) -> None:
-    """Make every later connection of ``engine`` (from :func:`open_engine`) raise
-    :class:`TimelineClosedError`; ``dispose`` also closes its pooled connections."""
-    engine.update_execution_options(**{CLOSED: "dispose" if dispose else "keep"})
-    if dispose:
-        engine.dispose()
+def open_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) -> TimelineEngine:
+    """A :class:`TimelineEngine` on ``target`` (see :func:`make_engine`)."""
+    return TimelineEngine(make_engine(target, echo=echo), {})
 
 
 def check_open(engine: Engine) -> None:
-    """Raise :class:`TimelineClosedError` if :func:`close_engine` shut ``engine``."""
-    if engine.get_execution_options().get(CLOSED):
+    """Raise :class:`TimelineClosedError` if ``engine`` is a closed :class:`TimelineEngine`."""
+    if isinstance(engine, TimelineEngine) and engine.closed:
         raise TimelineClosedError(describe(engine))
-
-
-def _refuse_when_closed(connection: Connection) -> None:
-    closed = connection.get_execution_options().get(CLOSED)
-    if closed:
-        connection.close()  # back to the pool: a host's pool keeps it, ours is emptied
-        if closed == "dispose":
-            connection.engine.dispose()
-        check_open(connection.engine)
 
 
 def describe(engine: Engine) -> str:

@@ -16,7 +16,6 @@ from . import knowledge, links, migrations, provenance, revisions
 from .database import (
     WRITE_LOCK,
     check_open,
-    close_engine,
     lock,
     open_engine,
     write_connection,
@@ -126,7 +125,7 @@ class Timeline:
 
         Every later call, and every query built before, raises :class:`TimelineClosedError`.
         """
-        close_engine(self.engine, dispose=self._owns_engine)
+        self.engine.close(dispose=self._owns_engine)
 
     def session(self) -> Session:
         """A plain SQLModel ``Session`` on this database: the escape hatch.
