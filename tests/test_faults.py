@@ -69,7 +69,8 @@ def _seeded(url: str) -> dict[str, tuple[int, str]]:
     with Timeline(url) as tl:
         tl.add_event("Assembly opens", when="2026-01-05", kind="politics.session")
         tl.add_event("Assembly closes", when="2026-01-30", kind="politics.session")
-        return crash.snapshot(tl.engine)  # type: ignore[no-any-return]
+        snapshot: dict[str, tuple[int, str]] = crash.snapshot(tl.engine)
+        return snapshot
 
 
 Progress = Callable[[int, int | None], None]

@@ -123,7 +123,8 @@ class Timeline:
     def close(self) -> None:
         """Release the connections (an ``Engine`` passed in is left to its owner, usable).
 
-        Every later call, and every query built before, raises :class:`TimelineClosedError`.
+        Every later call that reads or writes, and every query built before, raises
+        :class:`TimelineClosedError`.
         """
         self.engine.close(dispose=self._owns_engine)
 
