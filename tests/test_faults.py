@@ -199,7 +199,13 @@ def _pg_add_events(tl: Timeline, folder: Path, kill: Callable[[], None]) -> obje
     return tl.add_events(rows())
 
 
-@pytest.mark.parametrize("write", [_pg_import_csv, _pg_add_events])
+def _pg_add_event(tl: Timeline, folder: Path, kill: Callable[[], None]) -> object:
+    """One ``add_event``, killed before the statement after its event row is written."""
+    event.listen(tl.engine, "before_cursor_execute", lambda *_: kill())
+    return tl.add_event("Vote", when="2026-02-02", kind="politics.vote", tags=["budget"])
+
+
+@pytest.mark.parametrize("write", [_pg_import_csv, _pg_add_events, _pg_add_event])
 def test_a_postgresql_backend_killed_mid_write_keeps_nothing(
     write: Callable[[Timeline, Path, Callable[[], None]], object], postgres_url: str, tmp_path: Path
 ) -> None:
