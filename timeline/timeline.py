@@ -13,13 +13,7 @@ from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
 from . import knowledge, links, migrations, provenance, revisions
-from .database import (
-    WRITE_LOCK,
-    check_open,
-    lock,
-    open_engine,
-    write_connection,
-)
+from .database import WRITE_LOCK, check_open, lock, open_engine, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .models import (
     Claim,
