@@ -9,10 +9,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
+from sqlalchemy.engine.base import OptionEngine
 from sqlalchemy.pool import StaticPool
 
-from .errors import DatabaseBusyError, TimelineError
+from .errors import (
+    ConnectionLostError,
+    DatabaseBusyError,
+    DatabaseFaultError,
+    DiskFullError,
+    TimelineClosedError,
+    TimelineError,
+)
 
 #: How long a SQLite writer waits for another one before failing (milliseconds).
 BUSY_TIMEOUT_MS = 5000
@@ -33,6 +41,10 @@ BUSY_ATTEMPTS = 12
 #: The lock every write holds (exclusive, on PostgreSQL) while it matches external ids and
 #: names, so that two writers adding the same entity, place, document or event make one row.
 WRITE_LOCK = "writes"
+
+#: SQLite's result code, and PostgreSQL's SQLSTATE, for a full disk (or SQLite size limit).
+SQLITE_FULL = 13
+PG_DISK_FULL = "53100"
 
 
 def _sqlite_url(path: str) -> str:
@@ -55,7 +67,13 @@ def make_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) 
     options: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
-            options.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+            # One connection, shared by every holder: one returning it must not roll back
+            # another's transaction (each ends its own; see _take_over).
+            options.update(
+                poolclass=StaticPool,
+                pool_reset_on_return=None,
+                connect_args={"check_same_thread": False},
+            )
         engine = create_engine(url, **options)
         _configure_sqlite(engine, in_memory="poolclass" in options)
         return engine
@@ -64,6 +82,48 @@ def make_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) 
     except Exception as exc:  # unknown dialect, missing driver, malformed URL
         hint = " (install timeline[postgres] for PostgreSQL)" if "postgres" in url else ""
         raise TimelineError(f"cannot open {url!r}: {exc}{hint}") from exc
+
+
+class TimelineEngine(OptionEngine):
+    """The engine a ``Timeline`` works through: its own view of :func:`make_engine`'s.
+
+    The view shares the pool, the dialect and the listeners of the engine under it; once
+    :meth:`close` has run, making a connection raises :class:`TimelineClosedError`. Every read
+    and write (queries built earlier, sessions made earlier, imports) connects through
+    :meth:`connect`, so that one check refuses them all, at no cost per statement; a host's
+    ``Engine`` is left open and usable.
+    """
+
+    closed = False
+
+    def connect(self) -> Connection:
+        """A new connection, unless the timeline was closed."""
+        check_open(self)
+        return super().connect()
+
+    def close(self, *, dispose: bool) -> None:
+        """Refuse every later connection; ``dispose`` also closes the pooled ones."""
+        self.closed = True
+        if dispose:
+            self.dispose()
+
+
+def open_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) -> TimelineEngine:
+    """A :class:`TimelineEngine` on ``target`` (see :func:`make_engine`)."""
+    return TimelineEngine(make_engine(target, echo=echo), {})
+
+
+def check_open(engine: Engine) -> None:
+    """Raise :class:`TimelineClosedError` if ``engine`` is a closed :class:`TimelineEngine`."""
+    if isinstance(engine, TimelineEngine) and engine.closed:
+        raise TimelineClosedError(describe(engine))
+
+
+def describe(engine: Engine) -> str:
+    """How messages name the database of ``engine``: a file, ``:memory:`` or a URL."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.database or ":memory:"
+    return engine.url.render_as_string(hide_password=True)
 
 
 def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
@@ -92,10 +152,12 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         begin = connection.info.get("timeline_begin", "BEGIN")
         if begin is None:  # a single read (see read_connection): its own snapshot
             return
+        driver = connection.connection.driver_connection
+        if in_memory:
+            _take_over(connection.info, driver, begin)
         if begin == "BEGIN":
             connection.exec_driver_sql(begin)
             return
-        driver = connection.connection.driver_connection
         for attempt in range(1, BUSY_ATTEMPTS + 1):
             try:
                 driver.execute(begin)  # on the driver: a refused BEGIN leaves no transaction
@@ -110,6 +172,23 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
                 time.sleep(min(1.0, 0.05 * 2**attempt))
 
 
+def _take_over(info: dict[str, Any], driver: Any, begin: str) -> None:
+    """Before ``begin`` on the one connection of an in-memory database: end the transaction
+    of a session left open (``s = tl.session()`` never closed) if it changed nothing, or
+    refuse clearly; never join it, nor roll back what it holds."""
+    if driver.in_transaction:
+        opened, changes = info.get("timeline_opened", (None, None))
+        if opened != "BEGIN" or driver.total_changes != changes:
+            raise TimelineError(
+                "the only connection of this in-memory database is inside an unfinished "
+                "transaction (a session from tl.session() holding uncommitted changes, or a "
+                "write still running); commit or close that session first (open sessions with "
+                "`with tl.session() as s:`)"
+            )
+        driver.execute("COMMIT")  # a read left open: nothing to keep or undo, cursors stay
+    info["timeline_opened"] = (begin, driver.total_changes)
+
+
 @contextmanager
 def write_connection(engine: Engine, *, bulk: bool = False) -> Iterator[Connection]:
     """A connection whose transactions take the write lock at ``BEGIN`` on SQLite.
@@ -118,8 +197,13 @@ def write_connection(engine: Engine, *, bulk: bool = False) -> Iterator[Connecti
     writer committed in between; ``BEGIN IMMEDIATE`` waits for the lock instead. Other
     backends begin as usual. A ``bulk`` load on SQLite runs with the smaller page cache
     :data:`LOAD_CACHE_KIB`, put back afterwards.
+
+    Every write passes here, so here the faults of the database under it become one
+    :class:`DatabaseFaultError` (:class:`DiskFullError`, :class:`ConnectionLostError`); its
+    transaction was rolled back (or died with its connection), so nothing of it is kept.
     """
     with engine.connect() as connection:
+        pooled = connection.connection  # the DBAPI connection, to judge a fault by
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             connection.info["timeline_begin"] = "BEGIN IMMEDIATE"
@@ -130,10 +214,37 @@ def write_connection(engine: Engine, *, bulk: bool = False) -> Iterator[Connecti
             driver.execute(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
         try:
             yield connection
+        except Exception as error:  # costs nothing until something is raised
+            fault = _fault(engine, pooled, error)
+            if fault is None:
+                raise
+            if isinstance(fault, ConnectionLostError):
+                connection.invalidate()  # never pooled again
+            raise fault from error
         finally:
             connection.info.pop("timeline_begin", None)
-            if driver:
+            if driver and not connection.invalidated:
                 driver.execute(f"PRAGMA cache_size={cache}")
+
+
+def _fault(engine: Engine, pooled: Any, error: Exception) -> DatabaseFaultError | None:
+    """The :class:`DatabaseFaultError` a write's ``error`` stands for, if any.
+
+    Errors come wrapped by SQLAlchemy, or raw from the driver (``executemany``, ``COPY``).
+    """
+    orig = (error.orig if isinstance(error, exc.DBAPIError) else None) or error
+    reason = " ".join(str(orig).split())
+    if isinstance(orig, sqlite3.Error):
+        code = getattr(orig, "sqlite_errorcode", None)  # Python 3.11 and later
+        full = code & 0xFF == SQLITE_FULL if code is not None else "disk is full" in reason
+        return DiskFullError(describe(engine), reason) if full else None
+    if getattr(orig, "sqlstate", None) == PG_DISK_FULL:
+        return DiskFullError(describe(engine), reason)
+    dialect = engine.dialect
+    lost = (isinstance(error, exc.DBAPIError) and error.connection_invalidated) or (
+        isinstance(orig, dialect.loaded_dbapi.Error) and dialect.is_disconnect(orig, pooled, None)
+    )
+    return ConnectionLostError(describe(engine), reason) if lost else None
 
 
 @contextmanager
@@ -149,7 +260,7 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
         if not sqlite:
             connection.execution_options(isolation_level="AUTOCOMMIT")
         # In memory, SQLite's one connection may be shared with an open transaction: a read
-        # must not end it, so it then begins (and fails) as any nested transaction would.
+        # must not end it, so it then begins, as any transaction would (see _take_over).
         driver: Any = connection.connection.driver_connection
         skip_begin = sqlite and not driver.in_transaction
         if skip_begin:

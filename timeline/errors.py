@@ -143,6 +143,56 @@ class DatabaseBusyError(TimelineError):
         )
 
 
+class TimelineClosedError(TimelineError):
+    """The :class:`~timeline.Timeline` was closed (its ``database`` is named); open a new one."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        super().__init__(
+            f"this Timeline on {database!r} is closed; open a new one with Timeline(...) "
+            "(or keep using it inside its `with Timeline(...) as tl:` block)"
+        )
+
+
+class DatabaseFaultError(TimelineError):
+    """The database failed under a write (the disk filled up, the connection was lost); the
+    transaction was rolled back or lost, so nothing of that write was kept.
+
+    :ivar database: the database (a file, ``:memory:`` or a URL, password hidden).
+    :ivar reason: what the database or its driver reported.
+    """
+
+    def __init__(self, database: str, what: str, advice: str, reason: str) -> None:
+        self.database = database
+        self.reason = reason
+        super().__init__(
+            f"{what} on {database!r} during a write; nothing of it was kept; {advice} "
+            f"(the database said: {reason})"
+        )
+
+
+class DiskFullError(DatabaseFaultError):
+    """The disk, or the database's size limit, was full (SQLite ``SQLITE_FULL``,
+    PostgreSQL ``disk_full``)."""
+
+    def __init__(self, database: str, reason: str) -> None:
+        super().__init__(
+            database, "the disk or the database file is full", "free some space and retry", reason
+        )
+
+
+class ConnectionLostError(DatabaseFaultError):
+    """The connection to the database server was lost or terminated mid-write."""
+
+    def __init__(self, database: str, reason: str) -> None:
+        super().__init__(
+            database,
+            "the connection to the database was lost",
+            "retry once the server is reachable (the next call opens a new connection)",
+            reason,
+        )
+
+
 class ImportRowError(TimelineError, ValueError):
     """An input row was refused, so the import wrote nothing.
 

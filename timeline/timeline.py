@@ -13,7 +13,7 @@ from sqlalchemy import Engine, exc, select
 from sqlmodel import Session, SQLModel, col
 
 from . import knowledge, links, migrations, provenance, revisions
-from .database import WRITE_LOCK, lock, make_engine, write_connection
+from .database import WRITE_LOCK, check_open, lock, open_engine, write_connection
 from .errors import EventNotFoundError, InvalidDateError, InvalidEventError, NotFoundError
 from .io.base import ImportSummary
 from .models import (
@@ -93,7 +93,7 @@ class Timeline:
         conventions: Conventions | None = None,
     ) -> None:
         self._owns_engine = not isinstance(target, Engine)
-        self.engine = make_engine(target, echo=echo)
+        self.engine = open_engine(target, echo=echo)
         self.conventions = conventions or Conventions()
         try:
             if migrate:
@@ -114,9 +114,12 @@ class Timeline:
         self.close()
 
     def close(self) -> None:
-        """Release the connections (an ``Engine`` passed in is left to its owner)."""
-        if self._owns_engine:
-            self.engine.dispose()
+        """Release the connections (an ``Engine`` passed in is left to its owner, usable).
+
+        Every later call that reads or writes, and every query built before, raises
+        :class:`TimelineClosedError`.
+        """
+        self.engine.close(dispose=self._owns_engine)
 
     def session(self) -> Session:
         """A plain SQLModel ``Session`` on this database: the escape hatch.
@@ -125,6 +128,7 @@ class Timeline:
         >>> with tl.session() as s:  # doctest: +SKIP
         ...     s.exec(select(Event).where(Event.kind == "military.parade")).all()
         """
+        check_open(self.engine)
         return Session(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -442,6 +446,7 @@ class Timeline:
 
         Deleted events (tombstones) and merged duplicates are left out.
         """
+        check_open(self.engine)
         return EventQuery(self.session, _engine=self.engine)._add("live", live_template)
 
     # -- provenance: claims, history, revisions, duplicates (docs/provenance.md) --------------
