@@ -129,6 +129,9 @@ class Names:
         """Drop the caches (rows they hold may have been rolled back)."""
         self._entities: dict[str, list[Known]] = {}
         self._places: dict[str, list[Known]] = {}
+        # What each name meant, valid while no cached candidate list has changed since.
+        self._meant: dict[tuple[Any, ...], tuple[int, Known | None]] = {}
+        self._changes = 0
         self._sources: dict[tuple[Any, ...], tuple[int, date]] = {}
 
     # -- lookups ---------------------------------------------------------------------------
@@ -143,8 +146,10 @@ class Names:
 
     def _prefetch(self, cache: dict[str, list[Known]], names: Iterable[str], rows: Any) -> None:
         keys = sorted({name_key(name) for name in names if "\0" not in name} - set(cache))
+        self._changes += 1
         if len(cache) + len(keys) > CACHE_LIMIT:
             cache.clear()
+            self._meant.clear()
         for start in range(0, len(keys), IN_SIZE):
             part = keys[start : start + IN_SIZE]
             for key in part:
@@ -192,10 +197,16 @@ class Names:
 
         :raises AmbiguousNameError: if it means several.
         """
+        memo = ("entity", name, kind)
+        known = self._meant.get(memo)
+        if known is not None and known[0] == self._changes:
+            return known[1]
         name = check_text(_name(name, "entity name"), "entity name", indexed=True)
         kind = check_kind(kind, field="entity kind") if kind is not None else None
         found = self._named(self._entities, name, self._entity_rows)
-        return choose("entity", name, found, kind)
+        chosen = choose("entity", name, found, kind)
+        self._meant[memo] = (self._changes, chosen)
+        return chosen
 
     def entity_id(self, ref: EntityRef) -> int:
         """The id of the entity ``ref`` names, created when unknown and ``ref.new_kind`` is set.
@@ -264,11 +275,17 @@ class Names:
 
         :raises AmbiguousNameError: if it means several places.
         """
+        memo = ("place", name, kind, parent)
+        known = self._meant.get(memo)
+        if known is not None and known[0] == self._changes:
+            return known[1]
         name = check_text(_name(name, "place name"), "place name", indexed=True)
         found = self._named(self._places, name, self._place_rows)
         if parent != ANYWHERE:
             found = [row for row in found if row.parent_id == parent]
-        return choose("place", name, found, kind)
+        chosen = choose("place", name, found, kind)
+        self._meant[memo] = (self._changes, chosen)
+        return chosen
 
     def place_id(self, ref: PlaceRef) -> int:
         """The id of the place ``ref`` names (inside its parent, when it has one), created when
@@ -460,6 +477,7 @@ class Names:
         writer.write("timeline_entity_alias", ("entity_id", "name", "key"), aliases)
         for row, key in zip(rows, keys, strict=True):
             self._entities.setdefault(key, []).append(Known(row[0], row[1], row[2]))
+        self._changes += 1
 
     def _create_places(self, refs: list[PlaceRef], writer: BulkWriter) -> None:
         new: dict[tuple[str, str | None, int | None], tuple[str, str, PlaceRef]] = {}
@@ -492,6 +510,7 @@ class Names:
         writer.write("timeline_place_alias", ("place_id", "name", "key"), aliases)
         for row, key in zip(rows, new, strict=True):
             self._places.setdefault(key[0], []).append(Known(row[0], row[1], row[2], row[4]))
+        self._changes += 1
 
     def _create_sources(self, refs: list[SourceRef], writer: BulkWriter) -> None:
         new: dict[str, tuple[Any, ...]] = {}
@@ -558,9 +577,11 @@ class Names:
                 known.add(key)
                 rows.append({owner: owner_id, "name": alias, "key": key})
                 cache.pop(key, None)  # looked up again when next needed
+                self._changes += 1
         if rows:
             self.session.execute(insert(model.__table__), rows)  # type: ignore[union-attr]
         cache.pop(name_key(names[0]), None)
+        self._changes += 1
 
 
 def _name(value: Any, field: str) -> str:
