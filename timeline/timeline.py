@@ -32,7 +32,14 @@ from .revisions import Revision
 from .text import check_text
 from .vocab import RelationKind, Status
 from .when import Conventions, When
-from .write.draft import EntityRef, EventDraft, PlaceRef, SourceRef, draft_from_keywords
+from .write.draft import (
+    EventDraft,
+    PlaceRef,
+    SourceRef,
+    draft_from_keywords,
+    entity_ref,
+    place_ref,
+)
 from .write.names import ANYWHERE, Names
 from .write.pipeline import run_import
 
@@ -176,7 +183,7 @@ class Timeline:
         with self._write() as session:
             names = Names(session)
             if isinstance(name, (Entity, int)):
-                entity_id = names.entity_id(_entity_ref(name))
+                entity_id = names.entity_id(entity_ref(name))
                 names.add_aliases(entity_id, aliases)
             else:
                 if kind is None:
@@ -188,7 +195,7 @@ class Timeline:
         """Give ``entity`` more names: ``add_aliases("Kim Jong Un", "Kim", "김정은")``."""
         with self._write() as session:
             names = Names(session)
-            entity_id = names.entity_id(_entity_ref(entity))
+            entity_id = names.entity_id(entity_ref(entity))
             names.add_aliases(entity_id, aliases)
             return _get(session, Entity, entity_id)
 
@@ -199,7 +206,7 @@ class Timeline:
         :raises AmbiguousNameError: if several are (the message lists them).
         """
         with self.session() as session:
-            ref = _entity_ref(name)
+            ref = entity_ref(name)
             ref.kind = kind
             return _get(session, Entity, Names(session).entity_id(ref))
 
@@ -225,7 +232,7 @@ class Timeline:
         with self._write() as session:
             names = Names(session)
             ref = PlaceRef(name, kind, country, lat, lon, new_kind=kind)
-            parent_id = names.place_id(_place_ref(parent)) if parent is not None else None
+            parent_id = names.place_id(place_ref(parent)) if parent is not None else None
             found = names.find_place(name, kind, ANYWHERE if parent_id is None else parent_id)
             if found is None:
                 place_id = names.create_place(ref, parent_id, aliases)
@@ -241,7 +248,7 @@ class Timeline:
         :raises AmbiguousNameError: if several are (narrow with ``kind``).
         """
         with self.session() as session:
-            ref = _place_ref(name)
+            ref = place_ref(name)
             ref.kind = kind
             return _get(session, Place, Names(session).place_id(ref))
 
@@ -271,7 +278,7 @@ class Timeline:
         with self._write() as session:
             names = Names(session)
             if isinstance(publisher, Entity):
-                names.entity_id(_entity_ref(publisher))
+                names.entity_id(entity_ref(publisher))
             source_id, _ = names.source(SourceRef(title, outlet, moment.start_earliest, url))
             return _get(session, Source, source_id)
 
@@ -548,7 +555,7 @@ class Timeline:
         text = _text(text, "statement text")
         with self._write() as session:
             names = Names(session)
-            speaker_id = names.entity_id(_entity_ref(speaker))
+            speaker_id = names.entity_id(entity_ref(speaker))
             source_row = self._source(session, source)
             moment = (
                 self.parse_when(said, source_row.published_at or source_row.published)
@@ -572,7 +579,7 @@ class Timeline:
             )
             session.add(statement)
             session.flush()
-            subjects = {names.entity_id(_entity_ref(name)) for name in about}
+            subjects = {names.entity_id(entity_ref(name)) for name in about}
             for entity_id in subjects:
                 session.add(StatementAbout(statement_id=statement.id, entity_id=entity_id))  # type: ignore[arg-type]
             return statement
@@ -584,10 +591,10 @@ class Timeline:
         with self.session() as session:
             query = select(Statement).order_by(col(Statement.id))
             if speaker is not None:
-                speaker_id = Names(session).entity_id(_entity_ref(speaker))
+                speaker_id = Names(session).entity_id(entity_ref(speaker))
                 query = query.where(col(Statement.speaker_id) == speaker_id)
             if about is not None:
-                subject_id = Names(session).entity_id(_entity_ref(about))
+                subject_id = Names(session).entity_id(entity_ref(about))
                 query = query.where(
                     col(Statement.id).in_(
                         select(col(StatementAbout.statement_id)).where(
@@ -621,24 +628,6 @@ def _row_draft(row: Mapping[str, Any], line: int) -> EventDraft:
         raise InvalidEventError(
             f"row {line}: {error}", field=error.field, value=error.value
         ) from None
-
-
-def _entity_ref(entity: str | Entity | int) -> EntityRef:
-    """A reference to a stored entity, by row, id or name."""
-    if isinstance(entity, Entity):
-        return EntityRef(entity.name, id=entity.id)
-    if isinstance(entity, int) and not isinstance(entity, bool):
-        return EntityRef(str(entity), id=entity)
-    return EntityRef(_text(entity, "entity name"))
-
-
-def _place_ref(place: str | Place | int) -> PlaceRef:
-    """A reference to a stored place, by row, id or name."""
-    if isinstance(place, Place):
-        return PlaceRef(place.name, id=place.id)
-    if isinstance(place, int) and not isinstance(place, bool):
-        return PlaceRef(str(place), id=place)
-    return PlaceRef(_text(place, "place name"))
 
 
 def _get(session: Session, model: type[ModelT], ident: int) -> ModelT:

@@ -48,7 +48,7 @@ from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
 from ..write.names import ANYWHERE
 from ..write.new import REVISION_COLUMNS, ClaimLog, when_key, write_chunk
-from ..write.pipeline import Loader, _validate
+from ..write.pipeline import Loader, validate_row
 from ..write.rows import (
     CLAIM_COLUMNS,
     EVENT_COLUMNS,
@@ -493,7 +493,7 @@ def _entity(loader: Loader, record: dict[str, Any]) -> str:
     if record.get("created_at"):
         entity = loader.session.get(Entity, entity_id)
         assert entity is not None
-        entity.created_at = _validate(
+        entity.created_at = validate_row(
             Entity, {**_row(entity), "created_at": record["created_at"]}
         ).created_at
     _remember(loader, "entity", record, entity_id)
@@ -539,7 +539,7 @@ def _source_row(loader: Loader, record: dict[str, Any]) -> Source:
     }
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
-    row: Source = _validate(Source, values)
+    row: Source = validate_row(Source, values)
     return row
 
 
@@ -578,7 +578,7 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
 @lru_cache(maxsize=1 << 14)
 def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, Any]:
     """The stored ``When`` columns of a record's ``when`` (cached: dates repeat; read only)."""
-    stored = _validate(WhenColumns, dict(items))
+    stored = validate_row(WhenColumns, dict(items))
     try:
         when = stored.when
     except (TypeError, ValueError) as error:
@@ -613,12 +613,12 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
     for stamp in ("created_at", "updated_at"):
         if record.get(stamp):
             values[stamp] = record[stamp]
-    row = _validate(Event, values)
+    row = validate_row(Event, values)
     ids = check_mapping(record.get("external_ids") or {}, field="external_ids")
     external = {str(k): str(v) for k, v in ids.items()}
     for scheme, value in external.items():
         if not (0 < len(scheme) <= 32 and value):  # the model's checks, which word the error
-            _validate(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
+            validate_row(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
     for name in ("actors", "tags"):
         if not isinstance(record.get(name) or [], list):
             raise BadRow(f"{name} must be a list", name)
@@ -635,7 +635,7 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
 @lru_cache(maxsize=1 << 10)
 def _role(role: str) -> str:
     """``role`` checked as a participation's (cached: roles repeat)."""
-    link: Participation = _validate(Participation, {"event_id": 0, "entity_id": 0, "role": role})
+    link: Participation = validate_row(Participation, {"event_id": 0, "entity_id": 0, "role": role})
     return link.role
 
 
@@ -673,26 +673,8 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
                 setattr(event, name, getattr(row, name))
             event.updated_at = row.updated_at
             outcome = "updated"
-    links: set[tuple[int, str]] = set(
-        loader.session.execute(
-            select(col(Participation.entity_id), col(Participation.role)).where(
-                col(Participation.event_id) == event_id
-            )
-        )
-    )
-    for link in found.actors:
-        if link not in links:
-            links.add(link)
-            loader.session.add(
-                Participation(
-                    event_id=event_id,
-                    entity_id=link[0],
-                    role=link[1],
-                    search_start=event.search_start,
-                    search_end=event.search_end,
-                )
-            )
-            outcome = "updated" if outcome == "unchanged" else outcome
+    if loader.link_actors(event, found.actors) and outcome == "unchanged":
+        outcome = "updated"
     tags = set(
         loader.session.scalars(select(col(EventTag.tag)).where(col(EventTag.event_id) == event_id))
     )
@@ -730,7 +712,7 @@ def _claim_row(loader: Loader, record: dict[str, Any]) -> Claim:
     }
     if record.get("recorded_at"):
         values["recorded_at"] = record["recorded_at"]
-    row: Claim = _validate(Claim, values)
+    row: Claim = validate_row(Claim, values)
     return row
 
 
@@ -775,7 +757,7 @@ def _statement(loader: Loader, record: dict[str, Any]) -> str:
     }
     if record.get("recorded_at"):
         values["recorded_at"] = record["recorded_at"]
-    row = _validate(Statement, values)
+    row = validate_row(Statement, values)
     found = loader.session.scalars(
         select(col(Statement.id)).where(
             col(Statement.speaker_id) == row.speaker_id,
@@ -1159,7 +1141,7 @@ def _entity_in(record: dict[str, Any]) -> tuple[tuple[str, str], Entity, list[tu
     }
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
-    row: Entity = _validate(Entity, values)
+    row: Entity = validate_row(Entity, values)
     aliases = {name_key(name): name}
     for alias in record.get("aliases") or []:
         aliases.setdefault(name_key(check_name(str(alias), "alias")), str(alias))

@@ -156,7 +156,7 @@ def draft_from_keywords(
         raise InvalidEventError("'when' is required", field="when")
     actors: list[tuple[EntityRef, str]] = []
     for name, roles in check_mapping(data.get("actors") or {}, field="actors").items():
-        ref = _entity_ref(name, new_actor_kind)
+        ref = entity_ref(name, new_actor_kind)
         actors.extend((ref, role) for role in check_many(roles, field="role"))
     source = data.get("source")
     quote = _optional_text(data.get("quote"), "quote")
@@ -171,7 +171,7 @@ def draft_from_keywords(
         status=Status.coerce(data.get("status", Status.OCCURRED), field="status").value,
         summary=_optional_text(data.get("summary"), "summary"),
         confidence=_confidence(data.get("confidence")),
-        place=_place_ref(data.get("place"), new_place_kind),
+        place=(place_ref(data["place"], new_place_kind) if data.get("place") is not None else None),
         actors=actors,
         tags=[_required_text(t, "tag") for t in check_many(data.get("tags") or (), field="tags")],
         external_ids={
@@ -210,7 +210,8 @@ def _confidence(value: Any) -> float | None:
     return float(value)
 
 
-def _entity_ref(name: Any, new_kind: str | None) -> EntityRef:
+def entity_ref(name: Any, new_kind: str | None = None) -> EntityRef:
+    """A reference to an entity by row, id or name (created with ``new_kind`` if unknown)."""
     if isinstance(name, Entity):
         return EntityRef(name.name, id=name.id)
     if isinstance(name, int) and not isinstance(name, bool):
@@ -218,9 +219,8 @@ def _entity_ref(name: Any, new_kind: str | None) -> EntityRef:
     return EntityRef(_required_text(name, "entity name"), new_kind=new_kind)
 
 
-def _place_ref(place: Any, new_kind: str | None) -> PlaceRef | None:
-    if place is None:
-        return None
+def place_ref(place: Any, new_kind: str | None = None) -> PlaceRef:
+    """A reference to a place by row, id or name (created with ``new_kind`` if unknown)."""
     if isinstance(place, Place):
         return PlaceRef(place.name, id=place.id)
     if isinstance(place, int) and not isinstance(place, bool):

@@ -1,16 +1,14 @@
-"""Write a stream of imported records in one transaction: all or nothing, or skip and report.
+"""The door: a stream of drafts written in one transaction, all or nothing, or skip and report.
 
-Everything an import writes goes through :func:`run_import`. Events are matched to stored ones
-by external id (``timeline_event_external_id``, unique per scheme and value) and, when a record
-has none, by title, kind and dates, so importing a file twice changes nothing the second time.
-Entities are matched by name (any alias) and kind, places by name and parent, documents by URL
-(else title, publisher and date). Lookups are cached, and the session is cleared every
-:data:`CHUNK` rows, so memory stays flat on files of millions of rows.
-
-Runs of event records go through :mod:`timeline.io.fast` first, which writes the new events
-among them a chunk at a time and hands every other record back to :class:`Loader`, in order;
-runs of :class:`~timeline.io.base.Step` items with a ``chunk`` writer (the JSON formats' event
-and claim records) go to that writer the same way.
+Every write of events goes through :func:`run_import`: ``add_event`` (one draft), ``add_events``,
+every importer and ``timeline add``. Runs of drafts go to :func:`timeline.write.new.write_records`,
+which writes the new events among them a chunk at a time; a draft that matches a stored event
+(by external id, or, for imports, by title, kind and ``When``) is written here, row by row,
+through the claim rules of :mod:`timeline.provenance`. Names are resolved by
+:class:`~timeline.write.names.Names`. Runs of :class:`~timeline.io.base.Step` items with a
+``chunk`` writer (the JSON formats' records) go to that writer the same way. The session is
+cleared every :data:`CHUNK` rows and the name caches are bounded, so memory stays flat on files
+of millions of rows.
 """
 
 from __future__ import annotations
@@ -55,10 +53,10 @@ from .new import FAST_CHUNK, plan, write_new, write_records
 CHUNK = 2000
 
 
-def _validate(model: type[Any], values: dict[str, Any]) -> Any:
+def validate_row(model: type[Any], values: dict[str, Any]) -> Any:
     """A model row from ``values``, checked; :class:`BadRow` when refused."""
     try:
-        return model.model_validate(validated(model, values))
+        return model.modelvalidate_row(validated(model, values))
     except InvalidEventError as error:
         raise BadRow(str(error), error.field) from None
 
@@ -206,7 +204,7 @@ class Loader:
         values["place_id"] = self.place(record.place) if record.place is not None else None
         event = self.session.get(Event, event_id)
         assert event is not None
-        _validate(Event, values)  # the same checks as on create
+        validate_row(Event, values)  # the same checks as on create
         changed = {k: v for k, v in values.items() if getattr(event, k) != v}
         if record.updated_at is not None and event.updated_at is not None:
             stored = event.updated_at
@@ -232,30 +230,10 @@ class Loader:
     def _attach(self, event: Event, record: EventDraft) -> bool:
         """Add the record's actors, tags, external ids, claims and parent to a stored event;
         True if any was new."""
-        session, event_id, added = self.session, event.id, False
+        session, event_id = self.session, event.id
         assert event_id is not None
-        people = {
-            (int(entity), str(role))
-            for entity, role in session.execute(
-                select(col(Participation.entity_id), col(Participation.role)).where(
-                    col(Participation.event_id) == event_id
-                )
-            )
-        }
-        for found, role in record.actors:
-            link = (self.entity(found), check_role(role))
-            if link not in people:
-                people.add(link)
-                added = True
-                session.add(
-                    Participation(
-                        event_id=event_id,
-                        entity_id=link[0],
-                        role=link[1],
-                        search_start=event.search_start,
-                        search_end=event.search_end,
-                    )
-                )
+        actors = [(self.entity(found), check_role(role)) for found, role in record.actors]
+        added = self.link_actors(event, actors)
         tags = set(
             session.scalars(select(col(EventTag.tag)).where(col(EventTag.event_id) == event_id))
         )
@@ -269,7 +247,7 @@ class Loader:
             if self.find_event({scheme: value}) is None:
                 added = True
                 session.add(
-                    _validate(
+                    validate_row(
                         EventExternalId, {"event_id": event_id, "scheme": scheme, "value": value}
                     )
                 )
@@ -283,6 +261,33 @@ class Loader:
                 raise NotFoundError("parent event", parent, "field 'part_of'")
             links.check(session, event, RelationKind.PART_OF, stored)
             added = self.relate(event_id, parent_id) or added
+        return added
+
+    def link_actors(self, event: Event, links: list[tuple[int, str]]) -> bool:
+        """Add the ``(entity id, role)`` links a stored ``event`` lacks; True if any was."""
+        session, added = self.session, False
+        assert event.id is not None
+        known = {
+            (int(entity), str(role))
+            for entity, role in session.execute(
+                select(col(Participation.entity_id), col(Participation.role)).where(
+                    col(Participation.event_id) == event.id
+                )
+            )
+        }
+        for entity_id, role in links:
+            if (entity_id, role) not in known:
+                known.add((entity_id, role))
+                added = True
+                session.add(
+                    Participation(
+                        event_id=event.id,
+                        entity_id=entity_id,
+                        role=role,
+                        search_start=event.search_start,
+                        search_end=event.search_end,
+                    )
+                )
         return added
 
     def relate(self, child: int, parent: int, kind: RelationKind = RelationKind.PART_OF) -> bool:

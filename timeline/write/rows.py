@@ -66,9 +66,9 @@ _COPY_TYPES: dict[str, list[str]] = {}
 class BulkWriter:
     """Plain tuples written fast on one connection, inside the caller's transaction.
 
-    The internal API of the bulk paths (:func:`add_events` and the chunked import in
-    :mod:`timeline.io.fast`): :meth:`allocate` ids, turn Python values into driver values
-    with :meth:`value`, and :meth:`write` rows: ``executemany`` on SQLite, binary ``COPY`` on
+    The writer of :mod:`timeline.write.new` and :mod:`timeline.write.names` (and of the JSON
+    formats' records): :meth:`allocate` ids, turn Python values into driver values with
+    :meth:`value`, and :meth:`write` rows: ``executemany`` on SQLite, binary ``COPY`` on
     PostgreSQL. Nothing is validated here: callers check rows first.
     """
 
