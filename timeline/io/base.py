@@ -1,7 +1,8 @@
 """Shared pieces of every importer and exporter: records, row errors, summaries, file reading.
 
-An importer turns a file into a stream of :class:`EventRecord` (or :class:`RowError` for a row
-it cannot read); :mod:`timeline.write.pipeline` writes that stream in one transaction. An exporter
+An importer turns a file into a stream of drafts (:class:`~timeline.write.draft.EventDraft`, or
+:class:`RowError` for a row it cannot read); :mod:`timeline.write.pipeline` writes that stream in
+one transaction. An exporter
 is a function ``(tl, query, out) -> int`` registered by format name in
 :data:`timeline.io.EXPORTERS`.
 """
