@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -36,6 +36,8 @@ from ..text import name_key as _name_key
 from ..vocab import check_kind
 from .draft import EntityRef, PlaceRef, SourceRef
 from .rows import BulkWriter
+
+ModelT = TypeVar("ModelT", bound=TimelineModel)
 
 #: Values per ``IN (...)`` lookup.
 IN_SIZE = 500
@@ -80,8 +82,8 @@ def choose(what: str, name: str, found: list[Known], kind: str | None) -> Known 
     return None
 
 
-def validated(model: type[TimelineModel], values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` checked by ``model`` (table models skip validation on ``__init__``)."""
+def validated(model: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """A ``model`` row of ``values``, checked (table models skip validation on ``__init__``)."""
     for name, value in values.items():
         if isinstance(value, str):
             check_text(value, f"{model.__name__.lower()} {name}")  # NUL, over-long text
@@ -96,7 +98,7 @@ def validated(model: type[TimelineModel], values: dict[str, Any]) -> dict[str, A
             field=field,
             value=first.get("input"),
         ) from error
-    return {name: getattr(row, name) for name in values}
+    return row
 
 
 def check_coordinates(ref: PlaceRef) -> None:
@@ -549,7 +551,7 @@ class Names:
     def _insert(self, model: type[TimelineModel], values: dict[str, Any]) -> int:
         table = model.__table__  # type: ignore[attr-defined]
         result = self.session.execute(
-            insert(table).values(**validated(model, values)).returning(table.c.id)
+            insert(table).values(**_columns(validated(model, values), values)).returning(table.c.id)
         )
         return int(result.scalar_one())
 
@@ -593,3 +595,7 @@ def _name(value: Any, field: str) -> str:
 _ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
 _PLACE_COLUMNS = ("name", "kind", "country", "parent_id", "lat", "lon", "external_ids")
 _SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
+
+
+def _columns(row: TimelineModel, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in values}

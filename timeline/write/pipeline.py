@@ -56,7 +56,7 @@ CHUNK = 2000
 def validate_row(model: type[Any], values: dict[str, Any]) -> Any:
     """A model row from ``values``, checked; :class:`BadRow` when refused."""
     try:
-        return model.modelvalidate_row(validated(model, values))
+        return validated(model, values)
     except InvalidEventError as error:
         raise BadRow(str(error), error.field) from None
 
