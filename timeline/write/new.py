@@ -40,7 +40,7 @@ from ..text import check_text
 from ..vocab import RelationKind, Status, check_kind, check_role
 from ..when import When
 from .draft import ClaimDraft, EntityRef, EventDraft
-from .names import check_coordinates
+from .names import IN_SIZE, check_coordinates
 from .rows import (
     CLAIM_COLUMNS,
     EVENT_COLUMNS,
@@ -59,9 +59,6 @@ T = TypeVar("T")
 
 #: Drafts examined per chunk (one round of lookups and one write per table).
 FAST_CHUNK = 1000
-
-#: Values per ``IN (...)`` lookup.
-_IN = 500
 
 REVISION_COLUMNS = (
     "event_id",
@@ -220,11 +217,11 @@ def _stored_ids(loader: Loader, records: list[EventDraft]) -> dict[tuple[str, st
     found: dict[tuple[str, str], int] = {}
     for scheme, values in by_scheme.items():
         ordered = sorted(values)
-        for start in range(0, len(ordered), _IN):
+        for start in range(0, len(ordered), IN_SIZE):
             rows = loader.session.execute(
                 select(col(EventExternalId.value), col(EventExternalId.event_id)).where(
                     col(EventExternalId.scheme) == scheme,
-                    col(EventExternalId.value).in_(ordered[start : start + _IN]),
+                    col(EventExternalId.value).in_(ordered[start : start + IN_SIZE]),
                 )
             )
             found.update(((scheme, value), int(event_id)) for value, event_id in rows)
@@ -264,8 +261,8 @@ def _unchanged(
     people: set[tuple[int, int, str]] = set()
     tags: set[tuple[int, str]] = set()
     claims: set[tuple[int, int | None, str, str | None]] = set()
-    for start in range(0, len(ids), _IN):
-        part = ids[start : start + _IN]
+    for start in range(0, len(ids), IN_SIZE):
+        part = ids[start : start + IN_SIZE]
         for row in session.scalars(select(Event).where(col(Event.id).in_(part))):
             events[int(row.id or 0)] = row
         people.update(
