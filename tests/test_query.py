@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
-from timeline import EventQuery, InvalidEventError, Status, Timeline, When
+from timeline import EventQuery, InvalidEventError, Status, Timeline, TimelineError, When
 
 # Fuzzy values on a small calendar, each an instant, a span, or an open/unknown-ended span.
 VALUES = [
@@ -453,16 +453,22 @@ def test_light_reads_run_outside_any_transaction(tl: Timeline) -> None:
         assert _in_transaction(session.connection().connection.driver_connection)
 
 
-def test_a_read_never_ends_a_transaction_open_on_a_shared_connection() -> None:
-    """In memory, a session and a read share SQLite's one connection: a read inside an open
-    transaction is refused, as before, rather than run and then roll that transaction back."""
+def test_a_read_never_rolls_back_a_transaction_open_on_a_shared_connection() -> None:
+    """In memory, a session and a read share SQLite's one connection: a read inside a session
+    that only read runs (no raw driver error), and one inside a session holding uncommitted
+    changes is refused clearly instead of rolling them back (see docs/reliability.md)."""
     with Timeline() as tl:
         tl.add_event("Inspection", when="2026-02-11", kind="test")
         with tl.session() as session:
             session.execute(text("SELECT 1"))
-            with pytest.raises(DBAPIError, match="within a transaction"):
+            assert tl.events().count() == 1
+            assert session.execute(text("SELECT 2")).scalar() == 2
+        with tl.session() as session:
+            session.execute(text("UPDATE timeline_event SET title = 'Renamed'"))
+            with pytest.raises(TimelineError, match="commit or close that session"):
                 tl.events().count()
-        assert tl.events().count() == 1
+            session.commit()
+        assert [e.title for e in tl.events()] == ["Renamed"]
 
 
 def test_window_bounds_are_parsed_once_per_value(tl: Timeline, monkeypatch) -> None:  # type: ignore[no-untyped-def]

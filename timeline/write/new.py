@@ -345,13 +345,16 @@ def write_chunk(
 ) -> T | None:
     """``write()`` in one savepoint, and its result. If the database (or a model check) refuses
     it, the savepoint is undone and ``records`` go again one at a time through ``write_one``,
-    which says which one was refused and why; then ``None``."""
+    which says which one was refused and why; then ``None``. A fault of the database itself (a
+    full disk, a lost connection) is no refusal of a row: it ends the write at once."""
     savepoint = loader.session.begin_nested()
     try:
         with loader.session.no_autoflush:
             result = write()
         savepoint.commit()
-    except Exception:
+    except Exception as refused:
+        if _fault(refused):
+            raise
         if savepoint.is_active:
             savepoint.rollback()
         loader.reset()
@@ -361,6 +364,12 @@ def write_chunk(
                 report(error)
         return None
     return result
+
+
+def _fault(error: BaseException) -> bool:
+    """Whether ``error`` is the database failing (SQLAlchemy's or the driver's
+    ``OperationalError``: a full disk, a lost connection), not refusing a row."""
+    return any(klass.__name__ == "OperationalError" for klass in type(error).__mro__)
 
 
 def _flush(
