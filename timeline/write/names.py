@@ -260,7 +260,9 @@ class Names:
             "external_ids": dict(external_ids),
         }
         entity_id = self._insert(Entity, values)
-        self.add_aliases(entity_id, [name, *aliases])
+        self._add_aliases(
+            EntityAlias, "entity_id", entity_id, [name, *aliases], self._entities, True
+        )
         return entity_id
 
     def add_aliases(self, entity_id: int, aliases: Iterable[str]) -> None:
@@ -322,7 +324,7 @@ class Names:
             "external_ids": dict(ref.external_ids),
         }
         place_id = self._insert(Place, values)
-        self.add_place_aliases(place_id, [name, *aliases])
+        self._add_aliases(PlaceAlias, "place_id", place_id, [name, *aliases], self._places, True)
         return place_id
 
     def add_place_aliases(self, place_id: int, aliases: Iterable[str]) -> None:
@@ -562,9 +564,12 @@ class Names:
         owner_id: int,
         aliases: Iterable[str],
         cache: dict[str, list[Known]],
+        first_checked: bool = False,
     ) -> None:
-        field = "alias"
-        names = [check_name(_name(alias, field), field) for alias in aliases]
+        names = [
+            alias if checked else check_name(_name(alias, "alias"), "alias")
+            for alias, checked in _checked_first(aliases, first_checked)
+        ]
         if not names:
             return
         known = set(
@@ -599,3 +604,10 @@ _SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", 
 
 def _columns(row: TimelineModel, values: dict[str, Any]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in values}
+
+
+def _checked_first(names: Iterable[str], first_checked: bool) -> Iterable[tuple[str, bool]]:
+    """``names``, each with whether it was checked already (only the first may be: a new
+    row's own name, checked and warned about once)."""
+    for index, name in enumerate(names):
+        yield name, first_checked and index == 0
