@@ -252,3 +252,13 @@ def test_add_events_keeps_the_part_of_rule_of_add_event(tl: Timeline) -> None:
     with pytest.raises(InvalidEventError, match=r"row 0.*certainly outside"):
         tl.add_events(rows)
     assert tl.events().count() == 1
+
+
+def test_an_expected_event_looks_forward_for_a_bare_month(tl: Timeline) -> None:
+    report = tl.add_source("Congress closes", publisher="Wire", published="2026-02-26")
+    summit = tl.add_event(
+        "Summit", when="in December", kind="diplomacy", status="expected", source=report
+    )
+    talks = tl.add_event("Talks", when="in December", kind="diplomacy", source=report)
+    assert (summit.edtf, talks.edtf) == ("2026-12", "2025-12")
+    assert [e.title for e in tl.events().upcoming(as_of="2026-02-26")] == ["Summit"]

@@ -45,9 +45,13 @@ from ..models import (
 from ..provenance import record_claim
 from ..vocab import RelationKind, Status, check_role
 from ..when import Conventions, When
+from ..when.periods import Direction
 from .draft import ClaimDraft, ClaimRecord, EntityRef, EventDraft, PlaceRef, SourceRef
 from .names import Names, validated
 from .new import FAST_CHUNK, plan, write_new, write_records
+
+#: The statuses of events still to come, whose bare months and weekdays look forward.
+_AHEAD = frozenset({"expected", "planned", "scheduled"})
 
 #: Rows between session flush-and-clear (bounded memory; the transaction stays open).
 CHUNK = 2000
@@ -92,7 +96,8 @@ class Loader:
     def parse_when(self, draft: EventDraft) -> When:
         """The draft's ``When``: a relative phrase is resolved against its ``reference``, or
         else the publication date of the document of its first claim, or else the write's
-        ``reference``."""
+        ``reference``. For an expected, planned or scheduled event a month or weekday without
+        a year looks forward ("in December", said in February, is the December after)."""
         if isinstance(draft.when, When):
             return draft.when
         reference = draft.reference
@@ -107,7 +112,9 @@ class Loader:
                 if row is None:
                     raise NotFoundError("source", source.id)
                 reference = row.published_at or row.published
-        return When.parse(draft.when, reference, conventions=self.conventions)
+        ahead = Status.coerce(draft.status, field="status").value in _AHEAD
+        direction: Direction = "forward" if ahead else "nearest"
+        return When.parse(draft.when, reference, conventions=self.conventions, direction=direction)
 
     # -- reference data (the identity rule: timeline.write.names) ----------------------------
 
