@@ -257,14 +257,17 @@ def _unchanged(
     if not candidates:
         return set()
     session, ids = loader.session, sorted(candidates)
-    events: dict[int, Event] = {}
+    events: dict[int, dict[str, Any]] = {}
+    compared = [col(getattr(Event, name)) for name in _COMPARED]
     people: set[tuple[int, int, str]] = set()
     tags: set[tuple[int, str]] = set()
     claims: set[tuple[int, int | None, str, str | None]] = set()
     for start in range(0, len(ids), IN_SIZE):
         part = ids[start : start + IN_SIZE]
-        for row in session.scalars(select(Event).where(col(Event.id).in_(part))):
-            events[int(row.id or 0)] = row
+        for event_id, *values in session.execute(
+            select(col(Event.id), *compared).where(col(Event.id).in_(part))
+        ):
+            events[int(event_id)] = dict(zip(_COMPARED, values, strict=True))
         people.update(
             session.execute(
                 select(
@@ -290,7 +293,9 @@ def _unchanged(
     same: set[int] = set()
     for event_id, found in candidates.items():
         event = events.get(event_id)
-        if event is not None and _says_nothing_new(loader, found, event, people, tags, claims):
+        if event is not None and _says_nothing_new(
+            loader, found, event_id, event, people, tags, claims
+        ):
             same.add(id(found.record))
     return same
 
@@ -298,14 +303,16 @@ def _unchanged(
 def _says_nothing_new(
     loader: Loader,
     found: Plan,
-    event: Event,
+    event_id: int,
+    event: dict[str, Any],
     people: set[tuple[int, int, str]],
     tags: set[tuple[int, str]],
     claims: set[tuple[int, int | None, str, str | None]],
 ) -> bool:
-    """Whether writing ``found`` on its stored ``event`` would change nothing (as the per-row
-    path decides: the same values, and no new actor, tag or claim)."""
-    record, event_id = found.record, event.id
+    """Whether writing ``found`` on its stored event (``event``: its compared columns) would
+    change nothing (as the per-row path decides: the same values, and no new actor, tag or
+    claim)."""
+    record = found.record
     place_id = loader.find_place(record.place) if record.place is not None else None
     if record.place is not None and place_id is None:
         return False
@@ -318,7 +325,7 @@ def _says_nothing_new(
         "confidence": record.confidence,
         **found.columns,
     }
-    if any(getattr(event, name) != value for name, value in values.items()):
+    if any(event[name] != value for name, value in values.items()):
         return False
     for ref, role in found.actors:
         entity_id = loader.find_entity(ref)
@@ -599,6 +606,17 @@ def _parents(loader: Loader, plans: list[Plan], event_ids: list[int]) -> list[tu
         relations.append((event_id, int(found), RelationKind.PART_OF.value))
     return relations
 
+
+#: The event columns a re-import compares with what a draft says.
+_COMPARED = (
+    "title",
+    "summary",
+    "kind",
+    "status",
+    "place_id",
+    "confidence",
+    *WhenColumns.model_fields,
+)
 
 _WHEN: tuple[str, ...] = tuple(name for name in EVENT_COLUMNS if name in WhenColumns.model_fields)
 #: The stored ``When`` columns of a dict of columns, in the order the event table has them.
