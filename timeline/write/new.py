@@ -157,6 +157,7 @@ def write_records(
     stored = _stored_ids(loader, records)
     same = _unchanged(loader, records, stored)
     known = set(stored)
+    titled = _stored_titles(loader, records) if loader.match_content else set()
     pending: list[Plan] = []
     for record in records:
         ids = set(record.external_ids.items())
@@ -165,14 +166,18 @@ def write_records(
             loader.summary.unchanged += 1
             loader.remember(record, stored[next(iter(ids))])
             continue
-        # A draft that may match a stored event by content, or a later draft of this chunk by
-        # id, takes the per-row path.
-        if not ids & known and (ids or not loader.match_content):
+        # A draft that may match a stored event (by id, or, for an import, by content: a
+        # stored event or an earlier draft has its title) takes the per-row path, where the
+        # rule is applied in SQL.
+        title = record.title.strip() if isinstance(record.title, str) else ""
+        if not ids & known and (ids or title not in titled):
             try:
                 found = plan(loader, record)
             except NOT_PLANNED:
                 found = None
         known |= ids
+        if not ids and loader.match_content:
+            titled.add(title)
         if found is not None:
             pending.append(found)
             continue
@@ -182,6 +187,24 @@ def write_records(
         if error is not None:
             report(error)
     _flush(loader, pending, write_one, report)
+
+
+def _stored_titles(loader: Loader, records: list[EventDraft]) -> set[str]:
+    """The titles of stored events that drafts without external ids share (only they can
+    match a draft by content)."""
+    titles = sorted(
+        {r.title.strip() for r in records if not r.external_ids and isinstance(r.title, str)}
+    )
+    found: set[str] = set()
+    for start in range(0, len(titles), IN_SIZE):
+        found.update(
+            loader.session.scalars(
+                select(col(Event.title)).where(
+                    col(Event.title).in_(titles[start : start + IN_SIZE])
+                )
+            )
+        )
+    return found
 
 
 def _prefetch(loader: Loader, records: list[EventDraft]) -> None:
