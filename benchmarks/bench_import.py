@@ -2,7 +2,7 @@
 
     python benchmarks/bench_import.py [ROWS] [--runs N] [--paths PATH,...]
 
-PATH is one of add_events, import, reimport, jsonl. Writes a synthetic GDELT 2.0 event export
+PATH is one of add_events, import, reimport, jsonl, csv. Writes a synthetic GDELT 2.0 event export
 of ROWS rows (default 10,000: 2,000 actors, 500 places, one article per event), then times,
 each on a fresh database and in a fresh process (so that each run's peak memory is its own):
 
@@ -12,7 +12,10 @@ each on a fresh database and in a fresh process (so that each run's peak memory 
 - ``reimport``: the same import a second time (the first, untimed, fills the database): every
   row is matched to its stored event and found unchanged;
 - ``jsonl``: ``import_file(format="jsonl")`` of the library's own JSON Lines export of that
-  database (written once, untimed, before the runs), into an empty database.
+  database (written once, untimed, before the runs), into an empty database;
+- ``csv``: ``import_file(format="csv")`` of the same events as a spreadsheet with no external
+  ids (title, date, kind, actors, place, report URL, publisher, day), so every row is matched
+  by content.
 
 Each path's **floor** is measured in the same process right after it: every row the path wrote,
 in every table (events, claims, versions, revisions, participations, tags, external ids,
@@ -29,6 +32,7 @@ it runs on PostgreSQL instead, each run in a fresh database of that server.
 
 from __future__ import annotations
 
+import csv
 import os
 import random
 import resource
@@ -212,6 +216,36 @@ def time_jsonl(path: Path) -> tuple[float, float]:
     return elapsed, time_floor(path, written)
 
 
+def write_csv(path: Path) -> Path:
+    """The GDELT file's events as a CSV with no external ids (the ``csv`` path's input)."""
+    target = path.with_suffix(".sheet.csv")
+    with (
+        path.open(encoding="utf-8") as lines,
+        target.open("w", newline="", encoding="utf-8") as out,
+    ):
+        sheet = csv.writer(out)
+        sheet.writerow(["title", "when", "kind", "actors", "place", "source_url", "published"])
+        for line in lines:
+            cells = line.rstrip("\n").split("\t")
+            day = f"{cells[1][:4]}-{cells[1][4:6]}-{cells[1][6:]}"
+            actors = f"{cells[6]} (initiator); {cells[16]} (target)"
+            sheet.writerow(
+                [f"{cells[6]} {cells[26]} {cells[0]}", day, "cameo." + cells[26], actors,
+                 cells[52], cells[60], day]
+            )  # fmt: skip
+    return target
+
+
+def time_csv(path: Path) -> tuple[float, float]:
+    with fresh_database(path, "csv") as database, Timeline(database) as tl:
+        start = time.perf_counter()
+        summary = import_file(tl, path.with_suffix(".sheet.csv"), format="csv")
+        elapsed = time.perf_counter() - start
+        assert summary.errors == [] and summary.created > 0, summary.as_dict()
+        written = dump(database)
+    return elapsed, time_floor(path, written)
+
+
 def time_add_events(path: Path) -> tuple[float, float]:
     with fresh_database(path, "bulk") as database, Timeline(database) as tl:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -243,6 +277,7 @@ TIMERS = {
     "import": time_import,
     "reimport": time_reimport,
     "jsonl": time_jsonl,
+    "csv": time_csv,
 }
 
 
@@ -293,6 +328,8 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         if "jsonl" in paths:  # in a child process: the runs fork from this one's memory
             subprocess.run([sys.executable, __file__, "--export", str(path)], check=True)
+        if "csv" in paths:
+            write_csv(path)
         results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in paths}
         for _ in range(runs):
             for name in paths:
