@@ -20,6 +20,8 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -266,7 +268,7 @@ def _record(line: int, row: list[str], where: dict[str, int], rules: CsvMapping)
             raise BadRow(
                 "a source needs its publication date (map a published column)", "published"
             )
-        day = When.parse(published).start_earliest
+        day = _day(published)
         if day is None:
             raise BadRow(f"published {published!r} is not a date", "published")
         publisher = get("publisher") or "unknown"
@@ -330,3 +332,9 @@ def write_csv(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
         writer.writerow([safe_cell(cell) for cell in row])
         count += 1
     return count
+
+
+@lru_cache(maxsize=1 << 12)
+def _day(text: str) -> date | datetime | None:
+    """The first day of a ``published`` cell (cached: a sheet repeats its days)."""
+    return When.parse(text).start_earliest

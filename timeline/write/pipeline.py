@@ -53,6 +53,9 @@ from .new import FAST_CHUNK, plan, write_new, write_records
 #: The statuses of events still to come, whose bare months and weekdays look forward.
 _AHEAD = frozenset({"expected", "planned", "scheduled"})
 
+#: Parsed dates kept per write before the cache is cleared (bounded memory).
+CACHE_LIMIT = 50_000
+
 #: Rows between session flush-and-clear (bounded memory; the transaction stays open).
 CHUNK = 2000
 
@@ -84,6 +87,7 @@ class Loader:
         self.names = Names(session)
         self.missing = 0
         self.reference: date | datetime | None = None  # for drafts that name no day of their own
+        self._whens: dict[tuple[Any, ...], When] = {}
         self.keep_ids = False
         self.written: list[int] = []  # with keep_ids: the event each draft became, in order
         self.label = False  # errors raised as they are, worded "row N: ..."
@@ -114,7 +118,18 @@ class Loader:
                 reference = row.published_at or row.published
         ahead = Status.coerce(draft.status, field="status").value in _AHEAD
         direction: Direction = "forward" if ahead else "nearest"
-        return When.parse(draft.when, reference, conventions=self.conventions, direction=direction)
+        key = (draft.when, reference, direction)
+        try:
+            return self._whens[key]  # dates repeat: a When is immutable, so it is shared
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: When.parse words the error
+            return When.parse(draft.when, reference, conventions=self.conventions)
+        when = When.parse(draft.when, reference, conventions=self.conventions, direction=direction)
+        if len(self._whens) >= CACHE_LIMIT:
+            self._whens.clear()
+        self._whens[key] = when
+        return when
 
     # -- reference data (the identity rule: timeline.write.names) ----------------------------
 
