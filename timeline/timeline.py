@@ -448,6 +448,27 @@ class Timeline:
         run_import(self.engine, self.conventions, drafts, summary, api="rows", chunk=batch_size)
         return summary.created
 
+    def draft_events(
+        self,
+        text: str,
+        *,
+        published: date | datetime | str,
+        publisher: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        kind: str = "unclassified",
+    ) -> list[dict[str, Any]]:
+        """Event drafts from a news article published on ``published``: one per date in it,
+        each a dict that :meth:`add_events` and ``import_file(..., format="drafts")`` take
+        (the sentence as quote, the article as source, the actors and place the timeline
+        knows that the sentence names; ``notes`` for the reviewer). See docs/text.md.
+        """
+        from .drafts import draft_events
+
+        return draft_events(
+            self, text, published=published, publisher=publisher, title=title, url=url, kind=kind
+        )
+
     def events(self) -> EventQuery:
         """A composable query over every event (see :class:`EventQuery`).
 
