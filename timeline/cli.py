@@ -27,7 +27,16 @@ from .errors import TimelineError
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Formats of import and export (the library's registries, named for --help).
-IMPORT_FORMATS = ("json", "jsonl", "csv", "acled", "gdelt-events", "gdelt-mentions", "ics")
+IMPORT_FORMATS = (
+    "json",
+    "jsonl",
+    "csv",
+    "acled",
+    "gdelt-events",
+    "gdelt-mentions",
+    "ics",
+    "drafts",
+)
 
 
 def main() -> None:
