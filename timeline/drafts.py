@@ -31,6 +31,7 @@ from .text import name_key
 from .when import When
 from .when.clauses import direction_at
 from .when.mentions import DateMention, find_dates
+from .when.periods import Direction
 from .write.names import Known, Names
 
 if TYPE_CHECKING:
@@ -62,13 +63,12 @@ def draft_events(
     ``text``, an article published on ``published`` (see the module docstring)."""
     mentions = find_dates(text, reference=published, conventions=tl.conventions)
     day = _day(published)
+    given = {"publisher": publisher, "url": url}
     source = {
         "title": title or f"Article of {day.isoformat()}",
-        "publisher": publisher,
         "published": day.isoformat(),
-        "url": url,
+        **{key: value for key, value in given.items() if value is not None},
     }
-    source = {key: value for key, value in source.items() if value is not None}
     with tl.session() as session:
         names = _NameScanner(session)
         drafts = []
@@ -113,7 +113,9 @@ def _draft(
         draft["place"] = places[0].name
         if len(places) > 1:
             others = ", ".join(place.name for place in places[1:])
-            notes.append(f"place: {places[0].name} is the one named nearest the date; also named: {others}")
+            notes.append(
+                f"place: {places[0].name} is the one named nearest the date; also named: {others}"
+            )
     draft["source"] = dict(source)
     draft["quote"] = " ".join(sentence.split())
     notes = [*draft.pop("notes", []), *notes]
@@ -127,7 +129,7 @@ def _when(mention: DateMention, day: date, status: str, tl: Timeline) -> dict[st
     mention's interval (the write resolves them as this status does), else its EDTF text,
     with a note (the text around the phrase decided it)."""
     assert mention.when is not None
-    direction = "forward" if status == "expected" else "nearest"
+    direction: Direction = "forward" if status == "expected" else "nearest"
 
     def gives(text: str | None, reference: date | None) -> bool:
         try:
@@ -200,7 +202,9 @@ class _NameScanner:
         self.names = Names(session)
         self.entity_keys = _keys(session, EntityAlias)
         self.place_keys = _keys(session, PlaceAlias)
-        self.longest = max((key.count(" ") + 1 for key in self.entity_keys | self.place_keys), default=0)
+        self.longest = max(
+            (key.count(" ") + 1 for key in self.entity_keys | self.place_keys), default=0
+        )
         self._scanned: dict[str, _Named] = {}
 
     def scan(self, sentence: str) -> _Named:
