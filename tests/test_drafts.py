@@ -103,9 +103,13 @@ def test_an_ambiguous_name_is_a_note_never_an_actor(tl: Timeline) -> None:
 
 def test_titles_are_the_clause_around_the_date_cut_to_120_characters(tl: Timeline) -> None:
     long = "the ministry " + "very " * 40 + "quietly published its report on Monday"
-    text = f"Two days later, the talks resumed. In a statement, {long}, a spokesman said."
-    later, monday = tl.draft_events(text, published="2026-02-26")
+    text = (
+        f"Two days later, the talks resumed. In a statement, {long}, a spokesman said. "
+        "Kim spoke, and the talks ended on Feb. 25."
+    )
+    later, monday, ended = tl.draft_events(text, published="2026-02-26")
     assert later["title"] == "Two days later, the talks resumed"
+    assert ended["title"] == "The talks ended on Feb. 25"
     assert len(monday["title"]) <= 120 and monday["title"].endswith("\u2026")
     assert monday["title"].startswith("The ministry very")
 

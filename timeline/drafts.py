@@ -46,6 +46,7 @@ ROLE = "participant"
 
 _WORD = re.compile(r"\w+")
 _CLAUSE = re.compile(r"[,;:()\u2014]|\s[\u2013-]\s")
+_CONJUNCTION = re.compile(r"^(?:and|but|or|so|then)\s+", re.IGNORECASE)
 _TRIM = " \t\n\"'\u201c\u201d\u2018\u2019.!?"
 
 
@@ -167,7 +168,7 @@ def _title(text: str, mention: DateMention) -> str:
             stop = later[0]
         else:
             start = max((s for s in starts if s < start), default=start)
-    clause = " ".join(text[start:stop].split()).strip(_TRIM)
+    clause = _CONJUNCTION.sub("", " ".join(text[start:stop].split()).strip(_TRIM))
     if len(clause) > TITLE_LENGTH:
         clause = clause[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
     return clause[:1].upper() + clause[1:]
