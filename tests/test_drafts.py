@@ -168,3 +168,19 @@ def test_extract_writes_drafts_that_import_records(engine: Engine, tmp_path: Pat
     with Timeline(engine) as tl:
         assert tl.events().count() == before + len(drafts)
         assert tl.events().involving("Donald Trump").with_status("expected").count() == 2
+
+
+def test_extract_shows_a_table_on_a_terminal(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import timeline.cli
+
+    with Timeline(engine) as tl:
+        record_seed_story(tl)
+    monkeypatch.setattr(timeline.cli, "_on_terminal", lambda: True)
+    args = ["--db", db_address(engine), "extract", str(ARTICLE), "--published", PUBLISHED]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "later this spring" in result.output and "Donald Trump" in result.output
+    assert "expected" in result.output and not result.output.lstrip().startswith("{")
+    assert result.output.rstrip().endswith("drafts; -o FILE writes them")

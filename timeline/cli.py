@@ -555,7 +555,7 @@ if click is not None:
         with _open(ctx) as tl:
             drafts = tl.draft_events(text, **article)
         lines = "".join(json.dumps(draft, ensure_ascii=False) + "\n" for draft in drafts)
-        if output is None and sys.stdout.isatty():
+        if output is None and _on_terminal():
             _draft_table(drafts)
         elif output is None or output == "-":
             click.echo(lines, nl=False)
@@ -563,6 +563,9 @@ if click is not None:
             with open(output, "w", encoding="utf-8") as out:
                 out.write(lines)
             _echo(f"wrote {len(drafts)} drafts to {output}", err=True)
+
+    def _on_terminal() -> bool:
+        return sys.stdout.isatty()
 
     def _draft_table(drafts: list[dict[str, Any]]) -> None:
         from rich.console import Console
