@@ -51,24 +51,18 @@ _TRIM = " \t\n\"'\u201c\u201d\u2018\u2019.!?"
 
 
 def draft_events(
-    tl: Timeline,
-    text: str,
-    *,
-    published: date | datetime | str,
-    publisher: str | None = None,
-    title: str | None = None,
-    url: str | None = None,
-    kind: str = "unclassified",
+    tl: Timeline, text: str, article: dict[str, Any], kind: str = "unclassified"
 ) -> list[dict[str, Any]]:
     """One draft (a dict of ``add_event`` keywords, plus ``notes``) per dated mention in
-    ``text``, an article published on ``published`` (see the module docstring)."""
+    ``text``, an ``article`` of ``published`` (a day), ``publisher``, ``title`` and ``url``
+    (each ``None`` when not known); see the module docstring."""
+    published = article["published"]
     mentions = find_dates(text, reference=published, conventions=tl.conventions)
     day = _day(published)
-    given = {"publisher": publisher, "url": url}
     source = {
-        "title": title or f"Article of {day.isoformat()}",
+        "title": article.get("title") or f"Article of {day.isoformat()}",
         "published": day.isoformat(),
-        **{key: value for key, value in given.items() if value is not None},
+        **{key: article[key] for key in ("publisher", "url") if article.get(key) is not None},
     }
     with tl.session() as session:
         names = _NameScanner(session)

@@ -465,9 +465,8 @@ class Timeline:
         """
         from .drafts import draft_events
 
-        return draft_events(
-            self, text, published=published, publisher=publisher, title=title, url=url, kind=kind
-        )
+        article = {"published": published, "publisher": publisher, "title": title, "url": url}
+        return draft_events(self, text, article, kind)
 
     def events(self) -> EventQuery:
         """A composable query over every event (see :class:`EventQuery`).
