@@ -184,3 +184,18 @@ def test_extract_shows_a_table_on_a_terminal(
     assert "later this spring" in result.output and "Donald Trump" in result.output
     assert "expected" in result.output and not result.output.lstrip().startswith("{")
     assert result.output.rstrip().endswith("drafts; -o FILE writes them")
+
+
+def test_a_date_read_from_the_text_before_it_is_drafted_as_edtf_with_a_note(
+    tl: Timeline,
+) -> None:
+    text = "The congress opened on Feb. 19. Two days later, a parade was held in the square."
+    opened, parade = tl.draft_events(text, published="2026-02-26")
+    assert (opened["when"], opened["reference"]) == ("Feb. 19", "2026-02-26")
+    assert "notes" not in opened
+    assert parade["when"] == "2026-02-21" and "reference" not in parade
+    assert any(note.startswith("when:") for note in parade["notes"])
+    assert tl.add_events([opened, parade]) == 2
+    days = {e.title: e.when for e in tl.events()}
+    assert days["Two days later, a parade was held in the square"] == When.parse("2026-02-21")
+    assert days["The congress opened on Feb. 19"] == When.parse("2026-02-19")

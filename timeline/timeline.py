@@ -434,7 +434,8 @@ class Timeline:
         :meth:`add_event` (claims, versions and revisions included), a chunk at a time.
 
         Each row is a dict of :meth:`add_event` keywords; ``part_of`` may also be an external
-        id (``{"gdelt": "123"}`` or ``"gdelt:123"``), including one of an earlier row. Returns
+        id (``{"gdelt": "123"}`` or ``"gdelt:123"``), including one of an earlier row; ``notes``
+        (a reviewer's notes on a :meth:`draft_events` draft) is accepted and ignored. Returns
         how many events were added.
 
         :raises InvalidEventError: for a malformed row (named in the message); nothing is written.
