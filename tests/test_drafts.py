@@ -199,3 +199,13 @@ def test_a_date_read_from_the_text_before_it_is_drafted_as_edtf_with_a_note(
     days = {e.title: e.when for e in tl.events()}
     assert days["Two days later, a parade was held in the square"] == When.parse("2026-02-21")
     assert days["The congress opened on Feb. 19"] == When.parse("2026-02-19")
+
+
+def test_extract_refuses_a_file_that_is_not_text(engine: Engine, tmp_path: Path) -> None:
+    with Timeline(engine):
+        pass
+    binary = tmp_path / "article.txt"
+    binary.write_bytes(b"\xff\xfe\x00\xd8 not text \x80")
+    args = ["--db", db_address(engine), "extract", str(binary), "--published", PUBLISHED]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "is not UTF-8 text" in result.output

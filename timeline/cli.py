@@ -550,8 +550,11 @@ if click is not None:
     def extract(ctx: click.Context, /, file: str, output: str | None, **article: Any) -> None:
         """Draft one event per date in the news article FILE (plain text), for review and
         `timeline import FILE --format drafts`."""
-        with open(file, encoding="utf-8-sig") as stream:
-            text = stream.read()
+        try:
+            with open(file, encoding="utf-8-sig") as stream:
+                text = stream.read()
+        except UnicodeDecodeError as error:
+            raise click.ClickException(f"{file} is not UTF-8 text: {error.reason}") from None
         with _open(ctx) as tl:
             drafts = tl.draft_events(text, **article)
         lines = "".join(json.dumps(draft, ensure_ascii=False) + "\n" for draft in drafts)
