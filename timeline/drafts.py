@@ -46,6 +46,7 @@ ROLE = "participant"
 
 _WORD = re.compile(r"\w+")
 _CLAUSE = re.compile(r"[,;:()\u2014]|\s[\u2013-]\s")
+_WHO = re.compile(r"who\s+", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"^(?:and|but|or|so|then)\s+", re.IGNORECASE)
 _TRIM = " \t\n\"'\u201c\u201d\u2018\u2019.!?"
 
@@ -96,9 +97,10 @@ def _draft(
     ahead = direction_at(text, mention.sentence, mention.start, mention.end) == "forward"
     after = mention.when.start_earliest is not None and mention.when.start_earliest > day
     status = "expected" if ahead or after else "occurred"
-    draft: dict[str, Any] = {"title": _title(text, mention), "kind": kind, "status": status}
-    draft.update(_when(mention, day, status, tl))
     found = names.scan(sentence)
+    title = _title(text, mention, found.entities)
+    draft: dict[str, Any] = {"title": title, "kind": kind, "status": status}
+    draft.update(_when(mention, day, status, tl))
     actors = {known.name: ROLE for known in _unique(found.entities)}
     if actors:
         draft["actors"] = actors
@@ -147,9 +149,10 @@ def _when(mention: DateMention, day: date, status: str, tl: Timeline) -> dict[st
     }
 
 
-def _title(text: str, mention: DateMention) -> str:
+def _title(text: str, mention: DateMention, entities: list[tuple[tuple[int, int], Known]]) -> str:
     """The clause around the mention (with its neighbour when it says little more than the
-    date), cut at a word to :data:`TITLE_LENGTH` characters."""
+    date), cut at a word to :data:`TITLE_LENGTH` characters. A clause that opens with "who"
+    right after a known name takes the name instead ("Donald Trump, who is expected to…")."""
     low, high = mention.sentence
     breaks = list(_CLAUSE.finditer(text, low, high))
     starts = [low, *(m.end() for m in breaks)]
@@ -163,6 +166,12 @@ def _title(text: str, mention: DateMention) -> str:
         else:
             start = max((s for s in starts if s < start), default=start)
     clause = _CONJUNCTION.sub("", " ".join(text[start:stop].split()).strip(_TRIM))
+    who = _WHO.match(clause)
+    if who:
+        before = text[low:start].rstrip(" ,")
+        named = [known for (_, end), known in entities if end == len(before)]
+        if named:
+            clause = f"{named[0].name} {clause[who.end() :]}"
     if len(clause) > TITLE_LENGTH:
         clause = clause[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
     return clause[:1].upper() + clause[1:]
