@@ -40,7 +40,8 @@ def invoke(*args: str) -> object:
 
 
 def test_every_command_has_help() -> None:
-    for command in ["init", "add", "ls", "query", "show", "import", "export", "schema", "db"]:
+    commands = ["init", "add", "ls", "query", "show", "import", "export", "extract", "schema"]
+    for command in [*commands, "db"]:
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output

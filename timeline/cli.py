@@ -1,7 +1,8 @@
 """The ``timeline`` command line: thin commands over the library (needs ``timeline[cli]``).
 
 ``timeline --db DB import FILE --format F [--skip-invalid] [--mapping M]``,
-``timeline --db DB export --format F -o FILE``, ``timeline ls --between 2026-01 2026-06``…
+``timeline --db DB export --format F -o FILE``, ``timeline ls --between 2026-01 2026-06``,
+``timeline --db DB extract ARTICLE --published DATE -o drafts.jsonl``…
 ``--db`` (or ``TIMELINE_DB``) is a SQLite path or a database URL. Exit codes: 0 success,
 1 the library refused (the message names the problem; nothing was written), 2 bad usage.
 """
@@ -27,7 +28,16 @@ from .errors import TimelineError
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Formats of import and export (the library's registries, named for --help).
-IMPORT_FORMATS = ("json", "jsonl", "csv", "acled", "gdelt-events", "gdelt-mentions", "ics")
+IMPORT_FORMATS = (
+    "json",
+    "jsonl",
+    "csv",
+    "acled",
+    "gdelt-events",
+    "gdelt-mentions",
+    "ics",
+    "drafts",
+)
 
 
 def main() -> None:
@@ -520,6 +530,65 @@ if click is not None:
             query.plot(output, lanes=lane_mode, title=title, reported=line)
             count = query.count()
         _echo(f"wrote a chart of {count} events to {output}", err=True)
+
+    @cli.command()
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--published", required=True, metavar="DATE", help="The article's day.")
+    @click.option("--publisher", help="Who published it.")
+    @click.option("--title", help="The article's title.")
+    @click.option("--url", help="The article's URL.")
+    @click.option("--kind", default="unclassified", show_default=True, help="Kind of the drafts.")
+    @click.option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the drafts here as JSON Lines ('-': standard output). Default: a table on "
+        "a terminal, JSON Lines otherwise.",
+    )
+    @click.pass_context
+    @_fail_cleanly
+    def extract(ctx: click.Context, /, file: str, output: str | None, **article: Any) -> None:
+        """Draft one event per date in the news article FILE (plain text), for review and
+        `timeline import FILE --format drafts`."""
+        try:
+            with open(file, encoding="utf-8-sig") as stream:
+                text = stream.read()
+        except UnicodeDecodeError as error:
+            raise click.ClickException(f"{file} is not UTF-8 text: {error.reason}") from None
+        with _open(ctx) as tl:
+            drafts = tl.draft_events(text, **article)
+        lines = "".join(json.dumps(draft, ensure_ascii=False) + "\n" for draft in drafts)
+        if output is None and _on_terminal():
+            _draft_table(drafts)
+        elif output is None or output == "-":
+            click.echo(lines, nl=False)
+        else:
+            with open(output, "w", encoding="utf-8") as out:
+                out.write(lines)
+            _echo(f"wrote {len(drafts)} drafts to {output}", err=True)
+
+    def _on_terminal() -> bool:
+        return sys.stdout.isatty()
+
+    def _draft_table(drafts: list[dict[str, Any]]) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=None, header_style="bold")
+        for name in ("when", "status", "title", "actors", "place", "notes"):
+            table.add_column(name, overflow="fold")
+        for draft in drafts:
+            cells = (
+                draft["when"],
+                draft["status"],
+                draft["title"],
+                ", ".join(draft.get("actors", {})),
+                draft.get("place"),
+                "; ".join(draft.get("notes", [])),
+            )
+            table.add_row(*(_cell(value) for value in cells))
+        Console(width=max(100, Console().width)).print(table)
+        _echo(f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}; -o FILE writes them")
 
     @cli.command()
     def schema() -> None:

@@ -434,7 +434,8 @@ class Timeline:
         :meth:`add_event` (claims, versions and revisions included), a chunk at a time.
 
         Each row is a dict of :meth:`add_event` keywords; ``part_of`` may also be an external
-        id (``{"gdelt": "123"}`` or ``"gdelt:123"``), including one of an earlier row. Returns
+        id (``{"gdelt": "123"}`` or ``"gdelt:123"``), including one of an earlier row; ``notes``
+        (a reviewer's notes on a :meth:`draft_events` draft) is accepted and ignored. Returns
         how many events were added.
 
         :raises InvalidEventError: for a malformed row (named in the message); nothing is written.
@@ -447,6 +448,26 @@ class Timeline:
         drafts = (_row_draft(row, line) for line, row in enumerate(rows))
         run_import(self.engine, self.conventions, drafts, summary, api="rows", chunk=batch_size)
         return summary.created
+
+    def draft_events(
+        self,
+        text: str,
+        *,
+        published: date | datetime | str,
+        publisher: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        kind: str = "unclassified",
+    ) -> list[dict[str, Any]]:
+        """Event drafts from a news article published on ``published``: one per date in it,
+        each a dict that :meth:`add_events` and ``import_file(..., format="drafts")`` take
+        (the sentence as quote, the article as source, the actors and place the timeline
+        knows that the sentence names; ``notes`` for the reviewer). See docs/text.md.
+        """
+        from .drafts import draft_events
+
+        article = {"published": published, "publisher": publisher, "title": title, "url": url}
+        return draft_events(self, text, article, kind)
 
     def events(self) -> EventQuery:
         """A composable query over every event (see :class:`EventQuery`).

@@ -73,6 +73,7 @@ IMPORTERS: dict[str, Reader] = {
     "gdelt-events": _reader("gdelt", "read_events"),
     "gdelt-mentions": _reader("gdelt", "read_mentions"),
     "ics": _reader("ical", "read_ics"),
+    "drafts": _reader("draftsio", "read_drafts"),
 }
 
 #: Export format name -> writer ``(tl, query, out) -> int``.

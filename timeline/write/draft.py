@@ -109,7 +109,9 @@ class ClaimRecord:
     claim: ClaimDraft
 
 
-#: The keywords of :meth:`timeline.Timeline.add_event` (and the keys of ``add_events`` rows).
+#: The keywords of :meth:`timeline.Timeline.add_event` (and the keys of ``add_events`` rows), and
+#: ``notes`` (a reviewer's notes on a draft of :func:`timeline.drafts.draft_events`), which rows
+#: may carry and the write ignores.
 KEYWORDS = frozenset(
     {
         "title",
@@ -126,6 +128,7 @@ KEYWORDS = frozenset(
         "confidence",
         "reference",
         "external_ids",
+        "notes",
     }
 )
 
