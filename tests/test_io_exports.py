@@ -154,3 +154,23 @@ def test_register_an_exporter(tl: Timeline, tmp_path: Path) -> None:
         assert (tmp_path / "t.txt").read_text().startswith("Ninth party congress")
     finally:
         del EXPORTERS["titles"]
+
+
+def test_dates_leave_at_the_precision_they_have(tl: Timeline, tmp_path: Path) -> None:
+    """An instant known only to a window (a decade, a season) is exported as that window, not
+    as its first year or day; a whole year stays one year."""
+    tl.add_event("Decade", when="the 1990s", kind="x")
+    tl.add_event("Year", when="2026", kind="x")
+    tl.add_event("Spring", when="2026-21", kind="x")
+    export_file(tl, tmp_path / "e.jsonld", format="jsonld")
+    nodes = json.loads((tmp_path / "e.jsonld").read_text())["@graph"]
+    dates = {n["name"]: (n.get("startDate"), n.get("endDate")) for n in nodes}
+    assert dates == {
+        "Decade": ("1990", "1999"),
+        "Year": ("2026", None),
+        "Spring": ("2026-03-01", "2026-05-31"),
+    }
+    export_file(tl, tmp_path / "e.json", format="timelinejs")
+    slides = json.loads((tmp_path / "e.json").read_text())["events"]
+    ends = {s["text"]["headline"]: s.get("end_date") for s in slides}
+    assert ends == {"Decade": {"year": 1999}, "Year": None, "Spring": {"year": 2026, "month": 5}}

@@ -43,8 +43,16 @@ def node(view: EventView) -> dict[str, Any]:
     start = _iso(event.start_earliest, Precision(event.start_precision))
     if start:
         out["startDate"] = start
-    if event.span and event.end_latest is not None:
-        out["endDate"] = _iso(event.end_latest, Precision(event.end_precision))
+    # A span ends at its latest end; an instant known only to a window (the 1990s, spring)
+    # lies somewhere up to the window's last unit: "1990" to "1999", not the year 1990.
+    last, precision = (
+        (event.end_latest, event.end_precision)
+        if event.span
+        else (event.start_latest, event.start_precision)
+    )
+    end = _iso(last, Precision(precision))
+    if end and end != start:
+        out["endDate"] = end
     status = SCHEMA_ORG_STATUS.get(Status(event.status))
     if status:
         out["eventStatus"] = status

@@ -92,6 +92,12 @@ def slide(view: EventView) -> dict[str, Any] | None:
     }
     if when.span and when.end_latest is not None:
         out["end_date"] = _date(when.end_latest, when.end_precision, None)
+    elif when.start_latest is not None and not _whole_unit(
+        when.start_earliest, when.start_latest, when.start_precision
+    ):
+        # An instant known only to a window (the 1990s, spring) runs to the window's end in
+        # the picture, at the precision it has; its display text says it is one moment.
+        out["end_date"] = _date(when.start_latest, when.start_precision, None)
     return out
 
 
