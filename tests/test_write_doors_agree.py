@@ -9,12 +9,16 @@ parents, sources, claims, versions and revisions, ignoring ids and timestamps.
 from __future__ import annotations
 
 import csv
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine, text
 from sqlmodel import col, select
 
 from timeline import Claim, Entity, Event, EventVersion, Participation, Place, Source, Timeline
@@ -171,23 +175,40 @@ def _dump(tl: Timeline) -> list[Any]:
         return dump
 
 
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(records=records)
-def test_every_door_writes_the_same_database(
-    tmp_path_factory: Any, records: list[dict[str, Any]]
-) -> None:
-    folder = tmp_path_factory.mktemp("doors")
+@contextmanager
+def _four_databases(folder: Path, postgres_url: str | None) -> Iterator[list[Timeline]]:
+    """Four empty timelines: SQLite files, or PostgreSQL schemas of one database."""
+    if postgres_url is None:
+        timelines = [Timeline(folder / f"{name}.db") for name in ("a", "b", "c", "d")]
+        try:
+            yield timelines
+        finally:
+            for timeline in timelines:
+                timeline.close()
+        return
+    schemas = [f"doors_{uuid.uuid4().hex[:10]}" for _ in range(4)]
+    admin = create_engine(postgres_url)
+    with admin.begin() as connection:
+        for schema in schemas:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engines = [
+        create_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
+        for schema in schemas
+    ]
+    try:
+        yield [Timeline(engine) for engine in engines]
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _every_door(folder: Path, records: list[dict[str, Any]], postgres_url: str | None) -> None:
     rows = _keywords(records)
-    with (
-        Timeline(folder / "loop.db") as loop,
-        Timeline(folder / "bulk.db") as bulk,
-        Timeline(folder / "csv.db") as sheet,
-        Timeline(folder / "jsonl.db") as lines,
-    ):
+    with _four_databases(folder, postgres_url) as (loop, bulk, sheet, lines):
         for tl in (loop, bulk, sheet):
             _seed(tl)
         _by_add_event(loop, rows)
@@ -200,3 +221,22 @@ def test_every_door_writes_the_same_database(
         assert _dump(bulk) == expected
         assert _dump(sheet) == expected
         assert _dump(lines) == expected
+
+
+CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=CHECKS)
+@given(records=records)
+def test_every_door_writes_the_same_database(
+    tmp_path_factory: Any, records: list[dict[str, Any]]
+) -> None:
+    _every_door(tmp_path_factory.mktemp("doors"), records, None)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=CHECKS)
+@given(records=records)
+def test_every_door_writes_the_same_database_on_postgresql(
+    tmp_path_factory: Any, postgres_url: str, records: list[dict[str, Any]]
+) -> None:
+    _every_door(tmp_path_factory.mktemp("doors"), records, postgres_url)
