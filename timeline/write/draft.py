@@ -149,8 +149,8 @@ def draft_from_keywords(
     """
     if not isinstance(data, Mapping):
         raise InvalidEventError(f"expected a dict, not {type(data).__name__}")
-    unknown = sorted(set(data) - KEYWORDS)
-    if unknown:
+    if not KEYWORDS.issuperset(data):
+        unknown = sorted(set(data) - KEYWORDS)
         raise InvalidEventError(
             f"unknown field {unknown[0]!r}; use some of {', '.join(sorted(KEYWORDS))}",
             field=unknown[0],

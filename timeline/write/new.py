@@ -98,7 +98,7 @@ def plan(loader: Loader, record: EventDraft) -> Plan:
     title = (record.title or "").strip()
     if not title:
         raise InvalidEventError("the title is empty", field="title")
-    kind = check_kind(record.kind)
+    kind = _kind(record.kind) if isinstance(record.kind, str) else check_kind(record.kind)
     status = Status.coerce(record.status, field="status")
     _check_confidence(record.confidence)
     for scheme, value in record.external_ids.items():
@@ -112,7 +112,7 @@ def plan(loader: Loader, record: EventDraft) -> Plan:
         check_coordinates(record.place)
     found = Plan(record, when, _columns(when, when.edtf), title, kind, status)
     for ref, role in record.actors:
-        found.actors.append((ref, check_role(role)))
+        found.actors.append((ref, _role(role) if isinstance(role, str) else check_role(role)))
     found.tags = list(
         dict.fromkeys(check_text(t.strip(), "tag", indexed=True) for t in record.tags if t.strip())
     )
@@ -128,6 +128,11 @@ def _check_confidence(value: float | None) -> None:
         raise InvalidEventError(
             f"confidence must be between 0 and 1, not {value!r}", field="confidence"
         )
+
+
+#: A kind and a role checked once each (they repeat on every row).
+_kind = lru_cache(maxsize=1 << 10)(check_kind)
+_role = lru_cache(maxsize=1 << 10)(check_role)
 
 
 @lru_cache(maxsize=1 << 14)
