@@ -453,8 +453,12 @@ class EventQuery:
             return named.id if named.id is not None else -1
         if isinstance(named, int) and not isinstance(named, bool):
             return named
-        with self._session() as session:
-            found = find(Names(session), named)
+        if self._engine is None:
+            with self._session() as session:
+                found = find(Names(session), named)
+        else:  # one indexed lookup, on a plain connection outside any transaction
+            with read_connection(self._engine) as connection:
+                found = find(Names(connection), named)
         return found.id if found is not None else -1
 
     def from_source(self, source: Source | int | str) -> EventQuery:

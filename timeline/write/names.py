@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session, col
 
 from ..errors import AmbiguousNameError, InvalidEventError, NotFoundError, TimelineError
@@ -118,12 +118,32 @@ def day_of(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-class Names:
-    """Resolves (and creates) the entities, places and documents drafts name, on one session,
-    with caches that last as long as it (call :meth:`forget` after a rollback)."""
+#: The entities and places with any of the lookup keys ``keys`` (built once: a query that
+#: names an actor or a place looks it up on every call).
+_ENTITIES_NAMED = (
+    select(col(EntityAlias.key), col(Entity.id), col(Entity.name), col(Entity.kind))
+    .join(Entity, col(Entity.id) == col(EntityAlias.entity_id))
+    .where(col(EntityAlias.key).in_(bindparam("keys", expanding=True)))
+    .order_by(col(Entity.id))
+)
+_PLACES_NAMED = (
+    select(
+        col(PlaceAlias.key), col(Place.id), col(Place.name), col(Place.kind), col(Place.parent_id)
+    )
+    .join(Place, col(Place.id) == col(PlaceAlias.place_id))
+    .where(col(PlaceAlias.key).in_(bindparam("keys", expanding=True)))
+    .order_by(col(Place.id))
+)
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+
+class Names:
+    """Resolves (and creates) the entities, places and documents drafts name, on one session
+    (or, to only look names up, a connection), with caches that last as long as it (call
+    :meth:`forget` after a rollback)."""
+
+    def __init__(self, session: Session | Connection) -> None:
+        # A Connection runs the same statements for look-ups (execute, scalars).
+        self.session = cast(Session, session)
         self.documents = 0
         self.forget()
 
@@ -161,29 +181,11 @@ class Names:
                     cache[key].append(known)
 
     def _entity_rows(self, keys: list[str]) -> Iterable[tuple[str, Known]]:
-        query = (
-            select(col(EntityAlias.key), col(Entity.id), col(Entity.name), col(Entity.kind))
-            .join(Entity, col(Entity.id) == col(EntityAlias.entity_id))
-            .where(col(EntityAlias.key).in_(keys))
-            .order_by(col(Entity.id))
-        )
-        for key, ident, name, kind in self.session.execute(query):
+        for key, ident, name, kind in self.session.execute(_ENTITIES_NAMED, {"keys": keys}):
             yield key, Known(int(ident), name, kind)
 
     def _place_rows(self, keys: list[str]) -> Iterable[tuple[str, Known]]:
-        query = (
-            select(
-                col(PlaceAlias.key),
-                col(Place.id),
-                col(Place.name),
-                col(Place.kind),
-                col(Place.parent_id),
-            )
-            .join(Place, col(Place.id) == col(PlaceAlias.place_id))
-            .where(col(PlaceAlias.key).in_(keys))
-            .order_by(col(Place.id))
-        )
-        for key, ident, name, kind, parent in self.session.execute(query):
+        for key, ident, name, kind, parent in self.session.execute(_PLACES_NAMED, {"keys": keys}):
             yield key, Known(int(ident), name, kind, parent)
 
     def _named(self, cache: dict[str, list[Known]], name: str, rows: Any) -> list[Known]:
@@ -371,10 +373,12 @@ class Names:
         :raises InvalidEventError: if it has neither a title nor a URL.
         """
         if ref.id is not None:
-            row = self.session.get(Source, ref.id)
-            if row is None:
+            published = self.session.execute(
+                select(col(Source.published)).where(col(Source.id) == ref.id)
+            ).scalar()
+            if published is None:
                 raise NotFoundError("source", ref.id)
-            return int(ref.id), row.published
+            return int(ref.id), published
         url = ref.url.strip() if ref.url else None
         title = (ref.title or "").strip() or url
         if not title:
@@ -546,7 +550,8 @@ class Names:
     # -- rows ------------------------------------------------------------------------------
 
     def _stored(self, model: type[TimelineModel], ident: int, what: str) -> int:
-        if self.session.get(model, ident) is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        if self.session.execute(select(table.c.id).where(table.c.id == ident)).first() is None:
             raise NotFoundError(what, ident)
         return int(ident)
 
