@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -54,7 +54,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import CompoundSelect, Select, Subquery, operators
 from sqlmodel import Session, col
 
-from . import knowledge
+from . import knowledge, windows
 from .asof import published_day, recorded_instant, state_rows, swap
 from .database import read_connection
 from .errors import EventNotFoundError, InvalidEventError, TimelineError
@@ -79,6 +79,9 @@ from .when import When
 from .write.names import Known, Names
 
 Certainty = Literal["possible", "certain"]
+
+#: The event table's columns, for the window conditions of :mod:`timeline.windows`.
+_EVENT: Any = Event.__table__.c  # type: ignore[attr-defined]
 
 #: The columns :meth:`EventQuery.rows` and :meth:`EventQuery.dicts` return by default.
 ROW_COLUMNS = ("id", "title", "kind", "status", "edtf", "start_earliest", "end_latest")
@@ -129,13 +132,6 @@ def _day_bounds(start: Any, end: Any) -> tuple[date, date]:
     return first_day, last_day
 
 
-def _shift(day: date, days: int) -> date:
-    try:
-        return day - timedelta(days=days)
-    except OverflowError:
-        return MIN_DAY
-
-
 def _day_param(day: date) -> Any:
     """A bound date (built directly: ORM operators cost ~1 ms per window query)."""
     return bindparam(None, day, type_=Date)
@@ -144,49 +140,10 @@ def _day_param(day: date) -> Any:
 def possibly_overlaps(first: date, last: date) -> ColumnElement[bool]:
     """SQL: the event's search hull meets ``[first, last]``, one index range per span class.
 
-    A hull of class ``c`` is at most ``SPAN_CLASS_LIMITS[c]`` days long, so its start lies in
-    ``[first - limit, last]``: a bounded range scan of ``ix_timeline_event_window`` instead of
-    a walk over every earlier start (the long-interval trap of a start-only index).
+    See :func:`timeline.windows.span_class_ranges`.
     """
-    lows = [_day_param(_shift(first, limit)) for limit in SPAN_CLASS_LIMITS]
-    return or_(*_span_class_ranges(_day_param(first), _day_param(last), lows))
-
-
-def _span_class_ranges(first: Any, last: Any, lows: list[Any]) -> list[ColumnElement[bool]]:
-    """The branches of :func:`possibly_overlaps`, one per span class (disjoint).
-
-    ``first`` and ``last`` are the window's bound days, ``lows[c]`` is ``first`` less the
-    longest hull of class ``c``.
-    """
-    table = Event.__table__.c  # type: ignore[attr-defined]
-    start, end = table.search_start, table.search_end
-    # The class is inline SQL: a generic PostgreSQL plan then still knows which class it reads.
-    bucket = [table.span_class == literal_column(str(c), Integer) for c in range(len(lows) + 1)]
-    branches = [
-        and_(bucket[c], start >= low, start <= last, end >= first) for c, low in enumerate(lows)
-    ]
-    branches.append(and_(bucket[-1], start <= last, end >= first))
-    return branches
-
-
-def _certain(first: Any, last: Any) -> ColumnElement[bool]:
-    """SQL, beyond the hull overlap: every reading of the strict bounds overlaps the window.
-
-    The latest possible start is on or before ``last`` and the earliest possible end (for an
-    open or unknown end: the earliest start) on or after ``first``. For an instant, whose end
-    is its start, this means its whole window lies inside.
-    """
-    table = Event.__table__.c  # type: ignore[attr-defined]
-    return and_(
-        func.coalesce(table.start_latest, table.end_latest) <= last,
-        func.coalesce(table.end_earliest, table.start_earliest) >= first,
-    )
-
-
-def _within(first: Any, last: Any) -> ColumnElement[bool]:
-    """SQL, beyond the hull overlap: every reading lies inside the window (open ends never do)."""
-    table = Event.__table__.c  # type: ignore[attr-defined]
-    return and_(table.start_earliest >= first, table.end_latest <= last)
+    lows = [_day_param(low) for low in windows.lows(first)]
+    return or_(*windows.span_class_ranges(_EVENT, _day_param(first), _day_param(last), lows))
 
 
 def place_subtree(root: Any) -> Select[Any]:
@@ -258,14 +215,14 @@ def _window_parts(
     """The span-class ranges of the window at ``slot``, and what ``test`` adds to them."""
     first, last = _param(slot, "first", Date), _param(slot, "last", Date)
     lows = [_param(slot, f"low{c}", Date) for c in range(len(SPAN_CLASS_LIMITS))]
-    residual = {"possible": None, "certain": _certain, "within": _within}[test]
-    return _span_class_ranges(first, last, lows), (residual and residual(first, last))
+    ranges = windows.span_class_ranges(_EVENT, first, last, lows)
+    return ranges, windows.residual(_EVENT, test, first, last)
 
 
 def _window_values(first: date, last: date) -> dict[str, Any]:
     values: dict[str, Any] = {"first": first, "last": last}
-    for bucket, limit in enumerate(SPAN_CLASS_LIMITS):
-        values[f"low{bucket}"] = _shift(first, limit)
+    for bucket, low in enumerate(windows.lows(first)):
+        values[f"low{bucket}"] = low
     return values
 
 
