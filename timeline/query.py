@@ -29,7 +29,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -71,6 +71,7 @@ from .models import (
     Relation,
     Source,
 )
+from .notebook import describe, pandas_dtype, query_html
 from .periods import as_day, check_period, period_prefix, period_start
 from .search import Rank
 from .text import check_text
@@ -78,7 +79,13 @@ from .vocab import SETTLED_STATUSES, RelationKind, Status, check_kind, check_rol
 from .when import When
 from .write.names import Known, Names
 
+if TYPE_CHECKING:
+    import pandas  # type: ignore[import-untyped, unused-ignore]  # (pandas-stubs is optional)
+
 Certainty = Literal["possible", "certain"]
+
+#: How many events iterating a query reads at a time.
+ITER_PAGE = 1000
 
 #: The event table's columns, for the window conditions of :mod:`timeline.windows`.
 _EVENT: Any = Event.__table__.c  # type: ignore[attr-defined]
@@ -754,7 +761,44 @@ class EventQuery:
         return write_html(self.statement, self._session, path, title=title, reported=reported)
 
     def __iter__(self) -> Iterator[Event]:
-        return iter(self.all())
+        """The events, read :data:`ITER_PAGE` at a time (never every row at once).
+
+        Pages follow the query's own order: by keyset (:meth:`after`) for the id or time
+        order, by offset for a ranked search, an ``as_of`` query or a limited query.
+        """
+        if self._limit is not None and self._limit <= ITER_PAGE:
+            yield from self.all()
+            return
+        by_offset = self._limit is not None or self._offset is not None
+        if by_offset or isinstance(self, AsOfQuery) or (self._descending() is None and self._order):
+            yield from self._offset_pages()
+            return
+        page = replace(self, _limit=ITER_PAGE).all()
+        while page:
+            yield from page
+            if len(page) < ITER_PAGE:
+                return
+            last = page[-1]
+            key = (last.start_earliest, last.start_latest, last.end_latest, last.id)
+            page = replace(self, _after=key, _limit=ITER_PAGE).all()
+
+    def _offset_pages(self) -> Iterator[Event]:
+        start, left = self._offset or 0, self._limit
+        while left is None or left > 0:
+            size = ITER_PAGE if left is None else min(ITER_PAGE, left)
+            page = replace(self, _offset=start, _limit=size).all()
+            yield from page
+            if len(page) < size:
+                return
+            start += size
+            left = None if left is None else left - size
+
+    def __repr__(self) -> str:
+        return describe(self)
+
+    def _repr_html_(self) -> str:
+        """The first rows and the total count, for notebooks (one count, one short read)."""
+        return query_html(self)
 
     def _columns_statement(
         self, columns: tuple[str, ...], ordered: bool = True
@@ -808,8 +852,12 @@ class EventQuery:
         """The matching rows as dicts (column name to value); see :meth:`rows`."""
         return [dict(row._mapping) for row in self.rows(*columns)]
 
-    def to_pandas(self, *columns: str) -> Any:
-        """The matching rows as a ``pandas.DataFrame`` (install ``timeline[pandas]``)."""
+    def to_pandas(self, *columns: str) -> pandas.DataFrame:
+        """The matching rows as a ``pandas.DataFrame`` (install ``timeline[pandas]``).
+
+        Date columns are ``datetime64`` (days as ``datetime64[s]``, instants in UTC), the
+        uncertain bounds each a column of their own.
+        """
         try:
             pandas = importlib.import_module("pandas")
         except ImportError as error:
@@ -817,7 +865,12 @@ class EventQuery:
                 "to_pandas() needs pandas: pip install 'timeline[pandas]'"
             ) from error
         names = columns or ROW_COLUMNS
-        return pandas.DataFrame([tuple(row) for row in self.rows(*names)], columns=list(names))
+        frame = pandas.DataFrame([tuple(row) for row in self.rows(*names)], columns=list(names))
+        for name in names:
+            dtype = pandas_dtype(name)
+            if dtype is not None:
+                frame[name] = frame[name].astype(dtype)
+        return frame
 
     def count_by(self, period: str) -> list[tuple[date, int]]:
         """``(period_start, count)`` for each day, week, month, quarter or year with events.
