@@ -85,6 +85,16 @@ def test_a_value_round_trips(host: Engine, value: Any) -> None:
         assert session.scalars(select(Note)).one().noted == When.parse(value)  # type: ignore[attr-defined]
 
 
+def test_the_constructor_takes_the_date(host: Engine) -> None:
+    """SQLModel drops keywords that are no pydantic field; the mixin takes its own."""
+    with Session(host) as session:
+        session.add(Article(id=1, title="a", covered="2026-21"))
+        session.add(Note(id=1, body="n", noted=date(2026, 2, 26)))
+        session.commit()
+        assert session.scalars(select(Article)).one().covered == When.parse("2026-21")
+        assert session.scalars(select(Note)).one().noted == When.parse("2026-02-26")  # type: ignore[attr-defined]
+
+
 def test_none_clears_the_columns(host: Engine) -> None:
     article = Article(title="a")
     assert article.covered is None

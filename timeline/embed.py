@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -106,10 +106,19 @@ def FuzzyDate(name: str) -> type:
     namespace[name] = property(_getter(prefix), _setter(prefix), doc=f"The {name} When.")
     namespace[f"{name}_overlaps"] = classmethod(_overlaps(prefix))
     namespace[f"{name}_within"] = classmethod(_within(prefix))
-    namespace["__doc__"] = (
-        f"Fuzzy-date columns ``{prefix}*`` (see :func:`timeline.embed.FuzzyDate`)."
-    )
-    return type(f"FuzzyDate_{name}", (), namespace)
+    namespace["__doc__"] = f"The fuzzy date ``{name}`` (see :func:`timeline.embed.FuzzyDate`)."
+    mixin: Any = type(f"FuzzyDate_{name}", (), namespace)
+
+    def __init__(self: Any, *args: Any, **values: Any) -> None:
+        """Take ``<name>=`` too (SQLModel would drop it: it is no pydantic field)."""
+        given = name in values
+        value = values.pop(name, None)
+        super(mixin, self).__init__(*args, **values)
+        if given:
+            setattr(self, name, value)
+
+    mixin.__init__ = __init__
+    return cast(type, mixin)
 
 
 def _column_maker(prefix: str, suffix: str) -> Any:
