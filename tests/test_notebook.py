@@ -68,6 +68,13 @@ def test_repr_says_what_the_query_filters(tl: Timeline) -> None:
     )
 
 
+def test_an_as_of_query_shows_its_knowledge_time(tl: Timeline) -> None:
+    tl.add_event("Parade", when="2026-02-25", kind="military.parade")
+    query = tl.events().of_kind("military").as_of("2026-03-01")
+    assert repr(query) == "AsOfQuery(of_kind(kind='military'), as_of(published=2026-03-01))"
+    assert ">Parade<" in query._repr_html_() and ": 1 event<" in query._repr_html_()
+
+
 def test_html_shows_the_first_rows_and_the_count_with_two_reads(
     many: Timeline, statements: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

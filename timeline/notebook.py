@@ -67,6 +67,10 @@ def describe(query: EventQuery) -> str:
         parts.append("ranked")
     elif descending is not None:
         parts.append("order_by_time(descending=True)" if descending else "order_by_time()")
+    known = {name: getattr(query, f"_{name}", None) for name in ("published", "recorded")}
+    if any(value is not None for value in known.values()):
+        shown = ", ".join(f"{name}={value}" for name, value in known.items() if value is not None)
+        parts.append(f"as_of({shown})")
     if query._after is not None:
         parts.append(f"after(id={query._after[3]})")
     if query._limit is not None:

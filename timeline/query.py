@@ -1043,7 +1043,7 @@ _AS_OF_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # EventQuery's repr, which shows the knowledge time
 class AsOfQuery(EventQuery):
     """An :class:`EventQuery` answered from the versions valid at a knowledge time."""
 
