@@ -192,12 +192,7 @@ def _window(host: Any, prefix: str, test: str, start: Any, end: Any) -> ColumnEl
 def _overlaps(prefix: str) -> Any:
     def overlaps(cls: Any, start: Any, end: Any, certainty: Certainty = "possible") -> Any:
         """SQL: the date possibly (or certainly) overlaps the window, as ``between`` does."""
-        if certainty not in ("possible", "certain"):
-            raise InvalidEventError(
-                f"certainty must be 'possible' or 'certain', not {certainty!r}",
-                field="certainty",
-                value=certainty,
-            )
+        windows.check_certainty(certainty)
         return _window(cls, prefix, certainty, start, end)
 
     return overlaps

@@ -374,12 +374,7 @@ class EventQuery:
         >>> tl.events().between("2026-02", "2026-05", certainty="certain")  # doctest: +SKIP
         """
         first, last = _day_bounds(start, end)
-        if certainty not in ("possible", "certain"):
-            raise InvalidEventError(
-                f"certainty must be 'possible' or 'certain', not {certainty!r}",
-                field="certainty",
-                value=certainty,
-            )
+        windows.check_certainty(certainty)
         query = self._window(first, last, certainty)
         if not ongoing:
             query = query._add(
@@ -476,12 +471,7 @@ class EventQuery:
         """
         from .relations import allen, relation_names
 
-        if certainty not in ("possible", "certain"):
-            raise InvalidEventError(
-                f"certainty must be 'possible' or 'certain', not {certainty!r}",
-                field="certainty",
-                value=certainty,
-            )
+        windows.check_certainty(certainty)
         try:
             names = relation_names(relation)
         except ValueError as error:

@@ -12,10 +12,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, func, literal_column, or_
 
+from .errors import InvalidEventError
 from .models import MIN_DAY, SPAN_CLASS_LIMITS
-
-#: The window tests: the hull overlap alone, or with the certain or within test.
-WINDOW_TESTS = ("possible", "certain", "within")
 
 
 def shift(day: date, days: int) -> date:
@@ -80,3 +78,13 @@ def window(columns: Any, test: str, first: Any, last: Any, lows: list[Any]) -> C
 def lows(first: date) -> list[date]:
     """``first`` less the longest hull of each bounded span class."""
     return [shift(first, limit) for limit in SPAN_CLASS_LIMITS]
+
+
+def check_certainty(certainty: Any) -> None:
+    """Refuse a certainty other than ``"possible"`` or ``"certain"``."""
+    if certainty not in ("possible", "certain"):
+        raise InvalidEventError(
+            f"certainty must be 'possible' or 'certain', not {certainty!r}",
+            field="certainty",
+            value=certainty,
+        )
