@@ -8,6 +8,7 @@ SQLModel classes for use in a :meth:`~timeline.Timeline.session`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -174,34 +175,41 @@ class WhenColumns(TimelineModel):
     @property
     def when(self) -> When | None:
         """The stored :class:`~timeline.When` (``None`` on a claim that asserts no date)."""
-        if self.span is None:
-            return None
-        start: Any = self.start_earliest
-        start_latest: Any = self.start_latest
-        end_earliest: Any = self.end_earliest
-        end_latest: Any = self.end_latest
-        if self.start_at is not None:
-            start = start_latest = _aware(self.start_at, self.start_tz)
-        if self.end_at is not None:
-            end_earliest = end_latest = _aware(self.end_at, self.end_tz)
-        return When(
-            start_earliest=start,
-            start_latest=start_latest,
-            end_earliest=end_earliest,
-            end_latest=end_latest,
-            span=self.span,
-            start_state=EndState(self.start_state),
-            end_state=EndState(self.end_state),
-            start_precision=Precision(self.start_precision),
-            end_precision=Precision(self.end_precision),
-            start_approximate=bool(self.start_approximate),
-            start_uncertain=bool(self.start_uncertain),
-            end_approximate=bool(self.end_approximate),
-            end_uncertain=bool(self.end_uncertain),
-            edtf=self.edtf,
-            phrase=self.date_phrase,
-            reference=self.date_reference,
-        )
+        return stored_when(lambda key: getattr(self, key))
+
+
+def stored_when(column: Callable[[str], Any]) -> When | None:
+    """The :class:`~timeline.When` stored in the columns ``column(name)`` reads (by the names
+    of :class:`WhenColumns`; ``None`` if ``span`` is NULL: no date)."""
+    if column("span") is None:
+        return None
+    start: Any = column("start_earliest")
+    start_latest: Any = column("start_latest")
+    end_earliest: Any = column("end_earliest")
+    end_latest: Any = column("end_latest")
+    start_at, end_at = column("start_at"), column("end_at")
+    if start_at is not None:
+        start = start_latest = _aware(start_at, column("start_tz"))
+    if end_at is not None:
+        end_earliest = end_latest = _aware(end_at, column("end_tz"))
+    return When(
+        start_earliest=start,
+        start_latest=start_latest,
+        end_earliest=end_earliest,
+        end_latest=end_latest,
+        span=column("span"),
+        start_state=EndState(column("start_state")),
+        end_state=EndState(column("end_state")),
+        start_precision=Precision(column("start_precision")),
+        end_precision=Precision(column("end_precision")),
+        start_approximate=bool(column("start_approximate")),
+        start_uncertain=bool(column("start_uncertain")),
+        end_approximate=bool(column("end_approximate")),
+        end_uncertain=bool(column("end_uncertain")),
+        edtf=column("edtf"),
+        phrase=column("date_phrase"),
+        reference=column("date_reference"),
+    )
 
 
 def _bound_checks() -> tuple[CheckConstraint, ...]:

@@ -25,11 +25,11 @@ import os
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -54,7 +54,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import CompoundSelect, Select, Subquery, operators
 from sqlmodel import Session, col
 
-from . import knowledge
+from . import knowledge, windows
 from .asof import published_day, recorded_instant, state_rows, swap
 from .database import read_connection
 from .errors import EventNotFoundError, InvalidEventError, TimelineError
@@ -71,6 +71,7 @@ from .models import (
     Relation,
     Source,
 )
+from .notebook import describe, pandas_dtype, query_html
 from .periods import as_day, check_period, period_prefix, period_start
 from .search import Rank
 from .text import check_text
@@ -78,7 +79,16 @@ from .vocab import SETTLED_STATUSES, RelationKind, Status, check_kind, check_rol
 from .when import When
 from .write.names import Known, Names
 
+if TYPE_CHECKING:
+    import pandas  # type: ignore[import-untyped, unused-ignore]  # (pandas-stubs is optional)
+
 Certainty = Literal["possible", "certain"]
+
+#: How many events iterating a query reads at a time.
+ITER_PAGE = 1000
+
+#: The event table's columns, for the window conditions of :mod:`timeline.windows`.
+_EVENT: Any = Event.__table__.c  # type: ignore[attr-defined]
 
 #: The columns :meth:`EventQuery.rows` and :meth:`EventQuery.dicts` return by default.
 ROW_COLUMNS = ("id", "title", "kind", "status", "edtf", "start_earliest", "end_latest")
@@ -129,13 +139,6 @@ def _day_bounds(start: Any, end: Any) -> tuple[date, date]:
     return first_day, last_day
 
 
-def _shift(day: date, days: int) -> date:
-    try:
-        return day - timedelta(days=days)
-    except OverflowError:
-        return MIN_DAY
-
-
 def _day_param(day: date) -> Any:
     """A bound date (built directly: ORM operators cost ~1 ms per window query)."""
     return bindparam(None, day, type_=Date)
@@ -144,49 +147,10 @@ def _day_param(day: date) -> Any:
 def possibly_overlaps(first: date, last: date) -> ColumnElement[bool]:
     """SQL: the event's search hull meets ``[first, last]``, one index range per span class.
 
-    A hull of class ``c`` is at most ``SPAN_CLASS_LIMITS[c]`` days long, so its start lies in
-    ``[first - limit, last]``: a bounded range scan of ``ix_timeline_event_window`` instead of
-    a walk over every earlier start (the long-interval trap of a start-only index).
+    See :func:`timeline.windows.span_class_ranges`.
     """
-    lows = [_day_param(_shift(first, limit)) for limit in SPAN_CLASS_LIMITS]
-    return or_(*_span_class_ranges(_day_param(first), _day_param(last), lows))
-
-
-def _span_class_ranges(first: Any, last: Any, lows: list[Any]) -> list[ColumnElement[bool]]:
-    """The branches of :func:`possibly_overlaps`, one per span class (disjoint).
-
-    ``first`` and ``last`` are the window's bound days, ``lows[c]`` is ``first`` less the
-    longest hull of class ``c``.
-    """
-    table = Event.__table__.c  # type: ignore[attr-defined]
-    start, end = table.search_start, table.search_end
-    # The class is inline SQL: a generic PostgreSQL plan then still knows which class it reads.
-    bucket = [table.span_class == literal_column(str(c), Integer) for c in range(len(lows) + 1)]
-    branches = [
-        and_(bucket[c], start >= low, start <= last, end >= first) for c, low in enumerate(lows)
-    ]
-    branches.append(and_(bucket[-1], start <= last, end >= first))
-    return branches
-
-
-def _certain(first: Any, last: Any) -> ColumnElement[bool]:
-    """SQL, beyond the hull overlap: every reading of the strict bounds overlaps the window.
-
-    The latest possible start is on or before ``last`` and the earliest possible end (for an
-    open or unknown end: the earliest start) on or after ``first``. For an instant, whose end
-    is its start, this means its whole window lies inside.
-    """
-    table = Event.__table__.c  # type: ignore[attr-defined]
-    return and_(
-        func.coalesce(table.start_latest, table.end_latest) <= last,
-        func.coalesce(table.end_earliest, table.start_earliest) >= first,
-    )
-
-
-def _within(first: Any, last: Any) -> ColumnElement[bool]:
-    """SQL, beyond the hull overlap: every reading lies inside the window (open ends never do)."""
-    table = Event.__table__.c  # type: ignore[attr-defined]
-    return and_(table.start_earliest >= first, table.end_latest <= last)
+    lows = [_day_param(low) for low in windows.lows(first)]
+    return or_(*windows.span_class_ranges(_EVENT, _day_param(first), _day_param(last), lows))
 
 
 def place_subtree(root: Any) -> Select[Any]:
@@ -258,14 +222,14 @@ def _window_parts(
     """The span-class ranges of the window at ``slot``, and what ``test`` adds to them."""
     first, last = _param(slot, "first", Date), _param(slot, "last", Date)
     lows = [_param(slot, f"low{c}", Date) for c in range(len(SPAN_CLASS_LIMITS))]
-    residual = {"possible": None, "certain": _certain, "within": _within}[test]
-    return _span_class_ranges(first, last, lows), (residual and residual(first, last))
+    ranges = windows.span_class_ranges(_EVENT, first, last, lows)
+    return ranges, windows.residual(_EVENT, test, first, last)
 
 
 def _window_values(first: date, last: date) -> dict[str, Any]:
     values: dict[str, Any] = {"first": first, "last": last}
-    for bucket, limit in enumerate(SPAN_CLASS_LIMITS):
-        values[f"low{bucket}"] = _shift(first, limit)
+    for bucket, low in enumerate(windows.lows(first)):
+        values[f"low{bucket}"] = low
     return values
 
 
@@ -410,12 +374,7 @@ class EventQuery:
         >>> tl.events().between("2026-02", "2026-05", certainty="certain")  # doctest: +SKIP
         """
         first, last = _day_bounds(start, end)
-        if certainty not in ("possible", "certain"):
-            raise InvalidEventError(
-                f"certainty must be 'possible' or 'certain', not {certainty!r}",
-                field="certainty",
-                value=certainty,
-            )
+        windows.check_certainty(certainty)
         query = self._window(first, last, certainty)
         if not ongoing:
             query = query._add(
@@ -516,12 +475,7 @@ class EventQuery:
         """
         from .relations import allen, relation_names
 
-        if certainty not in ("possible", "certain"):
-            raise InvalidEventError(
-                f"certainty must be 'possible' or 'certain', not {certainty!r}",
-                field="certainty",
-                value=certainty,
-            )
+        windows.check_certainty(certainty)
         try:
             names = relation_names(relation)
         except ValueError as error:
@@ -801,7 +755,44 @@ class EventQuery:
         return write_html(self.statement, self._session, path, title=title, reported=reported)
 
     def __iter__(self) -> Iterator[Event]:
-        return iter(self.all())
+        """The events, read :data:`ITER_PAGE` at a time (never every row at once).
+
+        Pages follow the query's own order: by keyset (:meth:`after`) for the id or time
+        order, by offset for a ranked search, an ``as_of`` query or a limited query.
+        """
+        if self._limit is not None and self._limit <= ITER_PAGE:
+            yield from self.all()
+            return
+        by_offset = self._limit is not None or self._offset is not None
+        if by_offset or isinstance(self, AsOfQuery) or (self._descending() is None and self._order):
+            yield from self._offset_pages()
+            return
+        page = replace(self, _limit=ITER_PAGE).all()
+        while page:
+            yield from page
+            if len(page) < ITER_PAGE:
+                return
+            last = page[-1]
+            key = (last.start_earliest, last.start_latest, last.end_latest, last.id)
+            page = replace(self, _after=key, _limit=ITER_PAGE).all()
+
+    def _offset_pages(self) -> Iterator[Event]:
+        start, left = self._offset or 0, self._limit
+        while left is None or left > 0:
+            size = ITER_PAGE if left is None else min(ITER_PAGE, left)
+            page = replace(self, _offset=start, _limit=size).all()
+            yield from page
+            if len(page) < size:
+                return
+            start += size
+            left = None if left is None else left - size
+
+    def __repr__(self) -> str:
+        return describe(self)
+
+    def _repr_html_(self) -> str:
+        """The first rows and the total count, for notebooks (one count, one short read)."""
+        return query_html(self)
 
     def _columns_statement(
         self, columns: tuple[str, ...], ordered: bool = True
@@ -855,8 +846,12 @@ class EventQuery:
         """The matching rows as dicts (column name to value); see :meth:`rows`."""
         return [dict(row._mapping) for row in self.rows(*columns)]
 
-    def to_pandas(self, *columns: str) -> Any:
-        """The matching rows as a ``pandas.DataFrame`` (install ``timeline[pandas]``)."""
+    def to_pandas(self, *columns: str) -> pandas.DataFrame:
+        """The matching rows as a ``pandas.DataFrame`` (install ``timeline[pandas]``).
+
+        Date columns are ``datetime64`` (days as ``datetime64[s]``, instants in UTC), the
+        uncertain bounds each a column of their own.
+        """
         try:
             pandas = importlib.import_module("pandas")
         except ImportError as error:
@@ -864,7 +859,12 @@ class EventQuery:
                 "to_pandas() needs pandas: pip install 'timeline[pandas]'"
             ) from error
         names = columns or ROW_COLUMNS
-        return pandas.DataFrame([tuple(row) for row in self.rows(*names)], columns=list(names))
+        frame = pandas.DataFrame([tuple(row) for row in self.rows(*names)], columns=list(names))
+        for name in names:
+            dtype = pandas_dtype(name)
+            if dtype is not None:
+                frame[name] = frame[name].astype(dtype)
+        return frame
 
     def count_by(self, period: str) -> list[tuple[date, int]]:
         """``(period_start, count)`` for each day, week, month, quarter or year with events.
@@ -1037,7 +1037,7 @@ _AS_OF_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # EventQuery's repr, which shows the knowledge time
 class AsOfQuery(EventQuery):
     """An :class:`EventQuery` answered from the versions valid at a knowledge time."""
 

@@ -356,6 +356,12 @@ class When:
     def __str__(self) -> str:
         return self.display()
 
+    def _repr_html_(self) -> str:
+        """The display text, EDTF and strict bounds, for notebooks."""
+        from timeline.notebook import when_html
+
+        return when_html(self)
+
     def __repr__(self) -> str:
         parts = []
         if self.edtf is not None:
