@@ -363,14 +363,15 @@ if click is not None:
             _echo(f"  source    {source['published']} {source['title']}{link}")
 
     @cli.command(name="import")
-    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
     @click.option(
         "--format",
         "-f",
         "format_",
         type=click.Choice(IMPORT_FORMATS),
-        help="Default: from the file name.",
+        help="Default: from the file name (needed for '-', standard input).",
     )
+    @click.option("--member", metavar="NAME", help="The file to read in a zip archive.")
     @click.option("--skip-invalid", is_flag=True, help="Import the good rows; report the bad ones.")
     @click.option(
         "--mapping",
@@ -391,9 +392,12 @@ if click is not None:
     @click.pass_context
     @_fail_cleanly
     def import_(ctx: click.Context, /, file: str, format_: str | None, **options: Any) -> None:
-        """Import FILE in one transaction: all or nothing, unless --skip-invalid."""
+        """Import FILE ('-': standard input) in one transaction: all or nothing, unless
+        --skip-invalid. gzip, bzip2 and zip files are read as they are decompressed."""
         from .io import import_file
 
+        if file == "-" and format_ is None:
+            raise click.UsageError("reading standard input needs --format")
         with (
             _open(ctx, create=True) as tl,
             _progress(f"importing {os.path.basename(file)}") as step,
@@ -407,6 +411,7 @@ if click is not None:
                 mapping=options["mapping"],
                 progress=step,
                 reference=options["reference"],
+                member=options["member"],
             )
         if options["report"]:
             import csv
