@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 try:
@@ -281,32 +281,136 @@ if click is not None:
             else:
                 _echo(f"added event {event.id}: {event.title} ({event.when})")
 
+    #: Rows ``ls`` shows when given no --limit (--all shows every one).
+    LS_LIMIT = 50
+    #: The listing's fields, in order (machine formats; the table shows the first six).
+    LS_FIELDS = ("id", "when", "display", "status", "kind", "title", "place", "summary")
+
     @cli.command(name="ls")
     @_query_options
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    @click.option("--recorded", metavar="TIME", help="With --as-of: as this database held it.")
+    @click.option("--all", "show_all", is_flag=True, help=f"Every event (default: {LS_LIMIT}).")
+    @click.option("--json", "layout", flag_value="json", help="A JSON array.")
+    @click.option("--nl", "layout", flag_value="nl", help="JSON lines: one object a line.")
+    @click.option("--csv", "layout", flag_value="csv", help="CSV with a header row.")
+    @click.option("--tsv", "layout", flag_value="tsv", help="Tab-separated, with a header row.")
     @click.pass_context
     @_fail_cleanly
-    def ls(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
-        """List events, filtered by the query options, in time order."""
-        with _open(ctx) as tl:
-            events = _query(tl, options).all()
-            rows = [_event_dict(tl, event) for event in events]
-        if as_json:
-            _echo_json(rows)
-            return
-        from rich.console import Console
-        from rich.table import Table
+    def ls(ctx: click.Context, /, layout: str | None, show_all: bool, **options: Any) -> None:
+        """List events, filtered by the query options, in time order: a table for people
+        (plain, one line an event, when piped), or --json, --nl, --csv or --tsv.
 
-        table = Table(box=None, header_style="bold")
-        for name in ("id", "when", "status", "kind", "title", "place"):
-            table.add_column(name, overflow="fold")
-        for row in rows:
-            shown = {**row, "when": row["display"] or row["when"]}
-            table.add_row(
-                *(_cell(shown[k]) for k in ("id", "when", "status", "kind", "title", "place"))
-            )
-        Console(width=max(100, Console().width)).print(table)
-        _echo(f"{len(rows)} event{'s' if len(rows) != 1 else ''}")
+        At most 50 unless --limit N or --all; a footer says how many there are.
+        """
+        if show_all and options["limit"] is not None:
+            raise click.UsageError("--all and --limit exclude each other")
+        limit = None if show_all else (LS_LIMIT if options["limit"] is None else options["limit"])
+        with _open(ctx) as tl:
+            query = _query(tl, {**options, "limit": None})
+            shown = query if limit is None else query.limit(limit)
+            rows = _listing(tl, shown)
+            count = _print_table(rows) if layout is None else _print_records(rows, layout)
+            total = query.count() if limit is not None and count == limit else count
+        noun = "event" if total == 1 else "events"
+        if total > count:
+            footer = f"{count:,} of {total:,} {noun}; --limit N / --all"
+        else:
+            footer = f"{total:,} {noun}"
+        if layout is None:
+            _echo(footer)
+        elif total > count:
+            _echo(footer, err=True)
+
+    def _listing(tl: Any, query: Any) -> Iterator[dict[str, Any]]:
+        """The rows of ``query`` as :data:`LS_FIELDS` dicts, streamed."""
+        places: dict[int, str] = {}
+        columns = ("id", "status", "kind", "title", "place_id", "summary", "edtf", "start_tz")
+        for row in query.iter_rows(*columns):
+            place = row.place_id
+            if place is not None and place not in places:
+                places[place] = tl.place(place).name
+            yield {
+                "id": row.id,
+                "when": row.edtf,
+                "display": _display(row.edtf) if row.start_tz is None else _zoned(tl, row.id),
+                "status": row.status,
+                "kind": row.kind,
+                "title": row.title,
+                "place": places[place] if place is not None else None,
+                "summary": row.summary,
+            }
+
+    @lru_cache(maxsize=1 << 16)
+    def _display(edtf: str | None) -> str | None:
+        """The human text of a date stored as ``edtf`` (many events share one date: each is
+        worked out once). A time in a named zone is shown from the event itself."""
+        from .when import When
+
+        return When.parse(edtf).display() if edtf else None
+
+    def _zoned(tl: Any, event_id: int) -> str:
+        """The human text of the date of an event with a time in a named zone."""
+        return str(tl.get_event(event_id).when.display())
+
+    def _print_records(rows: Iterator[dict[str, Any]], layout: str) -> int:
+        """Write ``rows`` to standard output as JSON, JSON lines, CSV or TSV; how many."""
+        out = sys.stdout
+        count = 0
+        if layout in ("csv", "tsv"):
+            import csv
+
+            writer = csv.writer(out, delimiter="," if layout == "csv" else "\t")
+            writer.writerow(LS_FIELDS)
+            for row in rows:
+                writer.writerow(row.values())
+                count += 1
+            return count
+        dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        if layout == "nl":
+            for row in rows:
+                out.write(dumps(row) + "\n")
+                count += 1
+            return count
+        out.write("[")
+        for count, row in enumerate(rows, 1):
+            out.write(("\n  " if count == 1 else ",\n  ") + dumps(row))
+        out.write("\n]\n" if count else "]\n")
+        return count
+
+    #: The table's columns.
+    TABLE_FIELDS = ("id", "when", "status", "kind", "title", "place")
+
+    def _print_table(rows: Iterator[dict[str, Any]]) -> int:
+        """A table of ``rows`` on a terminal; plain aligned lines, never wrapped, on a pipe
+        (widths from the first 1,000 rows). Returns how many rows."""
+        import itertools
+
+        from rich.console import Console
+
+        console = Console()
+        cells = (
+            [_printable("" if row[k] is None else str(row[k])) for k in TABLE_FIELDS]
+            for row in ({**r, "when": r["display"] or r["when"]} for r in rows)
+        )
+        first = list(itertools.islice(cells, 1000))
+        if console.is_terminal:
+            from rich.table import Table
+
+            table = Table(box=None, header_style="bold")
+            for name in TABLE_FIELDS:
+                table.add_column(name, overflow="fold")
+            for line in itertools.chain(first, cells):
+                table.add_row(*(_cell(value) for value in line))
+            console.print(table)
+            return table.row_count
+        widths = [max(map(len, column)) for column in zip(TABLE_FIELDS, *first, strict=False)]
+        out = sys.stdout
+        count = -1  # the header is not a row
+        for line in itertools.chain([list(TABLE_FIELDS)], first, cells):
+            padded = [value.ljust(width) for value, width in zip(line[:-1], widths, strict=False)]
+            out.write("  ".join([*padded, line[-1]]).rstrip() + "\n")
+            count += 1
+        return count
 
     cli.add_command(ls, name="query")
 
