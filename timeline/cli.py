@@ -133,6 +133,11 @@ if click is not None:
                 "--as-of", "as_of", metavar="DATE", help="As the published record stood on DATE."
             ),
             click.option("--limit", type=click.IntRange(min=0), help="At most this many events."),
+            click.option(
+                "--reference",
+                metavar="DATE",
+                help="Date that relative phrases ('next month') in windows are resolved against.",
+            ),
         ]
         for option in reversed(options):
             function = option(function)
@@ -140,11 +145,17 @@ if click is not None:
 
     def _query(tl: Any, options: dict[str, Any]) -> Any:
         query = tl.events()
+        reference = options.get("reference")
+        day = tl.parse_when(reference).start_earliest if reference else None
+
+        def window(texts: tuple[str, str]) -> tuple[Any, ...]:
+            return tuple(tl.parse_when(text, day) for text in texts) if day else texts
+
         if options.get("between"):
             certainty = "certain" if options.get("certain") else "possible"
-            query = query.between(*options["between"], certainty=certainty)
+            query = query.between(*window(options["between"]), certainty=certainty)
         if options.get("within"):
-            query = query.within(*options["within"])
+            query = query.within(*window(options["within"]))
         if options.get("involving"):
             query = query.involving(options["involving"], role=options.get("role"))
         if options.get("kind"):
@@ -163,10 +174,8 @@ if click is not None:
         query = query.upcoming(as_of=as_of) if options.get("upcoming") else query.order_by_time()
         if options.get("limit") is not None:
             query = query.limit(options["limit"])
-        if as_of:
-            if not hasattr(query, "as_of"):
-                raise click.ClickException("--as-of is not available in this version")
-            query = query.as_of(as_of)
+        if as_of or options.get("recorded"):
+            query = query.as_of(as_of, recorded=options.get("recorded"))
         return query
 
     def _event_dict(tl: Any, event: Any) -> dict[str, Any]:
@@ -288,7 +297,7 @@ if click is not None:
 
     @cli.command(name="ls")
     @_query_options
-    @click.option("--recorded", metavar="TIME", help="With --as-of: as this database held it.")
+    @click.option("--recorded", metavar="TIME", help="As this database held it at TIME.")
     @click.option("--all", "show_all", is_flag=True, help=f"Every event (default: {LS_LIMIT}).")
     @click.option("--json", "layout", flag_value="json", help="A JSON array.")
     @click.option("--nl", "layout", flag_value="nl", help="JSON lines: one object a line.")
@@ -465,6 +474,95 @@ if click is not None:
         for source in data["sources"]:
             link = f" <{source['url']}>" if source["url"] else ""
             _echo(f"  source    {source['published']} {source['title']}{link}")
+
+    @cli.command()
+    @click.argument("event_id", type=int, metavar="EVENT")
+    @click.option("--source", "title", help="Title of the report that says it.")
+    @click.option("--url", help="URL of the report.")
+    @click.option("--publisher", help="Who published the report (created as media if unknown).")
+    @click.option("--published", help="When the report was published (needed with a report).")
+    @click.option("--status", help="The status the report gives the event.")
+    @click.option("--when", help="The date the report gives (relative to --published).")
+    @click.option("--quote", help="What the report says, in its words.")
+    @click.option("--confidence", type=click.FloatRange(0, 1), help="How sure, from 0 to 1.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the claim as JSON.")
+    @click.pass_context
+    @_fail_cleanly
+    def claim(ctx: click.Context, /, event_id: int, as_json: bool, **options: Any) -> None:
+        """Record what a report says about EVENT (its status and/or date); without a report,
+        a manual edit. The report and the claim are written together or not at all."""
+        named = [options[k] for k in ("title", "url", "publisher")]
+        source = None
+        if any(named) or options["published"]:
+            if not options["published"]:
+                raise click.UsageError("a report needs --published (its publication date)")
+            source = {
+                "title": next(text for text in [*named, "report"] if text),
+                "publisher": options["publisher"] or "unknown",
+                "published": options["published"],
+                "url": options["url"],
+            }
+        if options["status"] is None and options["when"] is None:
+            raise click.UsageError("a claim needs --status, --when or both")
+        with _open(ctx) as tl:
+            made = tl.add_claim(
+                event_id,
+                source=source,
+                status=options["status"],
+                when=options["when"],
+                quote=options["quote"],
+                confidence=options["confidence"],
+            )
+            event = tl.get_event(made.event_id)
+            if as_json:
+                _echo_json(
+                    {
+                        "id": made.id,
+                        "event": made.event_id,
+                        "status": str(made.status) if made.status else None,
+                        "when": made.edtf,
+                        "published": made.published.isoformat() if made.published else None,
+                        "quote": made.quote,
+                        "now": {"status": str(event.status), "when": event.edtf},
+                    }
+                )
+            else:
+                _echo(f"claim {made.id} on event {event.id}: now {event.status}, {event.when}")
+
+    @cli.command(name="history")
+    @click.argument("event_id", type=int, metavar="EVENT")
+    @click.option("--json", "as_json", is_flag=True, help="Print the claims as JSON.")
+    @click.pass_context
+    @_fail_cleanly
+    def history_(ctx: click.Context, event_id: int, as_json: bool) -> None:
+        """What each report said about EVENT, in published order, and where it stands now."""
+        with _open(ctx) as tl:
+            found = tl.history(event_id)
+        if not as_json:
+            _echo(found.text())
+            return
+        _echo_json(
+            {
+                "event": found.event.id,
+                "title": found.event.title,
+                "status": str(found.event.status),
+                "when": found.event.edtf,
+                "claims": [
+                    {
+                        "published": entry.published,
+                        "recorded_at": entry.recorded_at,
+                        "said_by": entry.said_by,
+                        "source": entry.source.title if entry.source else None,
+                        "url": entry.source.url if entry.source else None,
+                        "status": str(entry.status) if entry.status is not None else None,
+                        "when": entry.when.edtf if entry.when is not None else None,
+                        "quote": entry.quote,
+                        "confidence": entry.confidence,
+                    }
+                    for entry in found
+                ],
+            }
+        )
 
     @cli.command(name="import")
     @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
