@@ -13,7 +13,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
@@ -56,6 +56,11 @@ if click is not None:
             except SQLAlchemyError as error:  # e.g. --db names a file that is not a database
                 reason = " ".join(str(getattr(error, "orig", None) or error).split())
                 raise click.ClickException(f"database error: {reason}") from error
+            except OSError as error:  # e.g. an output file in a missing directory
+                from .io.base import cause
+
+                where = f"cannot write {error.filename!r}: " if error.filename else ""
+                raise click.ClickException(where + cause(error)) from error
 
         return run  # type: ignore[return-value]
 
@@ -72,8 +77,32 @@ if click is not None:
                 f"no database at {db!r}; create it with `timeline --db {db} init` "
                 "(or set TIMELINE_DB)"
             )
-        with Timeline(db) as tl:
+        _check_path(db)
+        try:
+            tl = Timeline(db)
+        except TimelineError as error:
+            said = str(error)
+            if not said.startswith("cannot open"):
+                said = f"cannot open the database {db!r}: {said}"
+            raise click.ClickException(said) from error
+        with tl:
             yield tl
+
+    def _check_path(db: str) -> None:
+        """Refuse a ``--db`` path SQLite cannot open, saying why (SQLite only says "unable
+        to open database file")."""
+        if "://" in db or db == ":memory:":
+            return
+        folder = os.path.dirname(os.path.abspath(db))
+        if os.path.isdir(db):
+            reason = "it is a directory"
+        elif not os.path.isdir(folder):
+            reason = f"there is no directory {folder!r}"
+        elif os.path.exists(db) and not os.access(db, os.R_OK | os.W_OK):
+            reason = "permission denied"
+        else:
+            return
+        raise click.ClickException(f"cannot open the database {db!r}: {reason}")
 
     def _printable(text: str) -> str:
         """``text`` with control and bidi characters shown as escapes (``\\x1b``), so that
@@ -144,6 +173,9 @@ if click is not None:
         return function
 
     def _query(tl: Any, options: dict[str, Any]) -> Any:
+        for option, needs in (("certain", "between"), ("role", "involving")):
+            if options.get(option) and not options.get(needs):
+                raise click.UsageError(f"--{option} applies only with --{needs}")
         query = tl.events()
         reference = options.get("reference")
         day = tl.parse_when(reference).start_earliest if reference else None
@@ -601,6 +633,7 @@ if click is not None:
         if file == "-" and format_ is None:
             raise click.UsageError("reading standard input needs --format")
         with (
+            _removed_if_new(ctx.obj["db"]),
             _open(ctx, create=True) as tl,
             _progress(f"importing {os.path.basename(file)}") as step,
         ):
@@ -636,6 +669,20 @@ if click is not None:
         _echo(str(summary))
 
     @contextmanager
+    def _removed_if_new(db: str) -> Iterator[None]:
+        """Delete the SQLite file ``db`` (and its journal files) if the block fails and the
+        file was not there before it: a failed import leaves no empty database behind."""
+        new = _is_missing_file(db)
+        try:
+            yield
+        except BaseException:
+            if new:
+                for ending in ("", "-wal", "-shm", "-journal"):
+                    with suppress(FileNotFoundError):
+                        os.remove(db + ending)
+            raise
+
+    @contextmanager
     def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
         from rich.console import Console
         from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
@@ -657,11 +704,18 @@ if click is not None:
 
             yield step
 
+    def _export_formats(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        """Shell completion of ``export --format``: the registered exporters."""
+        from .io import EXPORTERS
+
+        return [name for name in sorted(EXPORTERS) if name.startswith(incomplete)]
+
     @cli.command(name="export")
     @click.option(
         "--format",
         "-f",
         "format_",
+        shell_complete=_export_formats,
         help="json, jsonl, csv, ics, timelinejs, geojson, jsonld, html… Default: from -o.",
     )
     @click.option(
@@ -678,6 +732,8 @@ if click is not None:
         """Export events (all, or those the query options select)."""
         from .io import EXPORTERS, export_file
 
+        if format_ is None and output == "-":
+            raise click.UsageError("writing to standard output needs --format")
         if format_ is not None and format_ not in EXPORTERS:
             raise click.BadParameter(
                 f"{format_!r}; use one of: {', '.join(sorted(EXPORTERS))}", param_hint="--format"
