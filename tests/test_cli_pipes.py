@@ -130,3 +130,15 @@ def test_export_to_standard_output_pipes(tmp_path: Path) -> None:
     again = run("--db", str(copy), "import", "-", "-f", "jsonl", stdin=done.stdout)
     assert again.returncode == 0, again.stderr
     assert titles(copy) == ["Parade", "Talks"]
+
+
+def test_text_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    data = (CSV + "Bad \xe9vent,2026-03-01,politics\n").encode("latin-1")
+    for name, content in (("latin.csv", data), ("latin.csv.gz", gzip.compress(data))):
+        path = tmp_path / name
+        path.write_bytes(content)
+        done = run("--db", str(tmp_path / "t.db"), "import", str(path))
+        assert done.returncode == 1
+        error = done.stderr.decode().strip()
+        assert error.startswith(f"Error: cannot read '{name}': line 4: not UTF-8 text"), error
+    assert not (tmp_path / "t.db").exists()

@@ -732,13 +732,13 @@ if click is not None:
         """Export events (all, or those the query options select)."""
         from .io import EXPORTERS, export_file
 
-        if format_ is None and output == "-":
-            raise click.UsageError("writing to standard output needs --format")
         if format_ is not None and format_ not in EXPORTERS:
             raise click.BadParameter(
                 f"{format_!r}; use one of: {', '.join(sorted(EXPORTERS))}", param_hint="--format"
             )
-        with _open(ctx) as tl:
+        with _open(ctx) as tl:  # a missing database is named first
+            if format_ is None and output == "-":
+                raise click.UsageError("writing to standard output needs --format")
             chosen = (
                 any(v for k, v in options.items() if k != "limit")
                 or options.get("limit") is not None

@@ -224,7 +224,48 @@ def open_text(
         utf16 = binary.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as error:
         raise UnreadableFileError(source.name, cause(error)) from error
-    return io.TextIOWrapper(binary, encoding="utf-16" if utf16 else "utf-8-sig", newline=newline)
+    text = TextStream(binary, encoding="utf-16" if utf16 else "utf-8-sig", newline=newline)
+    text.source = source
+    return text
+
+
+class TextStream(io.TextIOWrapper):
+    """The text of an input file: text that cannot be decoded raises
+    :class:`~timeline.errors.UnreadableFileError` naming the file and the line."""
+
+    source = InputFile("")
+
+    def __next__(self) -> str:  # type: ignore[override]  # typeshed: _IOBase's bytes
+        try:
+            return super().__next__()
+        except UnicodeDecodeError as error:
+            raise self._undecodable(error) from error
+
+    def read(self, size: int | None = -1, /) -> str:
+        try:
+            return super().read(size)
+        except UnicodeDecodeError as error:
+            raise self._undecodable(error) from error
+
+    def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
+        try:
+            return super().readline(-1 if size is None else size)
+        except UnicodeDecodeError as error:
+            raise self._undecodable(error) from error
+
+    def _undecodable(self, error: UnicodeDecodeError) -> UnreadableFileError:
+        """The error naming the file and, when the file can be read again, the first line
+        that is not UTF-8 (the decoder reads ahead, so the line is found by a second pass)."""
+        bad = error.object[error.start : error.end]
+        reason = f"not UTF-8 text ({error.reason}: {bad!r}); save it as UTF-8 and import again"
+        if self.source.path != "-" and self.encoding == "utf-8-sig":
+            with _open_binary(self.source, None) as again:
+                for number, line in enumerate(again, 1):
+                    try:
+                        line.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return UnreadableFileError(self.source.name, f"line {number}: {reason}")
+        return UnreadableFileError(self.source.name, reason)
 
 
 def _open_binary(source: InputFile, progress: Progress | None) -> io.BufferedReader[CountingReader]:
