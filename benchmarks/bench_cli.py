@@ -6,8 +6,9 @@ Run from the repository root::
     python benchmarks/bench_cli.py --n 1000000   # 1M events (the load takes minutes)
     python benchmarks/bench_cli.py --db DIR/cli.db   # keep the database; reuse it next time
 
-Data: ``gen_events.py`` rows (without actors: a listing does not show them) loaded with
-``tl.add_events``. Prints the median of 3 runs of
+The start-up of the command (``timeline --version``: Python and the library's imports) is
+timed too, the floor under every command. Data: ``gen_events.py`` rows (without actors: a
+listing does not show them) loaded with ``tl.add_events``. Prints the median of 3 runs of
 ``timeline ls`` (the default limit, a table on a pipe) and of ``timeline ls --nl --all``
 (every event, one JSON line each, read from the pipe), in seconds and events per second.
 Targets at 1M events: ``ls`` under 1 s; ``ls --nl --all`` at 50,000 events/s or more.
@@ -45,22 +46,22 @@ def load(path: Path, n: int) -> None:
     print(f"loaded {n:,} events in {time.perf_counter() - started:.1f} s")
 
 
-def timed(path: Path, *args: str) -> tuple[float, int]:
-    """Seconds of one ``timeline --db PATH ARGS`` run, and how many lines it printed."""
+def timed(path: Path, *args: str) -> float:
+    """Seconds of one ``timeline --db PATH ARGS`` run, its output read from a pipe."""
     started = time.perf_counter()
-    done = subprocess.run(
+    subprocess.run(
         [sys.executable, "-m", "timeline", "--db", str(path), *args],
         capture_output=True,
         check=True,
     )
-    return time.perf_counter() - started, done.stdout.count(b"\n")
+    return time.perf_counter() - started
 
 
-def report(label: str, path: Path, events: int | None, *args: str) -> None:
-    runs = [timed(path, *args) for _ in range(3)]
-    seconds = statistics.median(s for s, _ in runs)
-    count = events if events is not None else runs[0][1]
-    print(f"{label:<22} {seconds:8.3f} s  {count / seconds:12,.0f} events/s  ({count:,} events)")
+def report(label: str, path: Path, events: int, *args: str) -> None:
+    """The median of 3 runs of ``timeline ARGS``, and ``events`` (when any) per second."""
+    seconds = statistics.median(timed(path, *args) for _ in range(3))
+    rate = f"{events / seconds:12,.0f} events/s  ({events:,} events)" if events else ""
+    print(f"{label:<22} {seconds:8.3f} s  {rate}".rstrip())
 
 
 def main() -> None:
@@ -71,6 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = options.db or Path(scratch) / "cli.db"
         load(path, options.n)
+        report("start-up (--version)", path, 0, "--version")
         report("ls (default limit)", path, 50, "ls")
         report("ls --nl --all", path, options.n, "ls", "--nl", "--all")
 
