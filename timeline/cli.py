@@ -14,8 +14,8 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
+from contextlib import contextmanager, suppress
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 try:
@@ -66,6 +66,11 @@ if click is not None:
             except SQLAlchemyError as error:  # e.g. --db names a file that is not a database
                 reason = " ".join(str(getattr(error, "orig", None) or error).split())
                 raise click.ClickException(f"database error: {reason}") from error
+            except OSError as error:  # e.g. an output file in a missing directory
+                from .io.base import cause
+
+                where = f"cannot write {error.filename!r}: " if error.filename else ""
+                raise click.ClickException(where + cause(error)) from error
 
         return run  # type: ignore[return-value]
 
@@ -82,8 +87,32 @@ if click is not None:
                 f"no database at {db!r}; create it with `timeline --db {db} init` "
                 "(or set TIMELINE_DB)"
             )
-        with Timeline(db) as tl:
+        _check_path(db)
+        try:
+            tl = Timeline(db)
+        except TimelineError as error:
+            said = str(error)
+            if not said.startswith("cannot open"):
+                said = f"cannot open the database {db!r}: {said}"
+            raise click.ClickException(said) from error
+        with tl:
             yield tl
+
+    def _check_path(db: str) -> None:
+        """Refuse a ``--db`` path SQLite cannot open, saying why (SQLite only says "unable
+        to open database file")."""
+        if "://" in db or db == ":memory:":
+            return
+        folder = os.path.dirname(os.path.abspath(db))
+        if os.path.isdir(db):
+            reason = "it is a directory"
+        elif not os.path.isdir(folder):
+            reason = f"there is no directory {folder!r}"
+        elif os.path.exists(db) and not os.access(db, os.R_OK | os.W_OK):
+            reason = "permission denied"
+        else:
+            return
+        raise click.ClickException(f"cannot open the database {db!r}: {reason}")
 
     def _printable(text: str) -> str:
         """``text`` with control and bidi characters shown as escapes (``\\x1b``), so that
@@ -143,18 +172,32 @@ if click is not None:
                 "--as-of", "as_of", metavar="DATE", help="As the published record stood on DATE."
             ),
             click.option("--limit", type=click.IntRange(min=0), help="At most this many events."),
+            click.option(
+                "--reference",
+                metavar="DATE",
+                help="Date that relative phrases ('next month') in windows are resolved against.",
+            ),
         ]
         for option in reversed(options):
             function = option(function)
         return function
 
     def _query(tl: Any, options: dict[str, Any]) -> Any:
+        for option, needs in (("certain", "between"), ("role", "involving")):
+            if options.get(option) and not options.get(needs):
+                raise click.UsageError(f"--{option} applies only with --{needs}")
         query = tl.events()
+        reference = options.get("reference")
+        day = tl.parse_when(reference).start_earliest if reference else None
+
+        def window(texts: tuple[str, str]) -> tuple[Any, ...]:
+            return tuple(tl.parse_when(text, day) for text in texts) if day else texts
+
         if options.get("between"):
             certainty = "certain" if options.get("certain") else "possible"
-            query = query.between(*options["between"], certainty=certainty)
+            query = query.between(*window(options["between"]), certainty=certainty)
         if options.get("within"):
-            query = query.within(*options["within"])
+            query = query.within(*window(options["within"]))
         if options.get("involving"):
             query = query.involving(options["involving"], role=options.get("role"))
         if options.get("kind"):
@@ -173,10 +216,8 @@ if click is not None:
         query = query.upcoming(as_of=as_of) if options.get("upcoming") else query.order_by_time()
         if options.get("limit") is not None:
             query = query.limit(options["limit"])
-        if as_of:
-            if not hasattr(query, "as_of"):
-                raise click.ClickException("--as-of is not available in this version")
-            query = query.as_of(as_of)
+        if as_of or options.get("recorded"):
+            query = query.as_of(as_of, recorded=options.get("recorded"))
         return query
 
     def _event_dict(tl: Any, event: Any) -> dict[str, Any]:
@@ -291,32 +332,136 @@ if click is not None:
             else:
                 _echo(f"added event {event.id}: {event.title} ({event.when})")
 
+    #: Rows ``ls`` shows when given no --limit (--all shows every one).
+    LS_LIMIT = 50
+    #: The listing's fields, in order (machine formats; the table shows the first six).
+    LS_FIELDS = ("id", "when", "display", "status", "kind", "title", "place", "summary")
+
     @cli.command(name="ls")
     @_query_options
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+    @click.option("--recorded", metavar="TIME", help="As this database held it at TIME.")
+    @click.option("--all", "show_all", is_flag=True, help=f"Every event (default: {LS_LIMIT}).")
+    @click.option("--json", "layout", flag_value="json", help="A JSON array.")
+    @click.option("--nl", "layout", flag_value="nl", help="JSON lines: one object a line.")
+    @click.option("--csv", "layout", flag_value="csv", help="CSV with a header row.")
+    @click.option("--tsv", "layout", flag_value="tsv", help="Tab-separated, with a header row.")
     @click.pass_context
     @_fail_cleanly
-    def ls(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
-        """List events, filtered by the query options, in time order."""
-        with _open(ctx) as tl:
-            events = _query(tl, options).all()
-            rows = [_event_dict(tl, event) for event in events]
-        if as_json:
-            _echo_json(rows)
-            return
-        from rich.console import Console
-        from rich.table import Table
+    def ls(ctx: click.Context, /, layout: str | None, show_all: bool, **options: Any) -> None:
+        """List events, filtered by the query options, in time order: a table for people
+        (plain, one line an event, when piped), or --json, --nl, --csv or --tsv.
 
-        table = Table(box=None, header_style="bold")
-        for name in ("id", "when", "status", "kind", "title", "place"):
-            table.add_column(name, overflow="fold")
-        for row in rows:
-            shown = {**row, "when": row["display"] or row["when"]}
-            table.add_row(
-                *(_cell(shown[k]) for k in ("id", "when", "status", "kind", "title", "place"))
-            )
-        Console(width=max(100, Console().width)).print(table)
-        _echo(f"{len(rows)} event{'s' if len(rows) != 1 else ''}")
+        At most 50 unless --limit N or --all; a footer says how many there are.
+        """
+        if show_all and options["limit"] is not None:
+            raise click.UsageError("--all and --limit exclude each other")
+        limit = None if show_all else (LS_LIMIT if options["limit"] is None else options["limit"])
+        with _open(ctx) as tl:
+            query = _query(tl, {**options, "limit": None})
+            shown = query if limit is None else query.limit(limit)
+            rows = _listing(tl, shown)
+            count = _print_table(rows) if layout is None else _print_records(rows, layout)
+            total = query.count() if limit is not None and count == limit else count
+        noun = "event" if total == 1 else "events"
+        if total > count:
+            footer = f"{count:,} of {total:,} {noun}; --limit N / --all"
+        else:
+            footer = f"{total:,} {noun}"
+        if layout is None:
+            _echo(footer)
+        elif total > count:
+            _echo(footer, err=True)
+
+    def _listing(tl: Any, query: Any) -> Iterator[dict[str, Any]]:
+        """The rows of ``query`` as :data:`LS_FIELDS` dicts, streamed."""
+        places: dict[int, str] = {}
+        columns = ("id", "status", "kind", "title", "place_id", "summary", "edtf", "start_tz")
+        for row in query.iter_rows(*columns):
+            place = row.place_id
+            if place is not None and place not in places:
+                places[place] = tl.place(place).name
+            yield {
+                "id": row.id,
+                "when": row.edtf,
+                "display": _display(row.edtf) if row.start_tz is None else _zoned(tl, row.id),
+                "status": row.status,
+                "kind": row.kind,
+                "title": row.title,
+                "place": places[place] if place is not None else None,
+                "summary": row.summary,
+            }
+
+    @lru_cache(maxsize=1 << 16)
+    def _display(edtf: str | None) -> str | None:
+        """The human text of a date stored as ``edtf`` (many events share one date: each is
+        worked out once). A time in a named zone is shown from the event itself."""
+        from .when import When
+
+        return When.parse(edtf).display() if edtf else None
+
+    def _zoned(tl: Any, event_id: int) -> str:
+        """The human text of the date of an event with a time in a named zone."""
+        return str(tl.get_event(event_id).when.display())
+
+    def _print_records(rows: Iterator[dict[str, Any]], layout: str) -> int:
+        """Write ``rows`` to standard output as JSON, JSON lines, CSV or TSV; how many."""
+        out = sys.stdout
+        count = 0
+        if layout in ("csv", "tsv"):
+            import csv
+
+            writer = csv.writer(out, delimiter="," if layout == "csv" else "\t")
+            writer.writerow(LS_FIELDS)
+            for row in rows:
+                writer.writerow(row.values())
+                count += 1
+            return count
+        dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        if layout == "nl":
+            for row in rows:
+                out.write(dumps(row) + "\n")
+                count += 1
+            return count
+        out.write("[")
+        for count, row in enumerate(rows, 1):
+            out.write(("\n  " if count == 1 else ",\n  ") + dumps(row))
+        out.write("\n]\n" if count else "]\n")
+        return count
+
+    #: The table's columns.
+    TABLE_FIELDS = ("id", "when", "status", "kind", "title", "place")
+
+    def _print_table(rows: Iterator[dict[str, Any]]) -> int:
+        """A table of ``rows`` on a terminal; plain aligned lines, never wrapped, on a pipe
+        (widths from the first 1,000 rows). Returns how many rows."""
+        import itertools
+
+        from rich.console import Console
+
+        console = Console()
+        cells = (
+            [_printable("" if row[k] is None else str(row[k])) for k in TABLE_FIELDS]
+            for row in ({**r, "when": r["display"] or r["when"]} for r in rows)
+        )
+        first = list(itertools.islice(cells, 1000))
+        if console.is_terminal:
+            from rich.table import Table
+
+            table = Table(box=None, header_style="bold")
+            for name in TABLE_FIELDS:
+                table.add_column(name, overflow="fold")
+            for line in itertools.chain(first, cells):
+                table.add_row(*(_cell(value) for value in line))
+            console.print(table)
+            return table.row_count
+        widths = [max(map(len, column)) for column in zip(TABLE_FIELDS, *first, strict=False)]
+        out = sys.stdout
+        count = -1  # the header is not a row
+        for line in itertools.chain([list(TABLE_FIELDS)], first, cells):
+            padded = [value.ljust(width) for value, width in zip(line[:-1], widths, strict=False)]
+            out.write("  ".join([*padded, line[-1]]).rstrip() + "\n")
+            count += 1
+        return count
 
     cli.add_command(ls, name="query")
 
@@ -372,15 +517,105 @@ if click is not None:
             link = f" <{source['url']}>" if source["url"] else ""
             _echo(f"  source    {source['published']} {source['title']}{link}")
 
+    @cli.command()
+    @click.argument("event_id", type=int, metavar="EVENT")
+    @click.option("--source", "title", help="Title of the report that says it.")
+    @click.option("--url", help="URL of the report.")
+    @click.option("--publisher", help="Who published the report (created as media if unknown).")
+    @click.option("--published", help="When the report was published (needed with a report).")
+    @click.option("--status", help="The status the report gives the event.")
+    @click.option("--when", help="The date the report gives (relative to --published).")
+    @click.option("--quote", help="What the report says, in its words.")
+    @click.option("--confidence", type=click.FloatRange(0, 1), help="How sure, from 0 to 1.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the claim as JSON.")
+    @click.pass_context
+    @_fail_cleanly
+    def claim(ctx: click.Context, /, event_id: int, as_json: bool, **options: Any) -> None:
+        """Record what a report says about EVENT (its status and/or date); without a report,
+        a manual edit. The report and the claim are written together or not at all."""
+        named = [options[k] for k in ("title", "url", "publisher")]
+        source = None
+        if any(named) or options["published"]:
+            if not options["published"]:
+                raise click.UsageError("a report needs --published (its publication date)")
+            source = {
+                "title": next(text for text in [*named, "report"] if text),
+                "publisher": options["publisher"] or "unknown",
+                "published": options["published"],
+                "url": options["url"],
+            }
+        if options["status"] is None and options["when"] is None:
+            raise click.UsageError("a claim needs --status, --when or both")
+        with _open(ctx) as tl:
+            made = tl.add_claim(
+                event_id,
+                source=source,
+                status=options["status"],
+                when=options["when"],
+                quote=options["quote"],
+                confidence=options["confidence"],
+            )
+            event = tl.get_event(made.event_id)
+            if as_json:
+                _echo_json(
+                    {
+                        "id": made.id,
+                        "event": made.event_id,
+                        "status": str(made.status) if made.status else None,
+                        "when": made.edtf,
+                        "published": made.published.isoformat() if made.published else None,
+                        "quote": made.quote,
+                        "now": {"status": str(event.status), "when": event.edtf},
+                    }
+                )
+            else:
+                _echo(f"claim {made.id} on event {event.id}: now {event.status}, {event.when}")
+
+    @cli.command(name="history")
+    @click.argument("event_id", type=int, metavar="EVENT")
+    @click.option("--json", "as_json", is_flag=True, help="Print the claims as JSON.")
+    @click.pass_context
+    @_fail_cleanly
+    def history_(ctx: click.Context, event_id: int, as_json: bool) -> None:
+        """What each report said about EVENT, in published order, and where it stands now."""
+        with _open(ctx) as tl:
+            found = tl.history(event_id)
+        if not as_json:
+            _echo(found.text())
+            return
+        _echo_json(
+            {
+                "event": found.event.id,
+                "title": found.event.title,
+                "status": str(found.event.status),
+                "when": found.event.edtf,
+                "claims": [
+                    {
+                        "published": entry.published,
+                        "recorded_at": entry.recorded_at,
+                        "said_by": entry.said_by,
+                        "source": entry.source.title if entry.source else None,
+                        "url": entry.source.url if entry.source else None,
+                        "status": str(entry.status) if entry.status is not None else None,
+                        "when": entry.when.edtf if entry.when is not None else None,
+                        "quote": entry.quote,
+                        "confidence": entry.confidence,
+                    }
+                    for entry in found
+                ],
+            }
+        )
+
     @cli.command(name="import")
-    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
     @click.option(
         "--format",
         "-f",
         "format_",
         type=click.Choice(IMPORT_FORMATS),
-        help="Default: from the file name.",
+        help="Default: from the file name (needed for '-', standard input).",
     )
+    @click.option("--member", metavar="NAME", help="The file to read in a zip archive.")
     @click.option("--skip-invalid", is_flag=True, help="Import the good rows; report the bad ones.")
     @click.option(
         "--mapping",
@@ -401,10 +636,14 @@ if click is not None:
     @click.pass_context
     @_fail_cleanly
     def import_(ctx: click.Context, /, file: str, format_: str | None, **options: Any) -> None:
-        """Import FILE in one transaction: all or nothing, unless --skip-invalid."""
+        """Import FILE ('-': standard input) in one transaction: all or nothing, unless
+        --skip-invalid. gzip, bzip2 and zip files are read as they are decompressed."""
         from .io import import_file
 
+        if file == "-" and format_ is None:
+            raise click.UsageError("reading standard input needs --format")
         with (
+            _removed_if_new(ctx.obj["db"]),
             _open(ctx, create=True) as tl,
             _progress(f"importing {os.path.basename(file)}") as step,
         ):
@@ -417,6 +656,7 @@ if click is not None:
                 mapping=options["mapping"],
                 progress=step,
                 reference=options["reference"],
+                member=options["member"],
             )
         if options["report"]:
             import csv
@@ -437,6 +677,20 @@ if click is not None:
         for error in summary.errors:
             _echo(f"skipped {error}", err=True)
         _echo(str(summary))
+
+    @contextmanager
+    def _removed_if_new(db: str) -> Iterator[None]:
+        """Delete the SQLite file ``db`` (and its journal files) if the block fails and the
+        file was not there before it: a failed import leaves no empty database behind."""
+        new = _is_missing_file(db)
+        try:
+            yield
+        except BaseException:
+            if new:
+                for ending in ("", "-wal", "-shm", "-journal"):
+                    with suppress(FileNotFoundError):
+                        os.remove(db + ending)
+            raise
 
     @contextmanager
     def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
@@ -460,11 +714,18 @@ if click is not None:
 
             yield step
 
+    def _export_formats(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        """Shell completion of ``export --format``: the registered exporters."""
+        from .io import EXPORTERS
+
+        return [name for name in sorted(EXPORTERS) if name.startswith(incomplete)]
+
     @cli.command(name="export")
     @click.option(
         "--format",
         "-f",
         "format_",
+        shell_complete=_export_formats,
         help="json, jsonl, csv, ics, timelinejs, geojson, jsonld, html… Default: from -o.",
     )
     @click.option(
@@ -485,7 +746,9 @@ if click is not None:
             raise click.BadParameter(
                 f"{format_!r}; use one of: {', '.join(sorted(EXPORTERS))}", param_hint="--format"
             )
-        with _open(ctx) as tl:
+        with _open(ctx) as tl:  # a missing database is named first
+            if format_ is None and output == "-":
+                raise click.UsageError("writing to standard output needs --format")
             chosen = (
                 any(v for k, v in options.items() if k != "limit")
                 or options.get("limit") is not None

@@ -80,8 +80,20 @@ def make_engine(target: str | os.PathLike[str] | Engine, *, echo: bool = False) 
     try:
         return create_engine(url, **options)
     except Exception as exc:  # unknown dialect, missing driver, malformed URL
-        hint = " (install timeline[postgres] for PostgreSQL)" if "postgres" in url else ""
-        raise TimelineError(f"cannot open {url!r}: {exc}{hint}") from exc
+        raise TimelineError(f"cannot open {url!r}: {exc}{_scheme_hint(url)}") from exc
+
+
+def _scheme_hint(url: str) -> str:
+    """What to do about a URL whose scheme has no driver: the scheme to use instead."""
+    scheme = url.partition("://")[0].lower()
+    if scheme == "postgresql+psycopg":
+        return " (install timeline[postgres] for PostgreSQL)"
+    if scheme.partition("+")[0] in ("postgres", "postgresql"):
+        return f"; for PostgreSQL use the postgresql+psycopg:// scheme, not {scheme}://"
+    return (
+        f"; no driver for {scheme}://: use a SQLite file path (or sqlite:///PATH) or "
+        "postgresql+psycopg://USER@HOST/DB"
+    )
 
 
 class TimelineEngine(OptionEngine):

@@ -842,6 +842,21 @@ class EventQuery:
         found.sort(key=itemgetter(columns.index("id")))
         return found
 
+    def iter_rows(self, *columns: str, size: int = 5000) -> Iterator[Row[Any]]:
+        """The rows :meth:`rows` returns, streamed from one statement ``size`` at a time
+        (a server-side cursor on PostgreSQL): memory stays flat however many match.
+
+        >>> for row in tl.events().order_by_time().iter_rows("id", "title"):  # doctest: +SKIP
+        ...     print(row.id, row.title)
+        """
+        statement = self._columns_statement(columns or ROW_COLUMNS)
+        with self._session() as session:  # a transaction: PostgreSQL's cursors need one
+            connection = session.connection(
+                execution_options={"stream_results": True, "yield_per": size}
+            )
+            for page in connection.execute(statement, self._bound()).partitions(size):
+                yield from page
+
     def dicts(self, *columns: str) -> list[dict[str, Any]]:
         """The matching rows as dicts (column name to value); see :meth:`rows`."""
         return [dict(row._mapping) for row in self.rows(*columns)]

@@ -269,18 +269,29 @@ class Timeline:
         relative dates in events from this source are resolved against it. A source with the
         same URL, or the same title, publisher and date, is the same source.
         """
+        with self._write() as session:
+            return self._new_source(session, title, publisher, published, url)
+
+    def _new_source(
+        self,
+        session: Session,
+        title: str,
+        publisher: str | Entity,
+        published: date | datetime | str,
+        url: str | None = None,
+    ) -> Source:
+        """:meth:`add_source` in ``session``'s transaction."""
         title = _text(title, "source title")
         moment = When.parse(published, conventions=self.conventions)
         if moment.span or moment.start_earliest != moment.start_latest:
             raise InvalidDateError(published, "a publication date must be a single day or time")
         assert moment.start_earliest is not None
         outlet = publisher.name if isinstance(publisher, Entity) else publisher
-        with self._write() as session:
-            names = Names(session)
-            if isinstance(publisher, Entity):
-                names.entity_id(entity_ref(publisher))
-            source_id, _ = names.source(SourceRef(title, outlet, moment.start_earliest, url))
-            return _get(session, Source, source_id)
+        names = Names(session)
+        if isinstance(publisher, Entity):
+            names.entity_id(entity_ref(publisher))
+        source_id, _ = names.source(SourceRef(title, outlet, moment.start_earliest, url))
+        return _get(session, Source, source_id)
 
     def _source(self, session: Session, source: Source | int) -> Source:
         if isinstance(source, Source):
@@ -483,7 +494,7 @@ class Timeline:
         self,
         event: Event | int,
         *,
-        source: Source | int | None,
+        source: Source | int | Mapping[str, Any] | None,
         status: Status | str | None = None,
         when: When | date | datetime | str | None = None,
         quote: str | None = None,
@@ -493,15 +504,20 @@ class Timeline:
         ``when`` is resolved against the source's publication date). The event's status and
         ``When`` follow from its claims: the most recently published claim wins for each field,
         ties broken by confidence then recording order. ``source=None`` is a manual edit,
-        published on the day it is recorded. A claim about a merged duplicate goes to its
-        survivor.
+        published on the day it is recorded. ``source`` may also be the keywords of
+        :meth:`add_source` (``{"title": ..., "publisher": ..., "published": ...}``): the
+        report is then found or added in the same transaction as the claim. A claim about a
+        merged duplicate goes to its survivor.
 
         :raises EventDeletedError: if the event was deleted.
         """
         coerced = Status.coerce(status, field="status") if status is not None else None
         quote = _text(quote, "quote") if quote is not None else None
         with self._write() as session:
-            source_row = self._source(session, source) if source is not None else None
+            if isinstance(source, Mapping):
+                source_row: Source | None = self._new_source(session, **source)
+            else:
+                source_row = self._source(session, source) if source is not None else None
             row = provenance.resolve(session, self._event(session, event))
             reference = (source_row.published_at or source_row.published) if source_row else None
             value = None

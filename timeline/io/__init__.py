@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import TimelineError, UnknownFormatError
 from ..write.pipeline import run_import
-from .base import ImportSummary, Item, Progress, RowError
+from .base import ImportSummary, InputFile, Item, Progress, RowError, cause
 
 if TYPE_CHECKING:
     from ..query import EventQuery
@@ -110,9 +110,17 @@ def register_exporter(name: str, writer: Writer) -> None:
     EXPORTERS[name] = writer
 
 
+#: Endings of compressed files: the format is named by the ending before them.
+COMPRESSED = (".gz", ".bz2", ".zip")
+
+
 def guess_format(path: str | os.PathLike[str], table: dict[str, Any], what: str) -> str:
-    """The format implied by ``path``'s ending, or :class:`UnknownFormatError`."""
-    name = SUFFIXES.get(Path(path).suffix.lower())
+    """The format implied by ``path``'s ending (``events.csv.gz`` is ``csv``; a zip member's
+    name comes first), or :class:`UnknownFormatError`."""
+    named = Path(path.member if isinstance(path, InputFile) and path.member else path)
+    if named.suffix.lower() in COMPRESSED:
+        named = named.with_suffix("")
+    name = SUFFIXES.get(named.suffix.lower())
     if name is None or name not in table:
         raise UnknownFormatError(f"(none given for {os.fspath(path)!r})", sorted(table), what)
     return name
@@ -128,8 +136,12 @@ def import_file(
     mapping: Any = None,
     progress: Progress | None = None,
     reference: date | datetime | str | None = None,
+    member: str | None = None,
 ) -> ImportSummary:
     """Import ``path`` in ``format`` (see :data:`IMPORTERS`) in one transaction.
+
+    ``path`` may be ``"-"`` (standard input, with ``format`` given), and may be gzip, bzip2
+    or zip compressed: it is decompressed as it is read.
 
     :param mapping: for ``csv``: a :class:`~timeline.io.csvio.CsvMapping`, a dict of field to
         column, or the path of a JSON mapping file.
@@ -138,10 +150,12 @@ def import_file(
     :param progress: called with (bytes read, file size) while reading.
     :param reference: the day relative dates ("next month") are resolved against, for rows
         that name no report of their own (a row's mapped ``published`` date comes first).
+    :param member: the file to read in a zip archive that holds several.
     :raises ImportRowError: on the first bad row (without ``skip_invalid``); nothing is written.
     :raises UnknownFormatError: for a format name no importer has.
     """
-    name = format or guess_format(path, IMPORTERS, "import")
+    source = InputFile(os.fspath(path), member)
+    name = format or guess_format(source, IMPORTERS, "import")
     reader = IMPORTERS.get(name)
     if reader is None:
         raise UnknownFormatError(name, sorted(IMPORTERS), "import")
@@ -150,8 +164,8 @@ def import_file(
         if name != "csv":
             raise TimelineError(f"a column mapping applies to csv imports, not {name!r}")
         options["mapping"] = mapping
-    summary = ImportSummary(format=name, source=Path(path).name)
-    items = reader(path, progress, options)
+    summary = ImportSummary(format=name, source=source.name)
+    items = reader(source, progress, options)
     day = tl.parse_when(reference).start_earliest if reference is not None else None
     run_import(
         tl.engine,
@@ -199,7 +213,7 @@ def export_file(
         partial.replace(path)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        raise TimelineError(f"cannot write {os.fspath(target)!r}: {error.strerror}") from error
+        raise TimelineError(f"cannot write {os.fspath(target)!r}: {cause(error)}") from error
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

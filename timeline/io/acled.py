@@ -30,6 +30,7 @@ from ..when.endpoint import Endpoint
 from ..write.draft import ClaimDraft, EntityRef, EventDraft, PlaceRef, SourceRef
 from .base import (
     BadRow,
+    InputFile,
     Item,
     Progress,
     RowError,
@@ -84,7 +85,8 @@ def read_acled(path: str | os.PathLike[str], progress: Progress | None = None) -
         missing = [name for name in REQUIRED if name not in header]
         if missing:
             raise TimelineError(
-                f"{os.fspath(path)!r} is not an ACLED export: no column {', '.join(missing)}"
+                f"{InputFile.of(path).name!r} is not an ACLED export: "
+                f"no column {', '.join(missing)}"
             )
         line = reader.line_num + 1
         for row in reader:

@@ -9,11 +9,18 @@ is a function ``(tl, query, out) -> int`` registered by format name in
 
 from __future__ import annotations
 
+import bz2
 import codecs
+import gzip
 import io
 import json
 import os
 import re
+import shutil
+import sys
+import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,19 +134,34 @@ Item = EventDraft | ClaimRecord | Step | RowError
 
 
 class CountingReader(io.RawIOBase):
-    """A binary file wrapper that reports how many bytes were read (for progress bars)."""
+    """A binary stream wrapper that reports how many bytes were read (for progress bars) and
+    turns a read failure (a truncated or corrupt archive, an I/O error) into
+    :class:`~timeline.errors.UnreadableFileError` naming ``name``; closing it closes ``raw``
+    and the streams ``raw`` is read through (``under``)."""
 
-    def __init__(self, raw: IO[bytes], progress: Progress | None, total: int | None) -> None:
+    def __init__(
+        self,
+        raw: IO[bytes] | io.BufferedIOBase,
+        progress: Progress | None,
+        total: int | None,
+        name: str = "",
+        under: tuple[Any, ...] = (),
+    ) -> None:
         self._raw = raw
+        self._under = under
         self._progress = progress
         self._total = total
         self._done = 0
+        self._name = name
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
+        try:
+            data = self._raw.read(len(buffer))
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as error:
+            raise UnreadableFileError(self._name, cause(error)) from error
         n = len(data)
         buffer[:n] = data
         self._done += n
@@ -148,25 +170,157 @@ class CountingReader(io.RawIOBase):
         return n
 
     def close(self) -> None:
-        self._raw.close()
+        for stream in (self._raw, *self._under):
+            stream.close()
         super().close()
+
+
+def cause(error: BaseException) -> str:
+    """Why ``error`` happened, in words: an ``OSError``'s ``strerror`` (which may be
+    ``None``), else its text, else its class name."""
+    reason = error.strerror if isinstance(error, OSError) else None
+    return reason or str(error) or type(error).__name__
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to import: a path, or ``"-"`` for standard input; ``member`` chooses the file
+    of a zip archive that holds several. Path-like, so readers take it as a path."""
+
+    path: str
+    member: str | None = None
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> InputFile:
+        """``path`` as an :class:`InputFile` (itself when it is one)."""
+        return path if isinstance(path, InputFile) else cls(os.fspath(path))
+
+    def __fspath__(self) -> str:
+        return self.path
+
+    @property
+    def name(self) -> str:
+        """The name errors and summaries use: the file name, or ``<stdin>``."""
+        name = "<stdin>" if self.path == "-" else Path(self.path).name
+        return f"{name}:{self.member}" if self.member else name
+
+
+#: Leading bytes of the compressed formats read as streams (whatever the file's name).
+_GZIP, _BZIP2, _ZIP = b"\x1f\x8b", b"BZh", b"PK\x03\x04"
+#: Read-ahead of every input stream.
+_BUFFER = 1 << 16
 
 
 def open_text(
     path: str | os.PathLike[str], progress: Progress | None = None, newline: str | None = None
 ) -> IO[str]:
-    """Open ``path`` for streaming text reading, reporting progress: UTF-8 (with or without a
-    byte order mark), or UTF-16 when it starts with its byte order mark."""
-    file = Path(path)
+    """Open ``path`` (``"-"``: standard input) for streaming text reading, reporting progress:
+    gzip, bzip2 and zip (one member, or :attr:`InputFile.member`) are decompressed as they
+    are read; the text is UTF-8 (with or without a byte order mark), or UTF-16 when it starts
+    with its byte order mark. Nothing seeks, so pipes work."""
+    source = InputFile.of(path)
     try:
-        raw = file.open("rb")
-        total = file.stat().st_size
-        utf16 = raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-        raw.seek(0)
-    except OSError as error:
-        raise UnreadableFileError(os.fspath(path), str(error.strerror)) from error
-    buffered = io.BufferedReader(CountingReader(raw, progress, total), buffer_size=1 << 16)
-    return io.TextIOWrapper(buffered, encoding="utf-16" if utf16 else "utf-8-sig", newline=newline)
+        binary = _open_binary(source, progress)
+        utf16 = binary.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as error:
+        raise UnreadableFileError(source.name, cause(error)) from error
+    text = TextStream(binary, encoding="utf-16" if utf16 else "utf-8-sig", newline=newline)
+    text.source = source
+    return text
+
+
+class TextStream(io.TextIOWrapper):
+    """The text of an input file: text that cannot be decoded raises
+    :class:`~timeline.errors.UnreadableFileError` naming the file and the line."""
+
+    source = InputFile("")
+
+    def __next__(self) -> str:  # type: ignore[override]  # typeshed: _IOBase's bytes
+        try:
+            return super().__next__()
+        except UnicodeDecodeError as error:
+            raise self._undecodable(error) from error
+
+    def read(self, size: int | None = -1, /) -> str:
+        try:
+            return super().read(size)
+        except UnicodeDecodeError as error:
+            raise self._undecodable(error) from error
+
+    def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
+        try:
+            return super().readline(-1 if size is None else size)
+        except UnicodeDecodeError as error:
+            raise self._undecodable(error) from error
+
+    def _undecodable(self, error: UnicodeDecodeError) -> UnreadableFileError:
+        """The error naming the file and, when the file can be read again, the first line
+        that is not UTF-8 (the decoder reads ahead, so the line is found by a second pass)."""
+        bad = error.object[error.start : error.end]
+        reason = f"not UTF-8 text ({error.reason}: {bad!r}); save it as UTF-8 and import again"
+        if self.source.path != "-" and self.encoding == "utf-8-sig":
+            with _open_binary(self.source, None) as again:
+                for number, line in enumerate(again, 1):
+                    try:
+                        line.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return UnreadableFileError(self.source.name, f"line {number}: {reason}")
+        return UnreadableFileError(self.source.name, reason)
+
+
+def _open_binary(source: InputFile, progress: Progress | None) -> io.BufferedReader[CountingReader]:
+    """The bytes of ``source``, decompressed when its first bytes say it is compressed."""
+    raw: IO[bytes]
+    if source.path == "-":
+        raw, total = sys.stdin.buffer, None
+    else:
+        raw = open(source.path, "rb")  # noqa: SIM115 - closed with the text stream
+        total = os.fstat(raw.fileno()).st_size
+    head = io.BufferedReader(CountingReader(raw, progress, total, source.name), _BUFFER)
+    magic = head.peek(4)[:4]
+    inner: IO[bytes] | io.BufferedIOBase
+    if magic.startswith(_GZIP):
+        inner = gzip.GzipFile(fileobj=head)
+    elif magic.startswith(_BZIP2):
+        inner = bz2.BZ2File(head)
+    elif magic == _ZIP:
+        file = raw if raw.seekable() else _spooled(head)
+        archive = zipfile.ZipFile(file)
+        inner, total = _zip_member(archive, source)
+        counted = CountingReader(inner, progress, total, source.name, (archive, file, head))
+        return io.BufferedReader(counted, _BUFFER)
+    else:
+        return head
+    return io.BufferedReader(CountingReader(inner, None, None, source.name, (head,)), _BUFFER)
+
+
+def _spooled(stream: IO[bytes]) -> IO[bytes]:
+    """A seekable copy of ``stream`` (a zip archive on a pipe: its index is at the end)."""
+    copy = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the archive
+    shutil.copyfileobj(stream, copy)
+    copy.seek(0)
+    return copy
+
+
+def _zip_member(archive: zipfile.ZipFile, source: InputFile) -> tuple[IO[bytes], int]:
+    """The stream of the one file (or ``source.member``) of a zip archive, and its size."""
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    names = ", ".join(info.filename for info in members) or "nothing"
+    if source.member is not None:
+        chosen = [
+            info for info in members if source.member in (info.filename, Path(info.filename).name)
+        ]
+        if not chosen:
+            raise UnreadableFileError(
+                source.name, f"the archive has no member {source.member!r} (it holds {names})"
+            )
+    elif len(members) != 1:
+        raise UnreadableFileError(
+            source.name, f"the archive holds {names}; choose one (--member NAME)"
+        )
+    else:
+        chosen = members
+    return archive.open(chosen[0]), chosen[0].file_size
 
 
 def text_or_none(value: Any) -> str | None:

@@ -30,9 +30,11 @@ from ..when import When
 from ..write.draft import ClaimDraft, EntityRef, EventDraft, PlaceRef, SourceRef
 from .base import (
     BadRow,
+    InputFile,
     Item,
     Progress,
     RowError,
+    cause,
     explain,
     float_or_none,
     open_text,
@@ -135,7 +137,7 @@ class CsvMapping:
             try:
                 value = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as error:
-                reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+                reason = cause(error) if isinstance(error, OSError) else "not UTF-8 text"
                 raise TimelineError(f"cannot read {where}: {reason}") from error
             except json.JSONDecodeError as error:
                 raise TimelineError(
@@ -178,7 +180,7 @@ def read_csv(
 ) -> Iterator[Item]:
     """Events of a CSV file with a header row, read through ``mapping``."""
     rules = CsvMapping.coerce(mapping)
-    source = Path(path).name
+    source = InputFile.of(path).name
     with open_text(path, progress, newline="") as stream:
         reader = csv.reader(stream, delimiter=rules.delimiter, strict=True)
         try:
