@@ -636,15 +636,7 @@ def _parents(loader: Loader, plans: list[Plan], event_ids: list[int]) -> list[tu
 
 
 #: The event columns a re-import compares with what a draft says.
-_COMPARED = (
-    "title",
-    "summary",
-    "kind",
-    "status",
-    "place_id",
-    "confidence",
-    *WhenColumns.model_fields,
-)
+_COMPARED = tuple(c for c in EVENT_COLUMNS if c not in ("id", "created_at", "updated_at"))
 
 _WHEN: tuple[str, ...] = tuple(name for name in EVENT_COLUMNS if name in WhenColumns.model_fields)
 #: The stored ``When`` columns of a dict of columns, in the order the event table has them.
