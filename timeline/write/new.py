@@ -198,7 +198,11 @@ def _stored_titles(loader: Loader, records: list[EventDraft]) -> set[str]:
     """The titles of stored events that drafts without external ids share (only they can
     match a draft by content)."""
     titles = sorted(
-        {r.title.strip() for r in records if not r.external_ids and isinstance(r.title, str)}
+        {
+            r.title.strip()
+            for r in records
+            if not r.external_ids and isinstance(r.title, str) and "\0" not in r.title
+        }
     )
     found: set[str] = set()
     for start in range(0, len(titles), IN_SIZE):
