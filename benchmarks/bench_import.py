@@ -175,14 +175,19 @@ def time_floor(path: Path, rows: dict[str, tuple[list[str], list[tuple[Any, ...]
         return elapsed
 
 
-def time_import(path: Path) -> tuple[float, float]:
-    with fresh_database(path, "import") as database, Timeline(database) as tl:
+def timed_import(path: Path, source: Path, format: str) -> tuple[float, float]:
+    """``import_file`` of ``source`` into a fresh database, and the floor of what it wrote."""
+    with fresh_database(path, format) as database, Timeline(database) as tl:
         start = time.perf_counter()
-        summary = import_file(tl, path, format="gdelt-events")
+        summary = import_file(tl, source, format=format)
         elapsed = time.perf_counter() - start
-        assert summary.errors == [], summary.errors[:3]
+        assert summary.errors == [] and summary.created > 0, summary.as_dict()
         written = dump(database)
     return elapsed, time_floor(path, written)
+
+
+def time_import(path: Path) -> tuple[float, float]:
+    return timed_import(path, path, "gdelt-events")
 
 
 def time_reimport(path: Path) -> tuple[float, float]:
@@ -206,14 +211,7 @@ def write_jsonl(path: Path) -> Path:
 
 
 def time_jsonl(path: Path) -> tuple[float, float]:
-    with fresh_database(path, "jsonl") as database, Timeline(database) as tl:
-        start = time.perf_counter()
-        summary = import_file(tl, path.with_suffix(".jsonl"), format="jsonl")
-        elapsed = time.perf_counter() - start
-        assert summary.errors == [], summary.errors[:3]
-        assert summary.created == tl.events().count() > 0, summary.as_dict()
-        written = dump(database)
-    return elapsed, time_floor(path, written)
+    return timed_import(path, path.with_suffix(".jsonl"), "jsonl")
 
 
 def write_csv(path: Path) -> Path:
@@ -237,13 +235,7 @@ def write_csv(path: Path) -> Path:
 
 
 def time_csv(path: Path) -> tuple[float, float]:
-    with fresh_database(path, "csv") as database, Timeline(database) as tl:
-        start = time.perf_counter()
-        summary = import_file(tl, path.with_suffix(".sheet.csv"), format="csv")
-        elapsed = time.perf_counter() - start
-        assert summary.errors == [] and summary.created > 0, summary.as_dict()
-        written = dump(database)
-    return elapsed, time_floor(path, written)
+    return timed_import(path, path.with_suffix(".sheet.csv"), "csv")
 
 
 def time_add_events(path: Path) -> tuple[float, float]:

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.process import run
 from fixtures.story import db_address, seed
 from sqlalchemy import Engine
 
 from timeline import Timeline
 from timeline.cli import cli
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m timeline ARGS`` (the console script's code) in a fresh process."""
-    return subprocess.run(
-        [sys.executable, "-m", "timeline", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -9,16 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "timeline", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
+from fixtures.process import run
 
 
 def one_error(done: subprocess.CompletedProcess[str], code: int = 1) -> str:

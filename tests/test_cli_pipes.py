@@ -6,26 +6,13 @@ from __future__ import annotations
 import bz2
 import gzip
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from fixtures.process import run_bytes as run
 
 CSV = "title,when,kind\nParade,2026-01-01,military.parade\nTalks,2026-02-01,politics.talks\n"
-
-
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """``python -m timeline ARGS`` in a fresh process, ``stdin`` piped in."""
-    return subprocess.run(
-        [sys.executable, "-m", "timeline", *args],
-        input=stdin,
-        capture_output=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
 
 
 def titles(db: Path) -> list[str]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 import unicodedata
 import warnings
 from collections.abc import Callable
@@ -21,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.process import run as _cli
 from fixtures.story import db_address
 from sqlalchemy import Engine, func, inspect, select
 
@@ -635,16 +633,6 @@ def test_a_name_needs_something_to_look_it_up_by(tl: Timeline, name: str) -> Non
 
 
 # -- the command line -----------------------------------------------------------------------------
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "timeline", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        timeout=120,
-    )
 
 
 def test_cli_stores_hostile_text_and_prints_it_inert(engine: Engine, tmp_path: Path) -> None:

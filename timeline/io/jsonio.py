@@ -47,13 +47,16 @@ from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
 from ..write.names import ANYWHERE
-from ..write.new import REVISION_COLUMNS, ClaimLog, when_key, write_chunk
+from ..write.new import ClaimLog, when_key, write_chunk
 from ..write.pipeline import Loader, validate_row
 from ..write.rows import (
     CLAIM_COLUMNS,
+    ENTITY_COLUMNS,
     EVENT_COLUMNS,
     EXTERNAL_ID_COLUMNS,
     PARTICIPATION_COLUMNS,
+    REVISION_COLUMNS,
+    SOURCE_COLUMNS,
     TAG_COLUMNS,
     VERSION_COLUMNS,
     BulkWriter,
@@ -1068,9 +1071,9 @@ def _flush_sources(
         ids = writer.allocate("timeline_source", len(pending))
         writer.write(
             "timeline_source",
-            ("id", *_SOURCE_COLUMNS),
+            ("id", *SOURCE_COLUMNS),
             [
-                (source_id, *(writer.value(getattr(row, name)) for name in _SOURCE_COLUMNS))
+                (source_id, *(writer.value(getattr(row, name)) for name in SOURCE_COLUMNS))
                 for (_, row), source_id in zip(pending, ids, strict=True)
             ],
         )
@@ -1165,9 +1168,9 @@ def _flush_entities(
         ids = writer.allocate("timeline_entity", len(pending))
         writer.write(
             "timeline_entity",
-            ("id", *_ENTITY_COLUMNS),
+            ("id", *ENTITY_COLUMNS),
             [
-                (entity_id, *(value(getattr(row, name)) for name in _ENTITY_COLUMNS))
+                (entity_id, *(value(getattr(row, name)) for name in ENTITY_COLUMNS))
                 for (_, row, _), entity_id in zip(pending, ids, strict=True)
             ],
         )
@@ -1191,9 +1194,6 @@ def _flush_entities(
     for (step, _, _), entity_id in zip(pending, ids, strict=True):
         _remember(loader, "entity", step.record, entity_id)
 
-
-_ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
-_SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
 
 _CHUNKS: dict[str, ChunkWriter] = {
     "entity": _write_entities,

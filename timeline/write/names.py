@@ -35,7 +35,7 @@ from ..text import check_name, check_text
 from ..text import name_key as _name_key
 from ..vocab import check_kind
 from .draft import EntityRef, PlaceRef, SourceRef
-from .rows import BulkWriter
+from .rows import ENTITY_COLUMNS, PLACE_COLUMNS, SOURCE_COLUMNS, BulkWriter
 
 ModelT = TypeVar("ModelT", bound=TimelineModel)
 
@@ -479,7 +479,7 @@ class Names:
             (i, name, kind, ref.country, value(dict(ref.external_ids)), now)
             for i, (name, kind, ref) in zip(ids, new.values(), strict=True)
         ]
-        writer.write("timeline_entity", ("id", *_ENTITY_COLUMNS), rows)
+        writer.write("timeline_entity", ("id", *ENTITY_COLUMNS), rows)
         keys = [key for key, _ in new]
         aliases = [(row[0], row[1], key) for row, key in zip(rows, keys, strict=True)]
         writer.write("timeline_entity_alias", ("entity_id", "name", "key"), aliases)
@@ -513,7 +513,7 @@ class Names:
             country = ref.country.upper() if ref.country else None
             ids_value = value(dict(ref.external_ids))
             rows.append((i, name, kind, country, inside, ref.lat, ref.lon, ids_value))
-        writer.write("timeline_place", ("id", *_PLACE_COLUMNS), rows)
+        writer.write("timeline_place", ("id", *PLACE_COLUMNS), rows)
         aliases = [(row[0], row[1], key[0]) for row, key in zip(rows, new, strict=True)]
         writer.write("timeline_place_alias", ("place_id", "name", "key"), aliases)
         for row, key in zip(rows, new, strict=True):
@@ -542,7 +542,7 @@ class Names:
             (i, title, url, publisher, value(day), value(at), now)
             for i, (title, url, publisher, day, at) in zip(ids, new.values(), strict=True)
         ]
-        writer.write("timeline_source", ("id", *_SOURCE_COLUMNS), rows)
+        writer.write("timeline_source", ("id", *SOURCE_COLUMNS), rows)
         for i, (_, url, _, day, _) in zip(ids, new.values(), strict=True):
             self._sources[(url,)] = (i, day)
         self.documents += len(new)
@@ -600,11 +600,6 @@ def _name(value: Any, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidEventError(f"{field} must be non-empty text, not {value!r:.100}", field=field)
     return value.strip()
-
-
-_ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
-_PLACE_COLUMNS = ("name", "kind", "country", "parent_id", "lat", "lon", "external_ids")
-_SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
 
 
 def _columns(row: TimelineModel, values: dict[str, Any]) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from .rows import (
     EXTERNAL_ID_COLUMNS,
     PARTICIPATION_COLUMNS,
     RELATION_COLUMNS,
+    REVISION_COLUMNS,
     TAG_COLUMNS,
     VERSION_COLUMNS,
     BulkWriter,
@@ -59,17 +60,6 @@ T = TypeVar("T")
 
 #: Drafts examined per chunk (one round of lookups and one write per table).
 FAST_CHUNK = 1000
-
-REVISION_COLUMNS = (
-    "event_id",
-    "action",
-    "field",
-    "old",
-    "new",
-    "claim_id",
-    "recorded_at",
-    "detail",
-)
 
 
 @dataclass

@@ -50,10 +50,23 @@ VERSION_COLUMNS = (
     "known_until",
     "recorded_from",
 )
+ENTITY_COLUMNS = ("name", "kind", "country", "external_ids", "created_at")
+PLACE_COLUMNS = ("name", "kind", "country", "parent_id", "lat", "lon", "external_ids")
+SOURCE_COLUMNS = ("title", "url", "publisher_id", "published", "published_at", "created_at")
 PARTICIPATION_COLUMNS = ("event_id", "entity_id", "role", "search_start", "search_end")
 TAG_COLUMNS = ("event_id", "tag")
 EXTERNAL_ID_COLUMNS = ("event_id", "scheme", "value")
 RELATION_COLUMNS = ("source_event_id", "target_event_id", "kind")
+REVISION_COLUMNS = (
+    "event_id",
+    "action",
+    "field",
+    "old",
+    "new",
+    "claim_id",
+    "recorded_at",
+    "detail",
+)
 
 
 _PLAIN = frozenset({str, int, float, bool})
