@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AmbiguousNameError,
@@ -54,7 +55,19 @@ from .revisions import Revision
 from .timeline import Timeline
 from .vocab import RelationKind, Status
 from .when import ALLEN_RELATIONS, Certainty, Conventions, EndState, Precision, When
-from .when.mentions import DateMention, find_dates
+
+if TYPE_CHECKING:
+    from .when.mentions import DateMention, find_dates
+
+
+def __getattr__(name: str) -> Any:
+    """``find_dates`` and ``DateMention`` load their rules when first used, not on import."""
+    if name in ("DateMention", "find_dates"):
+        from .when import mentions
+
+        return getattr(mentions, name)
+    raise AttributeError(f"module 'timeline' has no attribute {name!r}")
+
 
 try:
     __version__ = version("timeline")
