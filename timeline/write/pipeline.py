@@ -85,7 +85,6 @@ class Loader:
         self.summary = summary
         self.match_content = match_content
         self.names = Names(session)
-        self.missing = 0
         self.reference: date | datetime | None = None  # for drafts that name no day of their own
         self._whens: dict[tuple[Any, ...], When] = {}
         self.keep_ids = False
@@ -522,7 +521,6 @@ def _write_one(
             summary.notes.append(
                 f"line {item.line}: no event with {item.scheme} id {item.value}"  # type: ignore[union-attr]
             )
-        loader.missing += 1
     elif outcome == "reference":
         pass
     elif outcome == "created":
