@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -48,7 +49,7 @@ from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
 from ..write.names import ANYWHERE
 from ..write.new import ClaimLog, when_key, write_chunk
-from ..write.pipeline import Loader, validate_row
+from ..write.pipeline import Loader, check_row, validate_row
 from ..write.rows import (
     CLAIM_COLUMNS,
     ENTITY_COLUMNS,
@@ -496,7 +497,7 @@ def _entity(loader: Loader, record: dict[str, Any]) -> str:
     if record.get("created_at"):
         entity = loader.session.get(Entity, entity_id)
         assert entity is not None
-        entity.created_at = validate_row(
+        entity.created_at = check_row(
             Entity, {**_row(entity), "created_at": record["created_at"]}
         ).created_at
     _remember(loader, "entity", record, entity_id)
@@ -531,7 +532,7 @@ def _place(loader: Loader, record: dict[str, Any]) -> str:
     return "reference"
 
 
-def _source_row(loader: Loader, record: dict[str, Any]) -> Source:
+def _source_row(loader: Loader, record: dict[str, Any]) -> SimpleNamespace:
     publisher_id = _ref(loader, "entity", record, "publisher", required=True)
     values = {
         "title": record.get("title"),
@@ -542,8 +543,7 @@ def _source_row(loader: Loader, record: dict[str, Any]) -> Source:
     }
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
-    row: Source = validate_row(Source, values)
-    return row
+    return check_row(Source, values)
 
 
 def _source(loader: Loader, record: dict[str, Any]) -> str:
@@ -596,7 +596,7 @@ def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, An
 class _EventIn:
     """An event record, checked: its row (without id) and what it links to."""
 
-    row: Event
+    row: SimpleNamespace  # the event's columns, checked
     external: dict[str, str]
     actors: list[tuple[int, str]]
     tags: list[str]
@@ -616,12 +616,12 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
     for stamp in ("created_at", "updated_at"):
         if record.get(stamp):
             values[stamp] = record[stamp]
-    row = validate_row(Event, values)
+    row = check_row(Event, values)
     ids = check_mapping(record.get("external_ids") or {}, field="external_ids")
     external = {str(k): str(v) for k, v in ids.items()}
     for scheme, value in external.items():
         if not (0 < len(scheme) <= 32 and value):  # the model's checks, which word the error
-            validate_row(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
+            check_row(EventExternalId, {"event_id": 0, "scheme": scheme, "value": value})
     for name in ("actors", "tags"):
         if not isinstance(record.get(name) or [], list):
             raise BadRow(f"{name} must be a list", name)
@@ -638,8 +638,8 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
 @lru_cache(maxsize=1 << 10)
 def _role(role: str) -> str:
     """``role`` checked as a participation's (cached: roles repeat)."""
-    link: Participation = validate_row(Participation, {"event_id": 0, "entity_id": 0, "role": role})
-    return link.role
+    link = check_row(Participation, {"event_id": 0, "entity_id": 0, "role": role})
+    return str(link.role)
 
 
 def _event(loader: Loader, record: dict[str, Any]) -> str:
@@ -647,12 +647,13 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
     row, external = found.row, found.external
     event_id = loader.find_event(external)
     if event_id is None and not external:
-        event_id = loader.same_event(_row(row))
+        event_id = loader.same_event(vars(row))
     outcome = "unchanged"
     if event_id is None:
-        loader.session.add(row)
+        created = Event(**vars(row))
+        loader.session.add(created)
         loader.session.flush()
-        event_id, outcome = row.id, "created"
+        event_id, outcome = created.id, "created"
     event = loader.session.get(Event, event_id)
     assert event is not None and event_id is not None
     if outcome != "created":
@@ -703,7 +704,7 @@ def _relation(loader: Loader, record: dict[str, Any]) -> str:
     return "reference"
 
 
-def _claim_row(loader: Loader, record: dict[str, Any]) -> Claim:
+def _claim_row(loader: Loader, record: dict[str, Any]) -> SimpleNamespace:
     values: dict[str, Any] = {
         "event_id": _ref(loader, "event", record, "event", required=True),
         "source_id": _ref(loader, "source", record, "source", required=False),
@@ -715,8 +716,7 @@ def _claim_row(loader: Loader, record: dict[str, Any]) -> Claim:
     }
     if record.get("recorded_at"):
         values["recorded_at"] = record["recorded_at"]
-    row: Claim = validate_row(Claim, values)
-    return row
+    return check_row(Claim, values)
 
 
 def _claim(loader: Loader, record: dict[str, Any]) -> str:
@@ -736,7 +736,8 @@ def _claim(loader: Loader, record: dict[str, Any]) -> str:
         )
     ).first()
     if found is None:
-        loader.session.add(row)
+        claim = Claim(**vars(row))
+        loader.session.add(claim)
         loader.session.flush()
         loader.summary.claims += 1
         event = loader.session.get(Event, row.event_id)
@@ -744,7 +745,7 @@ def _claim(loader: Loader, record: dict[str, Any]) -> str:
         now = utcnow()
         changes = sync(loader.session, event, now)
         action = "claim" if row.source_id is not None else "edit"
-        log(loader.session, row.event_id, action, now, changes=changes, claim_id=row.id)
+        log(loader.session, row.event_id, action, now, changes=changes, claim_id=claim.id)
     return "reference"
 
 
@@ -901,7 +902,7 @@ def _write_claims(
     """Write a run of claim records: the claims of live events that have none yet in bulk
     (their versions and state folded once from all of them), the others through
     ``write_one``."""
-    rows: list[tuple[Step, Claim]] = []
+    rows: list[tuple[Step, SimpleNamespace]] = []
     for step in steps:
         try:
             rows.append((step, _claim_row(loader, step.record)))
@@ -910,7 +911,7 @@ def _write_claims(
             if error is not None:
                 report(error)
     fresh = _unclaimed_events(loader, {row.event_id for _, row in rows})
-    bulk: dict[int, list[tuple[Step, Claim]]] = {}
+    bulk: dict[int, list[tuple[Step, SimpleNamespace]]] = {}
     for step, row in rows:
         if row.event_id in fresh:
             bulk.setdefault(row.event_id, []).append((step, row))
@@ -956,7 +957,7 @@ def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, dict[str
 
 def _bulk_claims(
     loader: Loader,
-    bulk: dict[int, list[tuple[Step, Claim]]],
+    bulk: dict[int, list[tuple[Step, SimpleNamespace]]],
     stored: dict[int, dict[str, Any]],
 ) -> int:
     """Write the claims of events that had none, their versions, and their folded state
@@ -964,8 +965,8 @@ def _bulk_claims(
     many claims were new."""
     writer = BulkWriter(loader.session.connection())
     value = writer.value
-    claims: list[Claim] = []
-    by_event: dict[int, list[Claim]] = {}
+    claims: list[SimpleNamespace] = []
+    by_event: dict[int, list[SimpleNamespace]] = {}
     for event_id, found in bulk.items():
         seen: set[tuple[Any, ...]] = set()
         for _, row in found:
@@ -1015,9 +1016,9 @@ def _write_sources(
 ) -> None:
     """Write a run of document records: those with a URL that no stored document (nor an
     earlier record) has in bulk, the others through ``write_one``, in file order."""
-    rows: list[tuple[Step, Source | None]] = []
+    rows: list[tuple[Step, SimpleNamespace | None]] = []
     for step in steps:
-        row: Source | None = None
+        row: SimpleNamespace | None = None
         with suppress(*_WORDED_PER_ROW):
             hash(step.record.get("id"))
             row = _source_row(loader, step.record)
@@ -1031,7 +1032,7 @@ def _write_sources(
             .order_by(col(Source.id).desc())
         ):
             known[url] = int(source_id)  # the first stored one wins, as in the per-row path
-    pending: list[tuple[Step, Source]] = []
+    pending: list[tuple[Step, SimpleNamespace]] = []
     for step, row in rows:
         if row is not None and row.url:
             if known.get(row.url) == 0:  # a document of this chunk: written first
@@ -1057,7 +1058,7 @@ def _write_sources(
 
 def _flush_sources(
     loader: Loader,
-    pending: list[tuple[Step, Source]],
+    pending: list[tuple[Step, SimpleNamespace]],
     known: dict[str, int],
     write_one: Callable[[Any], RowError | None],
     report: Callable[[RowError], None],
@@ -1097,7 +1098,9 @@ def _write_entities(
 ) -> None:
     """Write a run of entity records: those whose name and kind no stored entity (nor an
     earlier record) has in bulk, with their aliases; the others through ``write_one``."""
-    rows: list[tuple[Step, tuple[str, str] | None, Entity | None, list[tuple[str, str]]]] = []
+    rows: list[
+        tuple[Step, tuple[str, str] | None, SimpleNamespace | None, list[tuple[str, str]]]
+    ] = []
     for step in steps:
         try:
             hash(step.record.get("id"))
@@ -1114,7 +1117,7 @@ def _write_entities(
                     known.add(key)
             except AmbiguousNameError:
                 known.add(key)  # the per-row path reports it
-    pending: list[tuple[Step, Entity, list[tuple[str, str]]]] = []
+    pending: list[tuple[Step, SimpleNamespace, list[tuple[str, str]]]] = []
     for step, key, row, aliases in rows:
         if key is not None and row is not None and key not in known:
             known.add(key)
@@ -1128,7 +1131,9 @@ def _write_entities(
     _flush_entities(loader, pending, write_one, report)
 
 
-def _entity_in(record: dict[str, Any]) -> tuple[tuple[str, str], Entity, list[tuple[str, str]]]:
+def _entity_in(
+    record: dict[str, Any],
+) -> tuple[tuple[str, str], SimpleNamespace, list[tuple[str, str]]]:
     """An entity record checked: its lookup key, row, and aliases (name and key, the name
     first)."""
     name = str(record.get("name") or "").strip()
@@ -1144,7 +1149,7 @@ def _entity_in(record: dict[str, Any]) -> tuple[tuple[str, str], Entity, list[tu
     }
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
-    row: Entity = validate_row(Entity, values)
+    row = check_row(Entity, values)
     aliases = {name_key(name): name}
     for alias in record.get("aliases") or []:
         aliases.setdefault(name_key(check_name(str(alias), "alias")), str(alias))
@@ -1153,7 +1158,7 @@ def _entity_in(record: dict[str, Any]) -> tuple[tuple[str, str], Entity, list[tu
 
 def _flush_entities(
     loader: Loader,
-    pending: list[tuple[Step, Entity, list[tuple[str, str]]]],
+    pending: list[tuple[Step, SimpleNamespace, list[tuple[str, str]]]],
     write_one: Callable[[Any], RowError | None],
     report: Callable[[RowError], None],
 ) -> None:

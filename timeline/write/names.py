@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 from sqlalchemy import Connection, bindparam, insert, select
 from sqlmodel import Session, col
 
@@ -82,13 +82,17 @@ def choose(what: str, name: str, found: list[Known], kind: str | None) -> Known 
     return None
 
 
-def validated(model: type[ModelT], values: dict[str, Any]) -> ModelT:
-    """A ``model`` row of ``values``, checked (table models skip validation on ``__init__``)."""
+def checked(model: type[TimelineModel], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` checked as a ``model`` row, with the row's defaults: every column's value.
+
+    The checks are the model's own, run on a plain copy of it (:func:`_plain_twin`): a table
+    model checks slowly, each value passing through the ORM's instrumentation.
+    """
     for name, value in values.items():
         if isinstance(value, str):
             check_text(value, f"{model.__name__.lower()} {name}")  # NUL, over-long text
     try:
-        row = model.model_validate(values)
+        return _plain_twin(model).model_validate(values).__dict__
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
@@ -98,7 +102,20 @@ def validated(model: type[ModelT], values: dict[str, Any]) -> ModelT:
             field=field,
             value=first.get("input"),
         ) from error
-    return row
+
+
+def validated(model: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """A ``model`` row of ``values``, checked (table models skip validation on ``__init__``)."""
+    return model(**checked(model, values))
+
+
+@cache
+def _plain_twin(model: type[TimelineModel]) -> type[BaseModel]:
+    """A plain pydantic model with ``model``'s fields and checks (built once per model)."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, info) for name, info in model.model_fields.items()
+    }
+    return create_model(f"{model.__name__}Values", **fields)
 
 
 def check_coordinates(ref: PlaceRef) -> None:
@@ -558,7 +575,7 @@ class Names:
     def _insert(self, model: type[TimelineModel], values: dict[str, Any]) -> int:
         table = model.__table__  # type: ignore[attr-defined]
         result = self.session.execute(
-            insert(table).values(**_columns(validated(model, values), values)).returning(table.c.id)
+            insert(table).values(**_columns(checked(model, values), values)).returning(table.c.id)
         )
         return int(result.scalar_one())
 
@@ -602,8 +619,8 @@ def _name(value: Any, field: str) -> str:
     return value.strip()
 
 
-def _columns(row: TimelineModel, values: dict[str, Any]) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in values}
+def _columns(row: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    return {name: row[name] for name in values}
 
 
 def _checked_first(names: Iterable[str], first_checked: bool) -> Iterable[tuple[str, bool]]:
