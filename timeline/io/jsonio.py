@@ -48,7 +48,7 @@ from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
 from ..write.names import ANYWHERE
-from ..write.new import ClaimLog, when_key, write_chunk
+from ..write.new import ClaimLog, write_chunk
 from ..write.pipeline import Loader, check_row, validate_row
 from ..write.rows import (
     CLAIM_COLUMNS,
@@ -568,19 +568,21 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
         return dict.fromkeys(WhenColumns.model_fields)
     if not isinstance(value, dict):
         raise BadRow(f"{field} must be an object of When columns", field)
-    unknown = set(value) - set(WHEN_FIELDS)
-    if unknown:
-        raise BadRow(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
     try:
-        key = tuple(sorted(value.items()))
-        return dict(_stored_when(key, field))
+        return dict(_stored_when(tuple(value.items()), field))
     except TypeError:  # a value that is not hashable (the check below words the error)
         return dict(_stored_when.__wrapped__(tuple(value.items()), field))
+
+
+_WHEN_FIELDS = frozenset(WHEN_FIELDS)
 
 
 @lru_cache(maxsize=1 << 14)
 def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, Any]:
     """The stored ``When`` columns of a record's ``when`` (cached: dates repeat; read only)."""
+    unknown = {name for name, _ in items} - _WHEN_FIELDS
+    if unknown:
+        raise BadRow(f"{field} has unknown keys: {', '.join(sorted(unknown))}", field)
     stored = validate_row(WhenColumns, dict(items))
     try:
         when = stored.when
@@ -870,7 +872,18 @@ def _flush_events(
         for (_, found), event_id in zip(pending, ids, strict=True):
             row = found.row
             events.append(
-                (event_id, *(value(_plain(getattr(row, name))) for name in EVENT_COLUMNS[1:]))
+                (
+                    event_id,
+                    row.title,
+                    row.summary,
+                    row.kind,
+                    row.status.value,
+                    row.place_id,
+                    row.confidence,
+                    *writer.when_values(vars(row)),
+                    value(row.created_at),
+                    value(row.updated_at),
+                )
             )
             hull = (value(row.search_start), value(row.search_end))
             people.extend((event_id, entity, role, *hull) for entity, role in found.actors)
@@ -981,7 +994,17 @@ def _bulk_claims(
         "timeline_claim",
         ("id", *CLAIM_COLUMNS),
         [
-            (row.id, *(value(_plain(getattr(row, name))) for name in CLAIM_COLUMNS))
+            (
+                row.id,
+                row.event_id,
+                row.source_id,
+                _plain(row.status),
+                row.quote,
+                row.confidence,
+                value(row.published),
+                *writer.when_values(vars(row)),
+                value(row.recorded_at),
+            )
             for row in claims
         ],
     )
@@ -993,7 +1016,7 @@ def _bulk_claims(
         log = ClaimLog(event_id, writer.now_value, empty)
         for index, row in enumerate(said):  # the event's claims, as they were recorded
             log.add(row, "create" if index == 0 else "claim" if row.source_id else "edit")
-        versions.extend(log.versions(value, lambda columns: tuple(map(value, when_key(columns)))))
+        versions.extend(log.versions(writer))
         revisions.extend(log.revisions)
         final = log.states[-1][1]
         if {name: final[name] for name in ("status", *WHEN_FIELDS)} != stored[event_id]:

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -422,15 +421,8 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
     names = loader.names
     writer = BulkWriter(loader.session.connection())
     value, now, stamp = writer.value, writer.now_value, writer.now
+    when_values = writer.when_values
     empty = value({})
-    whens: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-    def when_values(columns: dict[str, Any]) -> tuple[Any, ...]:
-        key = when_key(columns)
-        found = whens.get(key)
-        if found is None:
-            found = whens[key] = tuple(map(value, key))
-        return found
 
     events: list[tuple[Any, ...]] = []
     claims: list[tuple[Any, ...]] = []
@@ -482,7 +474,7 @@ def write_new(loader: Loader, plans: list[Plan]) -> list[int]:
                 updated = stamp
             state = dict(log.states[-1][1])
         revisions.extend(log.revisions)
-        versions.extend(log.versions(value, when_values))
+        versions.extend(log.versions(writer))
         events.append(
             (
                 event_id,
@@ -547,11 +539,10 @@ class ClaimLog:
             )
         return bool(changes)
 
-    def versions(
-        self, value: Callable[[Any], Any], when_values: Callable[[dict[str, Any]], tuple[Any, ...]]
-    ) -> list[tuple[Any, ...]]:
+    def versions(self, writer: BulkWriter) -> list[tuple[Any, ...]]:
         """The event's version rows (as driver values), one per state."""
         rows = []
+        value, when_values = writer.value, writer.when_values
         for index, (day, known) in enumerate(self.states):
             until = self.states[index + 1][0] if index + 1 < len(self.states) else MAX_DAY
             status = Status(known["status"]).value
@@ -631,10 +622,6 @@ def _parents(loader: Loader, plans: list[Plan], event_ids: list[int]) -> list[tu
 
 #: The event columns a re-import compares with what a draft says.
 _COMPARED = tuple(c for c in EVENT_COLUMNS if c not in ("id", "created_at", "updated_at"))
-
-_WHEN: tuple[str, ...] = tuple(name for name in EVENT_COLUMNS if name in WhenColumns.model_fields)
-#: The stored ``When`` columns of a dict of columns, in the order the event table has them.
-when_key = itemgetter(*_WHEN)
 
 
 def _when_of(state: dict[str, Any]) -> dict[str, Any]:

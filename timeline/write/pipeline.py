@@ -232,7 +232,7 @@ class Loader:
         values["place_id"] = self.place(record.place) if record.place is not None else None
         event = self.session.get(Event, event_id)
         assert event is not None
-        validate_row(Event, values)  # the same checks as on create
+        check_row(Event, values)  # the same checks as on create
         changed = {k: v for k, v in values.items() if getattr(event, k) != v}
         if record.updated_at is not None and event.updated_at is not None:
             stored = event.updated_at

@@ -9,7 +9,9 @@ on SQLite, GIN indexes on PostgreSQL).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import exc
@@ -69,7 +71,30 @@ REVISION_COLUMNS = (
 )
 
 
-_PLAIN = frozenset({str, int, float, bool})
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_WHEN_KEY = itemgetter(*_WHEN_COLUMNS)
+
+
+def sqlite_value(value: Any) -> Any:
+    """A value as SQLite takes it fastest: ISO text for dates (trap G6), JSON text for a
+    dict."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is date:
+        return value.isoformat()
+    if isinstance(value, datetime):
+        utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return utc.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 #: The column types of each ``COPY`` (see :meth:`BulkWriter._types`).
@@ -81,32 +106,28 @@ class BulkWriter:
 
     The writer of :mod:`timeline.write.new` and :mod:`timeline.write.names` (and of the JSON
     formats' records): :meth:`allocate` ids, turn Python values into driver values with
-    :meth:`value`, and :meth:`write` rows: ``executemany`` on SQLite, binary ``COPY`` on
-    PostgreSQL. Nothing is validated here: callers check rows first.
+    :attr:`value` (or :meth:`when_values`), and :meth:`write` rows: ``executemany`` on SQLite,
+    binary ``COPY`` on PostgreSQL. Nothing is validated here: callers check rows first.
     """
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.postgres = connection.dialect.name == "postgresql"
+        #: A value as the driver takes it fastest (see :func:`sqlite_value`).
+        self.value: Callable[[Any], Any] = _same if self.postgres else sqlite_value
+        self._whens: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.now = datetime.now(timezone.utc)
         self.now_value = self.value(self.now)
         self.types = _COPY_TYPES
 
-    def value(self, value: Any) -> Any:
-        """A value as the driver takes it fastest: ISO text for SQLite dates (trap G6), JSON
-        text for a dict on SQLite."""
-        if self.postgres or value is None or type(value) in _PLAIN:
-            return value
-        if type(value) is date:
-            return value.isoformat()
-        if isinstance(value, datetime):
-            utc = value.astimezone(timezone.utc).replace(tzinfo=None)
-            return utc.isoformat(sep=" ", timespec="microseconds")
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return json.dumps(value)
-        return value
+    def when_values(self, columns: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The stored ``When`` columns among ``columns``, as driver values, in the tables'
+        order (cached per writer: dates repeat)."""
+        key = _WHEN_KEY(columns)
+        found = self._whens.get(key)
+        if found is None:
+            found = self._whens[key] = tuple(map(self.value, key))
+        return found
 
     def allocate(self, table: str, n: int) -> list[int]:
         """``n`` fresh ids of ``table``: its sequence on PostgreSQL, after its largest id on
