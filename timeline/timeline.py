@@ -83,9 +83,12 @@ class Timeline:
     (``postgresql+psycopg://…``) or an existing ``Engine``. Opening upgrades the schema to the
     version this library expects; with ``migrate=False`` it only checks and refuses clearly.
 
-    >>> with Timeline() as tl:
+    >>> with Timeline() as tl:  # in memory
     ...     tl.add_event("Congress closes", when="2026-02-26", kind="politics.congress").title
+    ...     visit = tl.add_event("Visit", when="2026-03/2026-05", kind="diplomacy.visit")
+    ...     [event.title for event in tl.events().between("2026-04", "2026-04")]
     'Congress closes'
+    ['Visit']
 
     :raises SchemaOutOfDateError: with ``migrate=False``, if the schema is not current.
     :raises SchemaTooNewError: if a newer timeline wrote the database.

@@ -5,7 +5,8 @@ The docstrings use Sphinx field lists (``:param x:``, ``:raises X:``), which mkd
 
 * ``:class:`~timeline.When``` becomes ```When``` (a ``~`` keeps the last name, as in Sphinx);
 * a paragraph ending in ``::`` ends in ``:`` (a lone ``::`` goes), its indented block staying
-  a code block.
+  a code block;
+* a doctest block (``>>>`` lines up to a blank line) is fenced as a ``pycon`` code block.
 """
 
 from __future__ import annotations
@@ -24,9 +25,23 @@ def _role(match: re.Match[str]) -> str:
     return f"`{target}`"
 
 
+def _fence_doctests(docstring: str) -> str:
+    lines: list[str] = []
+    fence = ""  # the indented fence of the doctest block being read, if any
+    for line in docstring.splitlines():
+        if fence and not line.strip():
+            lines.append(fence)
+            fence = ""
+        elif not fence and line.lstrip().startswith(">>>"):
+            fence = line[: len(line) - len(line.lstrip())] + "```"
+            lines.append(fence + "pycon")
+        lines.append(line)
+    return "\n".join([*lines, fence] if fence else lines)
+
+
 def markdown(docstring: str) -> str:
-    """The docstring with its Sphinx roles and ``::`` markers as Markdown."""
-    docstring = _ROLE.sub(_role, docstring)
+    """The docstring with its Sphinx roles, ``::`` markers and doctests as Markdown."""
+    docstring = _fence_doctests(_ROLE.sub(_role, docstring))
     return _LITERAL.sub(lambda m: f"{m[1]}:" if m[1] else "", docstring)
 
 

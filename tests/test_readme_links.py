@@ -1,0 +1,122 @@
+"""The README is the package's long description: every link in it is absolute and lands.
+
+On the package index, a relative link (``docs/cli.md``, ``docs/seed_story.png``) is broken, so
+the README links to the docs site, to GitHub and to raw GitHub files. Those links are checked
+here against the checkout: the page, the heading anchor or the file must exist. The docs site
+build (``.ci/docs``, ``mkdocs build --strict``) checks the same links again on the site.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+SITE = "https://news-timeline.github.io/news-timeline/"
+RAW = "https://raw.githubusercontent.com/news-timeline/news-timeline/main/"
+BLOB = "https://github.com/news-timeline/news-timeline/blob/main/"
+
+FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+CODE = re.compile(r"`[^`\n]*`")
+TARGETS = [
+    re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]*)"),  # [text](target), ![alt](target)
+    re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE),  # [label]: target
+    re.compile(r"""(?:href|src)\s*=\s*["']([^"']*)["']"""),  # HTML
+]
+
+
+def links(markdown: str) -> list[str]:
+    """Every link and image target of a Markdown text, outside code."""
+    text = CODE.sub("", FENCE.sub("", markdown))
+    return [match for pattern in TARGETS for match in pattern.findall(text)]
+
+
+def anchors(markdown: str) -> set[str]:
+    """GitHub's (and the site's) anchors of a Markdown file's headings."""
+    found = set()
+    for line in FENCE.sub("", markdown).splitlines():
+        if heading := re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line):
+            text = re.sub(r"[`*_]|<[^>]+>", "", heading[1]).lower()
+            found.add(re.sub(r"[^\w\- ]", "", text).replace(" ", "-"))
+    return found
+
+
+def test_the_link_finder_sees_every_kind_of_link() -> None:
+    text = (
+        "[a](docs/a.md) ![b](b.png)\n[c]: c.md\n"
+        '<img src="d.png"> `[e](e.md)`\n```\n[f](f.md)\n```\n'
+    )
+    assert links(text) == ["docs/a.md", "b.png", "c.md", "d.png"]
+    assert anchors("# Article → drafts\n## Pages: `after()`") == {"article--drafts", "pages-after"}
+
+
+def test_the_long_description_is_the_readme() -> None:
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from 3.11")
+    project: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    readme = project["readme"]
+    assert (readme if isinstance(readme, str) else readme["file"]) == "README.md"
+
+
+def test_the_readme_has_no_relative_link() -> None:
+    found = links(README.read_text(encoding="utf-8"))
+    assert len(found) > 20
+    relative = [link for link in found if not link.startswith(("https://", "mailto:"))]
+    assert not relative, f"relative links break on the package index: {relative}"
+
+
+def test_every_absolute_link_into_the_project_lands() -> None:
+    checked = 0
+    for link in links(README.read_text(encoding="utf-8")):
+        url, _, anchor = link.partition("#")
+        if url.startswith(SITE):
+            page = url.removeprefix(SITE).strip("/") or "index"
+            source = ROOT / "docs" / f"{page}.md"
+            assert source.is_file(), f"{link}: no docs/{page}.md"
+            if anchor:
+                text = README if page == "index" else source
+                assert anchor in anchors(text.read_text(encoding="utf-8")), f"{link}: no anchor"
+        elif url.startswith((RAW, BLOB)):
+            path = url.removeprefix(RAW).removeprefix(BLOB)
+            assert (ROOT / path).is_file(), f"{link}: no {path} in the repository"
+        else:
+            continue
+        checked += 1
+    assert checked > 20
+
+
+def test_the_site_hook_turns_every_site_link_back_into_a_docs_file() -> None:
+    spec = importlib.util.spec_from_file_location("readme_hook", ROOT / "docs/tools/readme.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    assert hook.SITE == SITE and hook.RAW_DOCS == RAW + "docs/"
+    assert hook.relative_links(f"[x]({SITE}queries/#what-a-call-costs) ![y]({RAW}docs/a.png)") == (
+        "[x](queries.md#what-a-call-costs) ![y](a.png)"
+    )
+    on_site = hook.relative_links(README.read_text(encoding="utf-8"))
+    assert SITE not in on_site and RAW + "docs/" not in on_site
+
+
+@pytest.mark.slow
+def test_the_site_builds_strictly(tmp_path: Path) -> None:
+    """The same build as ``.ci/docs``, when the docs requirements are installed."""
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("needs pip install -r docs/requirements.txt (CI builds the site in .ci/docs)")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "reference" / "timeline" / "index.html").is_file()
