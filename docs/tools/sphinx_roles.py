@@ -6,7 +6,8 @@ The docstrings use Sphinx field lists (``:param x:``, ``:raises X:``), which mkd
 * ``:class:`~timeline.When``` becomes ```When``` (a ``~`` keeps the last name, as in Sphinx);
 * a paragraph ending in ``::`` ends in ``:`` (a lone ``::`` goes), its indented block staying
   a code block;
-* a doctest block (``>>>`` lines up to a blank line) is fenced as a ``pycon`` code block.
+* a doctest block (``>>>`` lines up to a blank line) is fenced as a ``pycon`` code block, its
+  ``# doctest:`` directives left out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import griffe
 
 _ROLE = re.compile(r":(?:class|meth|func|data|mod|attr|exc|obj):`(~?)([^`]+)`")
 _LITERAL = re.compile(r"(\S)?::$", re.MULTILINE)
+_DIRECTIVE = re.compile(r"\s*# doctest:.*$")
 
 
 def _role(match: re.Match[str]) -> str:
@@ -35,7 +37,7 @@ def _fence_doctests(docstring: str) -> str:
         elif not fence and line.lstrip().startswith(">>>"):
             fence = line[: len(line) - len(line.lstrip())] + "```"
             lines.append(fence + "pycon")
-        lines.append(line)
+        lines.append(_DIRECTIVE.sub("", line) if fence else line)
     return "\n".join([*lines, fence] if fence else lines)
 
 
