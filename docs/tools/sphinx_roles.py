@@ -3,7 +3,9 @@
 The docstrings use Sphinx field lists (``:param x:``, ``:raises X:``), which mkdocstrings'
 ``sphinx`` style reads, and Sphinx roles and literal blocks, which Markdown does not:
 
-* ``:class:`~timeline.When``` becomes ```When``` (a ``~`` keeps the last name, as in Sphinx);
+* ``:class:`~timeline.When``` becomes ```When```, linked to its reference when the site has
+  one (a ``~`` keeps the last name, as in Sphinx; a name is looked up from the docstring's
+  object, as Python would);
 * a paragraph ending in ``::`` ends in ``:`` (a lone ``::`` goes), its indented block staying
   a code block;
 * a doctest block (``>>>`` lines up to a blank line) is fenced as a ``pycon`` code block, its
@@ -13,6 +15,7 @@ The docstrings use Sphinx field lists (``:param x:``, ``:raises X:``), which mkd
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Any
 
 import griffe
@@ -22,9 +25,21 @@ _LITERAL = re.compile(r"(\S)?::$", re.MULTILINE)
 _DIRECTIVE = re.compile(r"\s*# doctest:.*$")
 
 
-def _role(match: re.Match[str]) -> str:
-    target = match[2].rsplit(".", 1)[-1] if match[1] else match[2]
-    return f"`{target}`"
+def _identifier(obj: griffe.Object, name: str) -> str:
+    """The canonical path of ``name`` seen from ``obj`` (unchanged if it cannot be found)."""
+    first, dot, rest = name.partition(".")
+    try:
+        path = name if first == obj.package.name else obj.resolve(first) + dot + rest
+        return str(obj.modules_collection[path].canonical_path)
+    except (griffe.NameResolutionError, KeyError, griffe.AliasResolutionError):
+        return name
+
+
+def _role(obj: griffe.Object, match: re.Match[str]) -> str:
+    name = match[2].removesuffix("()")
+    shown = f"<code>{escape(name.rsplit('.', 1)[-1] if match[1] else name)}</code>"
+    # An optional autoref links where the site documents the name and is plain text elsewhere.
+    return f'<autoref identifier="{escape(_identifier(obj, name))}" optional>{shown}</autoref>'
 
 
 def _fence_doctests(docstring: str) -> str:
@@ -41,9 +56,9 @@ def _fence_doctests(docstring: str) -> str:
     return "\n".join([*lines, fence] if fence else lines)
 
 
-def markdown(docstring: str) -> str:
-    """The docstring with its Sphinx roles, ``::`` markers and doctests as Markdown."""
-    docstring = _fence_doctests(_ROLE.sub(_role, docstring))
+def markdown(obj: griffe.Object, docstring: str) -> str:
+    """``obj``'s docstring with its Sphinx roles, ``::`` markers and doctests as Markdown."""
+    docstring = _fence_doctests(_ROLE.sub(lambda match: _role(obj, match), docstring))
     return _LITERAL.sub(lambda m: f"{m[1]}:" if m[1] else "", docstring)
 
 
@@ -52,4 +67,4 @@ class SphinxRoles(griffe.Extension):
 
     def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         if obj.docstring is not None:
-            obj.docstring.value = markdown(obj.docstring.value)
+            obj.docstring.value = markdown(obj, obj.docstring.value)
