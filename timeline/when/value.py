@@ -171,6 +171,7 @@ class When:
         ``"forward"`` the next one (an expected, planned or scheduled event: "in December"
         said in February is the coming December) or ``"backward"`` the last one (a report).
 
+        >>> from timeline import When
         >>> visit = When.parse("later this spring", reference="2026-02-26")
         >>> visit
         When('2026-21', phrase='later this spring')
