@@ -1,9 +1,9 @@
-"""The README is the package's long description: every link in it is absolute and lands.
+"""The docs site, and the README that is both its home page and the long description.
 
-On the package index, a relative link (``docs/cli.md``, ``docs/seed_story.png``) is broken, so
-the README links to the docs site, to GitHub and to raw GitHub files. Those links are checked
-here against the checkout: the page, the heading anchor or the file must exist. The docs site
-build (``.ci/docs``, ``mkdocs build --strict``) checks the same links again on the site.
+The README's links are all absolute and land: on the package index a relative link
+(``docs/cli.md``, ``docs/seed_story.png``) is broken, so the README links to the docs site, to
+GitHub and to raw GitHub files, and each is checked here against the checkout (the page, the
+heading anchor or the file must exist). The strict site build (``.ci/docs``) checks them again.
 """
 
 from __future__ import annotations
@@ -92,17 +92,40 @@ def test_every_absolute_link_into_the_project_lands() -> None:
     assert checked > 20
 
 
-def test_the_site_hook_turns_every_site_link_back_into_a_docs_file() -> None:
-    spec = importlib.util.spec_from_file_location("readme_hook", ROOT / "docs/tools/readme.py")
+def _tool(name: str) -> Any:
+    """A module of docs/tools (the site's MkDocs hook and griffe extension)."""
+    spec = importlib.util.spec_from_file_location(
+        f"docs_{name}", ROOT / "docs/tools" / f"{name}.py"
+    )
     assert spec is not None and spec.loader is not None
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_site_hook_turns_every_site_link_back_into_a_docs_file() -> None:
+    hook = _tool("readme")
     assert hook.SITE == SITE and hook.RAW_DOCS == RAW + "docs/"
     assert hook.relative_links(f"[x]({SITE}queries/#what-a-call-costs) ![y]({RAW}docs/a.png)") == (
         "[x](queries.md#what-a-call-costs) ![y](a.png)"
     )
     on_site = hook.relative_links(README.read_text(encoding="utf-8"))
     assert SITE not in on_site and RAW + "docs/" not in on_site
+
+
+def test_docstring_markup_becomes_markdown() -> None:
+    pytest.importorskip("griffe", reason="needs pip install -r docs/requirements.txt")
+    import griffe
+
+    module = griffe.visit("m", Path("m.py"), "def f():\n    pass\n")
+    docstring = (
+        "Read a :class:`~timeline.When`::\n\n    code\n\n"
+        ">>> f()  # doctest: +SKIP\n>>> 1\n1\n\nAfter."
+    )
+    assert _tool("sphinx_roles").markdown(module["f"], docstring) == (
+        'Read a <autoref identifier="timeline.When" optional><code>When</code></autoref>:\n\n'
+        "    code\n\n```pycon\n>>> f()\n>>> 1\n1\n```\n\nAfter."
+    )
 
 
 @pytest.mark.slow
