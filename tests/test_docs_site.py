@@ -78,8 +78,10 @@ def test_every_absolute_link_into_the_project_lands() -> None:
         url, _, anchor = link.partition("#")
         if url.startswith(SITE):
             page = url.removeprefix(SITE).strip("/") or "index"
-            source = ROOT / "docs" / f"{page}.md"
-            assert source.is_file(), f"{link}: no docs/{page}.md"
+            source = ROOT / "docs" / page / "index.md"
+            if not source.is_file():
+                source = ROOT / "docs" / f"{page}.md"
+            assert source.is_file(), f"{link}: no docs/{page}.md nor docs/{page}/index.md"
             if anchor:
                 text = README if page == "index" else source
                 assert anchor in anchors(text.read_text(encoding="utf-8")), f"{link}: no anchor"
@@ -106,10 +108,11 @@ def _tool(name: str) -> Any:
 def test_the_site_hook_turns_every_site_link_back_into_a_docs_file() -> None:
     hook = _tool("readme")
     assert hook.SITE == SITE and hook.RAW_DOCS == RAW + "docs/"
-    assert hook.relative_links(f"[x]({SITE}queries/#what-a-call-costs) ![y]({RAW}docs/a.png)") == (
-        "[x](queries.md#what-a-call-costs) ![y](a.png)"
+    text = f"[x]({SITE}queries/#what-a-call-costs) [r]({SITE}reference/) ![y]({RAW}docs/a.png)"
+    assert hook.relative_links(text, ROOT / "docs") == (
+        "[x](queries.md#what-a-call-costs) [r](reference/index.md) ![y](a.png)"
     )
-    on_site = hook.relative_links(README.read_text(encoding="utf-8"))
+    on_site = hook.relative_links(README.read_text(encoding="utf-8"), ROOT / "docs")
     assert SITE not in on_site and RAW + "docs/" not in on_site
 
 

@@ -19,10 +19,18 @@ _TO_SITE = re.compile(re.escape(SITE) + r"([\w/-]*?)/?(#[\w-]*)?(?=\))")
 _TO_DOCS_FILE = re.compile(re.escape(RAW_DOCS) + r"([\w./-]+)(?=\))")
 
 
-def relative_links(readme: str) -> str:
-    """``](SITE/cli/#export)`` becomes ``](cli.md#export)``, ``](RAW_DOCS/x.png)`` ``](x.png)``."""
-    readme = _TO_SITE.sub(lambda m: f"{m[1] or 'index'}.md{m[2] or ''}", readme)
-    return _TO_DOCS_FILE.sub(lambda m: m[1], readme)
+def relative_links(readme: str, docs: Path) -> str:
+    """``](SITE/cli/#export)`` becomes ``](cli.md#export)``, ``](RAW_DOCS/x.png)`` ``](x.png)``.
+
+    A page is ``docs/<path>.md`` or, for a section, ``docs/<path>/index.md``.
+    """
+
+    def page(match: re.Match[str]) -> str:
+        path = match[1] or "index"
+        source = f"{path}/index.md" if (docs / path / "index.md").is_file() else f"{path}.md"
+        return source + (match[2] or "")
+
+    return _TO_DOCS_FILE.sub(lambda m: m[1], _TO_SITE.sub(page, readme))
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> str:
@@ -30,4 +38,4 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **kwargs: Any) -> st
     if page.file.src_uri != "index.md":
         return markdown
     readme = Path(config.config_file_path).parent / "README.md"
-    return relative_links(readme.read_text(encoding="utf-8"))
+    return relative_links(readme.read_text(encoding="utf-8"), Path(config.docs_dir))
