@@ -49,6 +49,49 @@ def anchors(markdown: str) -> set[str]:
     return found
 
 
+# A list item: a bullet, or "1." (only an ordered list starting at 1 can interrupt a paragraph).
+ITEM = re.compile(r"( *)(?:[-*+]|1\.) \S")
+FENCE_LINE = re.compile(r"( *)(```|~~~)")
+
+
+def glitches(markdown: str) -> list[str]:
+    """Lines that GitHub (CommonMark) and the site (Python-Markdown) read differently.
+
+    Python-Markdown needs a blank line before a list and four spaces to nest a list or a fence
+    in a list item; GitHub does not, so these only show on the site, as text run together.
+    """
+    found = []
+    fence = ""  # the fence of the code block being read, if any
+    block_is_list = directive = False
+    previous = ""
+    for number, line in enumerate(markdown.splitlines(), 1):
+        starts_block = (
+            not previous.strip()
+            or previous.startswith(("#", "|"))
+            or FENCE_LINE.match(previous) is not None
+        )
+        previous = line
+        if fence:
+            fence = "" if line.strip().startswith(fence) else fence
+        elif match := FENCE_LINE.match(line):
+            fence = match[2]
+            if len(match[1]) % 4 and (block_is_list or len(match[1]) < 4):
+                found.append(f"{number}: indent a fence in a list item by a multiple of 4")
+        elif line.startswith(":::") or (directive and line.startswith(" ")):
+            directive = True  # mkdocstrings' ::: and its indented options
+        elif line.strip():
+            directive = False
+            item = ITEM.match(line)
+            if starts_block:
+                block_is_list = bool(item)
+            elif item and not block_is_list:
+                found.append(f"{number}: put a blank line between a paragraph and a list")
+                block_is_list = True  # on GitHub, the list starts here
+            if item and len(item[1]) % 4:
+                found.append(f"{number}: indent a nested list item by a multiple of 4")
+    return found
+
+
 def test_the_link_finder_sees_every_kind_of_link() -> None:
     text = (
         "[a](docs/a.md) ![b](b.png)\n[c]: c.md\n"
@@ -56,6 +99,26 @@ def test_the_link_finder_sees_every_kind_of_link() -> None:
     )
     assert links(text) == ["docs/a.md", "b.png", "c.md", "d.png"]
     assert anchors("# Article → drafts\n## Pages: `after()`") == {"article--drafts", "pages-after"}
+
+
+def test_the_markdown_checker_sees_what_the_site_would_run_together() -> None:
+    assert glitches("Text:\n- a\n  - b\n\n  para\n- c\n  ```sql\n  x\n  ```\n") == [
+        "2: put a blank line between a paragraph and a list",
+        "3: indent a nested list item by a multiple of 4",
+        "6: put a blank line between a paragraph and a list",
+        "7: indent a fence in a list item by a multiple of 4",
+    ]
+    fine = (
+        "Text\nin 2026. Then:\n\n- a\n    - b\n\n    ```sql\n    x\n    ```\n::: x\n    options:\n"
+    )
+    assert glitches(fine) == []
+
+
+@pytest.mark.parametrize(
+    "path", [README, *sorted((ROOT / "docs").rglob("*.md"))], ids=lambda path: path.name
+)
+def test_the_markdown_reads_the_same_on_github_and_on_the_site(path: Path) -> None:
+    assert not glitches(path.read_text(encoding="utf-8"))
 
 
 def test_the_long_description_is_the_readme() -> None:
