@@ -83,9 +83,11 @@ class Timeline:
     (``postgresql+psycopg://…``) or an existing ``Engine``. Opening upgrades the schema to the
     version this library expects; with ``migrate=False`` it only checks and refuses clearly.
 
-    >>> with Timeline() as tl:
-    ...     tl.add_event("Congress closes", when="2026-02-26", kind="politics.congress").title
-    'Congress closes'
+    >>> with Timeline() as tl:  # in memory
+    ...     congress = tl.add_event("Congress", when="2026-02-26", kind="politics.congress")
+    ...     visit = tl.add_event("Visit", when="2026-03/2026-05", kind="diplomacy.visit")
+    ...     [event.title for event in tl.events().between("2026-04", "2026-04")]
+    ['Visit']
 
     :raises SchemaOutOfDateError: with ``migrate=False``, if the schema is not current.
     :raises SchemaTooNewError: if a newer timeline wrote the database.

@@ -102,6 +102,11 @@ def find_dates(
 
     ``reference`` is normally the publication date (a date, an aware datetime or ISO text).
     Without it, expressions relative to it keep ``when=None``; absolute dates still resolve.
+
+    >>> from timeline import find_dates
+    >>> text = "Trump is expected to visit China later this spring, after the congress of Feb. 26."
+    >>> [(m.text, str(m.when)) for m in find_dates(text, reference="2026-02-26")]
+    [('later this spring', 'spring 2026'), ('Feb. 26', '26 Feb 2026')]
     """
     conventions = conventions or DEFAULT_CONVENTIONS
     ref: date | None = None

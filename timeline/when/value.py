@@ -171,6 +171,15 @@ class When:
         ``"forward"`` the next one (an expected, planned or scheduled event: "in December"
         said in February is the coming December) or ``"backward"`` the last one (a report).
 
+        >>> from timeline import When
+        >>> visit = When.parse("later this spring", reference="2026-02-26")
+        >>> visit
+        When('2026-21', phrase='later this spring')
+        >>> visit.start_earliest, visit.end_latest
+        (datetime.date(2026, 3, 1), datetime.date(2026, 5, 31))
+        >>> visit.relation(When.parse("2026-02-19/2026-02-26"), "after")
+        <Certainty.CERTAIN: 'certain'>
+
         :raises InvalidDateError: naming the input and the part that could not be read.
         """
         from timeline.when.parsing import parse_value
