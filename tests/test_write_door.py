@@ -262,3 +262,38 @@ def test_an_expected_event_looks_forward_for_a_bare_month(tl: Timeline) -> None:
     talks = tl.add_event("Talks", when="in December", kind="diplomacy", source=report)
     assert (summit.edtf, talks.edtf) == ("2026-12", "2025-12")
     assert [e.title for e in tl.events().upcoming(as_of="2026-02-26")] == ["Summit"]
+
+
+def test_a_bulk_write_is_searchable_and_keeps_the_search_triggers(tl: Timeline) -> None:
+    """Chunks of new events and quoted claims fill the full-text index at once (on SQLite by
+    one statement instead of a trigger per row): every row is found, the index checks out,
+    and writes after the bulk one are indexed as before."""
+    tl.add_events(
+        {
+            "title": f"Summit number{n} opens",
+            "when": "2026-03-01",
+            "kind": "politics.summit",
+            "source": {"title": f"Report {n}", "published": "2026-03-02"},
+            "quote": f"delegates said quote{n} aloud",
+        }
+        for n in range(250)
+    )
+    tl.add_event("Late talks", when="2026-03-05", kind="politics.talks")
+    assert [e.title for e in tl.events().search("number17")] == ["Summit number17 opens"]
+    assert [e.title for e in tl.events().search("number249")] == ["Summit number249 opens"]
+    assert [e.title for e in tl.events().search("late")] == ["Late talks"]
+    assert tl.events().search("summit").count() == 250
+    if tl.engine.dialect.name == "sqlite":
+        with tl.engine.connect() as connection:
+            triggers = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts_insert'"
+            ).scalars()
+            assert sorted(triggers) == ["timeline_claim_fts_insert", "timeline_event_fts_insert"]
+            for table in ("timeline_event_fts", "timeline_claim_fts"):
+                connection.exec_driver_sql(
+                    f"INSERT INTO {table}({table}) VALUES ('integrity-check')"
+                )
+            quoted = connection.exec_driver_sql(
+                "SELECT count(*) FROM timeline_claim_fts WHERE timeline_claim_fts MATCH 'quote17'"
+            ).scalar()
+            assert quoted == 1

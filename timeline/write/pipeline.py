@@ -461,24 +461,35 @@ def run_import(
             else:
                 session.commit()
         except UnicodeDecodeError as error:
-            session.rollback()
+            _roll_back(session)
             raise UnreadableFileError(
                 summary.source or summary.format,
                 f"not UTF-8 text ({error.reason}: {error.object[error.start : error.end]!r}); "
                 "save it as UTF-8 and import again",
             ) from error
         except exc.IntegrityError as error:
-            session.rollback()
+            _roll_back(session)
             raise TimelineError(
                 f"importing {summary.source or summary.format} failed, nothing was imported: "
                 f"the database refused a row: {error.orig}"
             ) from error
         except BaseException:
-            session.rollback()
+            _roll_back(session)
             raise
     summary.dry_run = dry_run
     summary.documents += loader.names.documents
     return loader
+
+
+def _roll_back(session: Session) -> None:
+    """Roll the write back, unless the database has already: on a full disk SQLite may end the
+    whole transaction itself, savepoints and all (the error that ended it is what is raised)."""
+    try:
+        session.rollback()
+    except exc.OperationalError:
+        driver: Any = session.connection().connection.driver_connection
+        if getattr(driver, "in_transaction", True):
+            raise
 
 
 def _same_group(last: Any, item: Any, batch: list[Any]) -> bool:

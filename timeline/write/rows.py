@@ -74,6 +74,23 @@ REVISION_COLUMNS = (
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _WHEN_KEY = itemgetter(*_WHEN_COLUMNS)
 
+#: SQLite's full-text triggers on insert, and the statement that does their work for a run of
+#: new rows (ids ``?`` to ``?``) at once (see :meth:`BulkWriter.write`).
+_FULL_TEXT = {
+    "timeline_event": (
+        "timeline_event_fts_insert",
+        "INSERT INTO timeline_event_fts(rowid, title, summary) "
+        "SELECT id, title, summary FROM timeline_event WHERE id BETWEEN ? AND ?",
+    ),
+    "timeline_claim": (
+        "timeline_claim_fts_insert",
+        "INSERT INTO timeline_claim_fts(rowid, quote) "
+        "SELECT id, quote FROM timeline_claim WHERE id BETWEEN ? AND ? AND quote IS NOT NULL",
+    ),
+}
+#: The fewest rows worth the swap (it changes the schema twice).
+_FULL_TEXT_MIN = 100
+
 
 def sqlite_value(value: Any) -> Any:
     """A value as SQLite takes it fastest: ISO text for dates (trap G6), JSON text for a
@@ -149,10 +166,26 @@ class BulkWriter:
         names = ", ".join(columns)
         if not self.postgres:
             marks = ", ".join("?" * len(columns))
-            self.connection.exec_driver_sql(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                rows,
-            )
+            insert = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+            indexed = _FULL_TEXT.get(table) if len(rows) >= _FULL_TEXT_MIN else None
+            if indexed is None or columns[0] != "id":
+                self.connection.exec_driver_sql(insert, rows)
+                return
+            trigger, fill = indexed
+            first, last = rows[0][0], rows[-1][0]
+            found = self.connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
+            ).scalar()
+            if found is None or [row[0] for row in rows] != list(range(first, last + 1)):
+                self.connection.exec_driver_sql(insert, rows)
+                return
+            # The full-text index filled by one statement rather than by its trigger row by
+            # row (three times faster); the trigger is back before anything else runs, in
+            # the same transaction, so no other write and no reader ever sees it missing.
+            self.connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
+            self.connection.exec_driver_sql(insert, rows)
+            self.connection.exec_driver_sql(fill, (first, last))
+            self.connection.exec_driver_sql(found)
             return
         driver: Any = self.connection.connection.driver_connection
         statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
