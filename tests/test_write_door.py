@@ -6,6 +6,8 @@ paths of add_event, add_events and the importers.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from timeline import (
 )
 from timeline.cli import cli
 from timeline.io import export_file, import_file
+from timeline.write.pipeline import BULK_GC_THRESHOLD
 
 
 def _count(tl: Timeline, model: type) -> int:
@@ -297,3 +300,21 @@ def test_a_bulk_write_is_searchable_and_keeps_the_search_triggers(tl: Timeline) 
                 "SELECT count(*) FROM timeline_claim_fts WHERE timeline_claim_fts MATCH 'quote17'"
             ).scalar()
             assert quoted == 1
+
+
+def test_a_bulk_write_puts_the_collector_thresholds_back(tl: Timeline) -> None:
+    """Bulk writes raise the garbage collector's first threshold while they run, and put the
+    thresholds back afterwards, refused or not."""
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+
+    def rows() -> Iterator[dict[str, str]]:
+        during.append(gc.get_threshold())
+        yield {"title": "Talks", "when": "2026-03-01", "kind": "politics.talks"}
+
+    tl.add_events(rows())
+    assert during[0][0] >= BULK_GC_THRESHOLD
+    assert gc.get_threshold() == before
+    with pytest.raises(InvalidEventError):
+        tl.add_events([{"title": "", "when": "2026-03-01", "kind": "politics.talks"}])
+    assert gc.get_threshold() == before
