@@ -84,10 +84,22 @@ def test_instants_are_markers_and_uncertain_days_are_bands(seeded: Timeline) -> 
     parade = _event_id(seeded, "Military parade")
     visit = _event_id(seeded, "Donald Trump visits")
     closing = _event_id(seeded, "Congress closes")
-    assert f"instant:{parade}" in gids and f"uncertain-instant:{parade}" in gids
-    assert f"instant:{visit}" in gids and f"uncertain-instant:{visit}" in gids
+    for uncertain in (parade, visit):  # a window, framed, and no dot in it to read as a guess
+        assert f"uncertain-instant:{uncertain}" in gids
+        assert f"instant-window:{uncertain}" in gids
+        assert f"instant:{uncertain}" not in gids
     assert f"instant:{closing}" in gids
     assert f"uncertain-instant:{closing}" not in gids  # a known day draws no band
+    assert f"instant-window:{closing}" not in gids
+
+
+def test_an_uncertain_window_spans_every_day_it_may_fall_on(seeded: Timeline) -> None:
+    from matplotlib.dates import date2num
+
+    patches = {p.get_gid(): p for p in _figure(seeded).axes[0].patches}
+    frame = patches[f"instant-window:{_event_id(seeded, 'Donald Trump visits')}"]
+    assert frame.get_x() == pytest.approx(date2num(date(2026, 3, 1)))  # later this spring
+    assert frame.get_x() + frame.get_width() == pytest.approx(date2num(date(2026, 6, 1)))
 
 
 def test_uncertain_start_of_a_span_is_hatched_and_the_rest_solid(seeded: Timeline) -> None:
@@ -102,10 +114,14 @@ def test_uncertain_start_of_a_span_is_hatched_and_the_rest_solid(seeded: Timelin
 
 def test_expected_is_hollow_and_occurred_solid(seeded: Timeline) -> None:
     fig = _figure(seeded)
-    lines = {line.get_gid(): line for line in fig.axes[0].lines}
-    visit = lines[f"instant:{_event_id(seeded, 'Donald Trump visits')}"]
+    patches = {p.get_gid(): p for p in fig.axes[0].patches}
+    visit = patches[f"instant-window:{_event_id(seeded, 'Donald Trump visits')}"]
+    parade = patches[f"instant-window:{_event_id(seeded, 'Military parade')}"]
+    assert visit.get_linestyle() == "--" and parade.get_linestyle() == "-"
+    seeded.add_event("Summit", when="2026-04-10", kind="diplomacy.summit", status="expected")
+    lines = {line.get_gid(): line for line in _figure(seeded).axes[0].lines}
     closing = lines[f"instant:{_event_id(seeded, 'Congress closes')}"]
-    assert visit.get_markerfacecolor() == "white"
+    assert lines[f"instant:{_event_id(seeded, 'Summit')}"].get_markerfacecolor() == "white"
     assert closing.get_markerfacecolor() != "white"
 
 
