@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.config import Config
@@ -21,6 +22,7 @@ from tests.test_query_plans import plan
 from timeline import Timeline, When
 from timeline.embed import COLUMN_TYPES, FuzzyDate
 from timeline.errors import InvalidEventError
+from timeline.when import Conventions
 
 
 class HostModel(SQLModel, registry=registry()):
@@ -54,6 +56,7 @@ VALUES: list[Any] = [
     "2026-02-26T10:30:00+09:00",
     When.parse("later this spring", "2026-02-26"),
     When.parse("2020/..", "2026-02-26"),  # still going on the day it was said
+    When.parse("tonight", "2026-02-26", conventions=Conventions(default_tz=ZoneInfo("Asia/Seoul"))),
 ]
 
 

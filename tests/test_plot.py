@@ -7,6 +7,7 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from _seed import ROOT, artifact, record_seed_story
@@ -14,10 +15,11 @@ from click.testing import CliRunner
 from fixtures.story import db_address
 from sqlalchemy import Engine
 
-from timeline import InvalidEventError, Timeline
+from timeline import InvalidEventError, Timeline, When
 from timeline.cli import cli
 from timeline.errors import MissingDependencyError, UnknownFormatError
 from timeline.picture_data import Mark, load_marks
+from timeline.when import Conventions
 
 pytest.importorskip("matplotlib")
 
@@ -91,6 +93,16 @@ def test_instants_are_markers_and_uncertain_days_are_bands(seeded: Timeline) -> 
     assert f"instant:{closing}" in gids
     assert f"uncertain-instant:{closing}" not in gids  # a known day draws no band
     assert f"instant-window:{closing}" not in gids
+
+
+def test_an_evening_is_a_window_of_hours_and_a_known_moment_a_dot(tl: Timeline) -> None:
+    seoul = Conventions(default_tz=ZoneInfo("Asia/Seoul"))
+    tonight = When.parse("tonight", date(2026, 2, 26), conventions=seoul)
+    vigil = tl.add_event("Vigil", when=tonight, kind="protest.vigil").id
+    speech = tl.add_event("Speech", when="2026-02-26T20:00:00+09:00", kind="politics.speech").id
+    gids = _gids(_figure(tl))
+    assert f"instant-window:{vigil}" in gids and f"instant:{vigil}" not in gids
+    assert f"instant:{speech}" in gids and f"instant-window:{speech}" not in gids
 
 
 def test_an_uncertain_window_spans_every_day_it_may_fall_on(seeded: Timeline) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from timeline import EventQuery, InvalidEventError, Status, Timeline, TimelineError, When
+from timeline.when import Conventions
 
 # Fuzzy values on a small calendar, each an instant, a span, or an open/unknown-ended span.
 VALUES = [
@@ -389,6 +391,20 @@ def test_a_span_still_going_is_certain_up_to_the_day_it_was_said(tl: Timeline) -
     assert any(index in plan for index in indexes), plan
     assert "SCAN timeline_event\n" not in plan + "\n" and "Seq Scan" not in plan, plan
     assert sit_in.when is not None and sit_in.when.ongoing_until == date(2020, 3, 31)
+
+
+def test_an_instant_between_two_times_is_stored_and_found(tl: Timeline) -> None:
+    """ "tonight" read in Seoul: one moment between 18:00 and 23:59 KST, kept to the second."""
+    seoul = Conventions(default_tz=ZoneInfo("Asia/Seoul"))
+    tonight = When.parse("tonight", date(2026, 2, 26), conventions=seoul)
+    vigil = tl.add_event("Vigil", when=tonight, kind="test")
+    [back] = tl.events().all()
+    assert back.when == tonight and back.when is not None and back.when.start == tonight.start
+    assert str(back.when) == "between 18:00 and 23:59 KST on 26 Feb 2026"
+    assert (vigil.start_earliest, vigil.start_latest) == (date(2026, 2, 26), date(2026, 2, 26))
+    assert titles(tl.events().between("2026-02-26", "2026-02-26", certainty="certain")) == ["Vigil"]
+    assert tl.events().within("2026-02-26", "2026-02-26").count() == 1
+    assert tl.events().between("2026-02-27", "2026-03").count() == 0
 
 
 def test_window_of_one_day_finds_a_long_open_event(tl: Timeline) -> None:

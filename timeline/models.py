@@ -159,9 +159,9 @@ class WhenColumns(TimelineModel):
             "end_earliest": _civil(earliest_end(when)),
             "end_latest": _civil(when.end_latest),
             "start_at": _utc(when.start_earliest),
-            "end_at": _utc(when.end_earliest),
+            "end_at": _utc(when.end_latest),  # an instant's window of times: its last time
             "start_tz": _zone(when.start_earliest),
-            "end_tz": _zone(when.end_earliest),
+            "end_tz": _zone(when.end_latest),
             "start_precision": when.start_precision.value,
             "end_precision": when.end_precision.value,
             "start_approximate": when.start_approximate,
@@ -196,6 +196,8 @@ def stored_when(column: Callable[[str], Any]) -> When | None:
         start = start_latest = _aware(start_at, column("start_tz"))
     if end_at is not None:
         end_earliest = end_latest = _aware(end_at, column("end_tz"))
+    if start_at is not None and end_at is not None and not column("span"):
+        start_latest, end_earliest = end_latest, start  # an instant between two times
     if column("end_state") == EndState.OPEN.value and column("span"):
         end_earliest = None  # the day it was still going (When.ongoing_until), not a bound
     return When(

@@ -173,7 +173,7 @@ def _draw_mark(ax: Axes, mark: Mark, geo: _Geometry, y: float, colour: str) -> N
                     gid=f"span:{uid}",
                 )
             )
-    elif geo.e1 - geo.s0 > 1.0:  # more than its one day: somewhere in the window, no best guess
+    elif mark.vague:  # somewhere in its window: draw the window, no best guess
         band(geo.s0, geo.e1, "uncertain-instant", BAR * 0.7)
         ax.add_patch(
             Rectangle(

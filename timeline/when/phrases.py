@@ -10,7 +10,7 @@ python-dateutil, but only when every field of the date is present in the text.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from timeline.errors import InvalidDateError
@@ -24,7 +24,7 @@ from timeline.when.periods import Context, Direction, Period, period
 from timeline.when.value import Endpoint, When
 from timeline.when.words import MONTH_RE, MONTHS, WEEKDAY_RE, WEEKDAYS
 
-__all__ = ["parse_phrase"]
+__all__ = ["DAY_PARTS", "parse_phrase"]
 
 _APPROXIMATE = ("approximately", "approx", "around", "about", "circa", "roughly", "ca", "c",
                 "some time around", "sometime around", "near")  # fmt: skip
@@ -56,6 +56,20 @@ _R_MONTH_DAY_RANGE = re.compile(
 )
 _R_RANGE = re.compile(r"(.+?) (?:\u2013|-|to|until|till|through|thru) (.+)")
 _R_WEEKDAY_PREFIX = re.compile(rf"({WEEKDAY_RE}) (.+)")
+
+
+#: The hours ``[first, last)`` of the parts of a day: "tonight" is the evening, not the day.
+DAY_PARTS = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (18, 24),
+    "tonight": (18, 24),
+}
+_R_DAY_PART = re.compile(
+    rf"(?:(?:early|late|on|in|at|during|the|this|last|next|coming|past|yesterday|tomorrow|"
+    rf"{WEEKDAY_RE}) )*(tonight|morning|afternoon|evening|night)"
+)
 
 
 class _Result(NamedTuple):
@@ -94,6 +108,8 @@ def parse_phrase(
     if result is None:
         return None
     start, end = result
+    if end is None:
+        start = _part_of_day(s, start, conventions)
     start = start._replace(approximate=start.approximate or approximate,
                            uncertain=start.uncertain or uncertain)  # fmt: skip
     if end is not None:
@@ -104,6 +120,22 @@ def parse_phrase(
     from timeline.when.parsing import finish
 
     return finish(when, text, used, conventions)
+
+
+def _part_of_day(s: str, day: Endpoint, conventions: Conventions) -> Endpoint:
+    """ "tonight", "this morning", "Monday evening": the hours of :data:`DAY_PARTS` in
+    ``Conventions.default_tz``; the whole day when no zone is set (a floating local time, like
+    EDTF's ``2026-02-26T20:00``)."""
+    match = _R_DAY_PART.fullmatch(s)
+    zone = conventions.default_tz
+    if match is None or zone is None or day.lo is None or isinstance(day.lo, datetime):
+        return day
+    if day.lo != day.hi:
+        return day
+    first, last = DAY_PARTS[match.group(1)]
+    lo = datetime.combine(day.lo, time(first), zone)
+    hi = datetime.combine(day.lo, time(last - 1, 59, 59), zone)
+    return day._replace(lo=lo, hi=hi, precision=Precision.TIME)
 
 
 def _with_fillers(s: str, ctx: Context) -> _Result | None:

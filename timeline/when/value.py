@@ -126,13 +126,17 @@ class When:
                     )
         for lo, hi, end in ((se, sl, "start"), (ee, el, "end")):
             has_time = isinstance(lo, datetime) or isinstance(hi, datetime)
+            # An instant may fall somewhere in a window of times ("tonight": 18:00-23:59).
             if has_time and not (
-                isinstance(lo, datetime) and isinstance(hi, datetime) and lo == hi
+                isinstance(lo, datetime)
+                and isinstance(hi, datetime)
+                and (lo == hi or not self.span)
             ):
                 raise InvalidDateError(
                     text,
                     f"an end with a time must have equal earliest and latest ({end}: "
-                    f"{describe(lo)}..{describe(hi)})",
+                    f"{describe(lo)}..{describe(hi)}); only an instant's window may run between "
+                    "two times",
                     part=end,
                 )
         for a, b, what in (
