@@ -235,3 +235,21 @@ def test_tonight_is_the_evening_not_the_whole_day() -> None:
     assert When.parse("overnight", THU, conventions=SEOUL).start == (THU, THU)
     [mention] = find_dates("Protesters will gather tonight.", THU, conventions=SEOUL)
     assert mention.text == "tonight" and mention.when == tonight
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "expected"),
+    [
+        ("the turn of the year", THU, "[2025-12..2026-01]"),  # the new year just past
+        ("the turn of the year", date(2026, 11, 20), "[2026-12..2027-01]"),  # the one ahead
+        ("the turn of 2026", None, "[2025-12..2026-01]"),
+        ("the turn of the century", THU, "[1998..2001]"),
+        ("the turn of the decade", THU, "[2019..2020]"),
+        ("this past weekend", THU, "[2026-02-21..2026-02-22]"),
+        ("this coming weekend", THU, "[2026-02-28..2026-03-01]"),
+        ("this coming weekend", date(2026, 2, 28), "[2026-03-07..2026-03-08]"),
+        ("July Fourth", THU, "2026-07-04"),
+    ],
+)
+def test_turns_weekends_and_july_fourth(text: str, reference: date | None, expected: str) -> None:
+    assert edtf(text, reference) == expected

@@ -14,7 +14,14 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from timeline.errors import InvalidDateError
-from timeline.when.calendar import add_days, add_months, checked_date, month_window, week_window
+from timeline.when.calendar import (
+    add_days,
+    add_months,
+    checked_date,
+    civil,
+    month_window,
+    week_window,
+)
 from timeline.when.conventions import Conventions
 from timeline.when.counts import count
 from timeline.when.edtf import looks_like_edtf, parse_edtf
@@ -329,7 +336,7 @@ def _period(s: str, ctx: Context, default_year: int | None = None) -> Period | N
 def _edge(word: str, base: Period, ctx: Context) -> Period:
     lo, hi, precision = base
     if word == "turn":
-        return Period(add_months(lo, -24), add_months(lo, 24) - timedelta(days=1), precision)
+        return _turn(base, ctx)
     if precision in (Precision.DAY, Precision.TIME):
         return base
     if word == "middle":
@@ -343,6 +350,32 @@ def _edge(word: str, base: Period, ctx: Context) -> Period:
         month = lo if first else hi
         return Period(*month_window(month.year, month.month), precision)
     return Period(*ctx.conventions.third((lo, hi), precision, 0 if first else 2), precision)
+
+
+#: How far "the turn of" a period reaches on each side of its first day, in months.
+_TURN_MONTHS = {Precision.MILLENNIUM: 24, Precision.CENTURY: 24, Precision.DECADE: 12}
+
+
+def _turn(base: Period, ctx: Context) -> Period:
+    """ "the turn of the century": 1898-1901; "the turn of the year": Dec-Jan, around the new
+    year nearest the reference (or the next one, forward) when the year is the reference's."""
+    lo, hi, precision = base
+    months = _TURN_MONTHS.get(precision)
+    if months is not None:
+        return Period(
+            add_months(lo, -months), add_months(lo, months) - timedelta(days=1), precision
+        )
+    boundary = lo
+    if ctx.reference is not None and lo <= civil(ctx.reference) <= hi:
+        ref, ahead = ctx.ref(), hi + timedelta(days=1)
+        nearer = ctx.direction == "nearest" and ahead - ref < ref - lo
+        if ctx.direction == "forward" or nearer:
+            boundary = ahead
+    if precision in (Precision.MONTH, Precision.WEEK, Precision.DAY, Precision.TIME):
+        return Period(boundary - timedelta(days=3), boundary + timedelta(days=2), Precision.DAY)
+    last = boundary - timedelta(days=1)
+    return Period(month_window(last.year, last.month)[0], month_window(boundary.year,
+                  boundary.month)[1], Precision.MONTH)  # fmt: skip
 
 
 def _later(word: str, base: Period, ctx: Context) -> Period:
