@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.config import Config
@@ -21,6 +22,7 @@ from tests.test_query_plans import plan
 from timeline import Timeline, When
 from timeline.embed import COLUMN_TYPES, FuzzyDate
 from timeline.errors import InvalidEventError
+from timeline.when import Conventions
 
 
 class HostModel(SQLModel, registry=registry()):
@@ -53,6 +55,8 @@ VALUES: list[Any] = [
     "202X",
     "2026-02-26T10:30:00+09:00",
     When.parse("later this spring", "2026-02-26"),
+    When.parse("2020/..", "2026-02-26"),  # still going on the day it was said
+    When.parse("tonight", "2026-02-26", conventions=Conventions(default_tz=ZoneInfo("Asia/Seoul"))),
 ]
 
 
@@ -203,6 +207,26 @@ def test_windows_keep_their_meaning(host: Engine) -> None:
         assert ids(Article.covered_within("2026", "2026")) == [1]
         assert ids(Article.covered_within("2026-03", "2026-04")) == []
         assert ids(Article.covered_overlaps("2026-06", "2027")) == []
+
+
+def test_an_open_end_is_certain_up_to_the_day_it_was_said(host: Engine) -> None:
+    """As on events: "since 2020", said on 26 Feb 2026, certainly overlaps 2024; an unknown
+    end (``2020/``) may have come right after the start."""
+    with Session(host) as session:
+        session.add(Article(id=1, title="going", covered=When.parse("since 2020", "2026-02-26")))
+        session.add(Article(id=2, title="ended", covered=When.parse("2020/", "2026-02-26")))
+        session.commit()
+
+        def ids(condition: Any) -> list[int]:
+            return sorted(session.scalars(select(Article.id).where(condition)))
+
+        assert ids(Article.covered_overlaps("2024", "2024")) == [1, 2]
+        assert ids(Article.covered_overlaps("2024", "2024", certainty="certain")) == [1]
+        assert ids(Article.covered_overlaps("2026-02-27", "2027", certainty="certain")) == []
+        assert ids(Article.covered_within("2020", "2030")) == []
+        going = session.get(Article, 1)
+        assert going is not None and going.covered_end_earliest == date(2026, 2, 26)
+        assert going.covered is not None and going.covered.ongoing_until == date(2026, 2, 26)
 
 
 def test_windows_use_the_host_window_index(host: Engine) -> None:

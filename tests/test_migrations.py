@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,8 @@ def test_a_bad_target_is_a_clear_error() -> None:
 
 
 STEMMED_SEARCH = "a3f7c2e9d518"
+BEFORE_STEMMED_SEARCH = "4c8e1f3a9d62"
+OPEN_ENDS = "e4b81c5f2a07"
 
 
 def _copy_row(connection: Any, table: str, changes: dict[str, Any]) -> int:
@@ -160,7 +163,7 @@ def test_rows_written_before_stemmed_search_are_found_stemmed_after_it(engine: E
     with Timeline(engine) as tl:
         source = tl.add_source("Wire", publisher="Agency", published="2026-03-02")
         tl.add_event("Seed", when="2026-03-01", kind="politics", source=source, quote="Seed")
-    migrations.downgrade(engine, "-1")
+    migrations.downgrade(engine, BEFORE_STEMMED_SEARCH)
     with engine.begin() as connection:
         assert migrations.current_revision(connection) != STEMMED_SEARCH
         event = _copy_row(connection, "timeline_event", {"title": "Parliamentary elections held"})
@@ -176,7 +179,7 @@ def test_rows_written_before_stemmed_search_are_found_stemmed_after_it(engine: E
 
 def test_stemmed_search_downgrades_to_the_previous_definitions(engine: Engine) -> None:
     migrations.upgrade(engine)
-    migrations.downgrade(engine, "-1")
+    migrations.downgrade(engine, BEFORE_STEMMED_SEARCH)
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             sql = connection.execute(
@@ -203,3 +206,44 @@ def test_stemmed_search_downgrades_to_the_previous_definitions(engine: Engine) -
     with Timeline(engine) as tl:
         tl.add_event("Elections held", when="2026-03-01", kind="politics")
         assert tl.events().search("election").count() == 1
+
+
+def _open_end_days(connection: Any) -> dict[str, list[Any]]:
+    """``end_earliest`` of the open-ended rows of each table that stores a ``When``."""
+    found = {}
+    for table in ("timeline_event", "timeline_event_version", "timeline_claim"):
+        rows = connection.execute(
+            text(f"SELECT end_earliest FROM {table} WHERE end_state = 'open' ORDER BY id")
+        )
+        found[table] = [as_day(value) for value in rows.scalars()]
+    return found
+
+
+def as_day(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def test_open_ends_get_the_day_they_were_still_going(engine: Engine) -> None:
+    with Timeline(engine) as tl:
+        source = tl.add_source("Wire", publisher="Agency", published="2026-02-26")
+        going = tl.add_event("Strike", when="2020/..", kind="labor", source=source, quote="q")
+        tl.add_event("Sit-in", when="2020-03/..", kind="labor")  # no reference: latest start
+        tl.add_event("Talks", when="2020/", kind="diplomacy", reference="2026-02-26")  # unknown
+    assert going.date_reference == date(2026, 2, 26)
+    migrations.downgrade(engine, STEMMED_SEARCH)
+    with engine.connect() as connection:
+        before = _open_end_days(connection)
+    assert before == {
+        "timeline_event": [None, None],
+        "timeline_event_version": [None, None],
+        "timeline_claim": [None, None],
+    }
+    with Timeline(engine) as tl:  # the reopened database is upgraded to head again
+        assert tl.events().between("2024", "2024", certainty="certain").ids() == [going.id]
+    with engine.connect() as connection:
+        assert migrations.current_revision(connection) == OPEN_ENDS
+        assert _open_end_days(connection) == {
+            "timeline_event": [date(2026, 2, 26), date(2020, 3, 31)],
+            "timeline_event_version": [date(2026, 2, 26), date(2020, 3, 31)],
+            "timeline_claim": [date(2026, 2, 26), date(2020, 3, 31)],
+        }

@@ -7,6 +7,7 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from _seed import ROOT, artifact, record_seed_story
@@ -14,10 +15,11 @@ from click.testing import CliRunner
 from fixtures.story import db_address
 from sqlalchemy import Engine
 
-from timeline import InvalidEventError, Timeline
+from timeline import InvalidEventError, Timeline, When
 from timeline.cli import cli
 from timeline.errors import MissingDependencyError, UnknownFormatError
 from timeline.picture_data import Mark, load_marks
+from timeline.when import Conventions
 
 pytest.importorskip("matplotlib")
 
@@ -84,10 +86,32 @@ def test_instants_are_markers_and_uncertain_days_are_bands(seeded: Timeline) -> 
     parade = _event_id(seeded, "Military parade")
     visit = _event_id(seeded, "Donald Trump visits")
     closing = _event_id(seeded, "Congress closes")
-    assert f"instant:{parade}" in gids and f"uncertain-instant:{parade}" in gids
-    assert f"instant:{visit}" in gids and f"uncertain-instant:{visit}" in gids
+    for uncertain in (parade, visit):  # a window, framed, and no dot in it to read as a guess
+        assert f"uncertain-instant:{uncertain}" in gids
+        assert f"instant-window:{uncertain}" in gids
+        assert f"instant:{uncertain}" not in gids
     assert f"instant:{closing}" in gids
     assert f"uncertain-instant:{closing}" not in gids  # a known day draws no band
+    assert f"instant-window:{closing}" not in gids
+
+
+def test_an_evening_is_a_window_of_hours_and_a_known_moment_a_dot(tl: Timeline) -> None:
+    seoul = Conventions(default_tz=ZoneInfo("Asia/Seoul"))
+    tonight = When.parse("tonight", date(2026, 2, 26), conventions=seoul)
+    vigil = tl.add_event("Vigil", when=tonight, kind="protest.vigil").id
+    speech = tl.add_event("Speech", when="2026-02-26T20:00:00+09:00", kind="politics.speech").id
+    gids = _gids(_figure(tl))
+    assert f"instant-window:{vigil}" in gids and f"instant:{vigil}" not in gids
+    assert f"instant:{speech}" in gids and f"instant-window:{speech}" not in gids
+
+
+def test_an_uncertain_window_spans_every_day_it_may_fall_on(seeded: Timeline) -> None:
+    from matplotlib.dates import date2num
+
+    patches = {p.get_gid(): p for p in _figure(seeded).axes[0].patches}
+    frame = patches[f"instant-window:{_event_id(seeded, 'Donald Trump visits')}"]
+    assert frame.get_x() == pytest.approx(date2num(date(2026, 3, 1)))  # later this spring
+    assert frame.get_x() + frame.get_width() == pytest.approx(date2num(date(2026, 6, 1)))
 
 
 def test_uncertain_start_of_a_span_is_hatched_and_the_rest_solid(seeded: Timeline) -> None:
@@ -102,10 +126,14 @@ def test_uncertain_start_of_a_span_is_hatched_and_the_rest_solid(seeded: Timelin
 
 def test_expected_is_hollow_and_occurred_solid(seeded: Timeline) -> None:
     fig = _figure(seeded)
-    lines = {line.get_gid(): line for line in fig.axes[0].lines}
-    visit = lines[f"instant:{_event_id(seeded, 'Donald Trump visits')}"]
+    patches = {p.get_gid(): p for p in fig.axes[0].patches}
+    visit = patches[f"instant-window:{_event_id(seeded, 'Donald Trump visits')}"]
+    parade = patches[f"instant-window:{_event_id(seeded, 'Military parade')}"]
+    assert visit.get_linestyle() == "--" and parade.get_linestyle() == "-"
+    seeded.add_event("Summit", when="2026-04-10", kind="diplomacy.summit", status="expected")
+    lines = {line.get_gid(): line for line in _figure(seeded).axes[0].lines}
     closing = lines[f"instant:{_event_id(seeded, 'Congress closes')}"]
-    assert visit.get_markerfacecolor() == "white"
+    assert lines[f"instant:{_event_id(seeded, 'Summit')}"].get_markerfacecolor() == "white"
     assert closing.get_markerfacecolor() != "white"
 
 

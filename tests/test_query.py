@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from timeline import EventQuery, InvalidEventError, Status, Timeline, TimelineError, When
+from timeline.when import Conventions
 
 # Fuzzy values on a small calendar, each an instant, a span, or an open/unknown-ended span.
 VALUES = [
@@ -60,7 +62,8 @@ def _readings(when: When) -> list[tuple[int, int]]:
         if when.is_instant:
             pairs.append((start, start))
             continue
-        low = max(start, day(when.end_earliest, start))
+        # An open end ("still going") had not ended on the day it was said (ongoing_until).
+        low = max(start, day(when.end_earliest or when.ongoing_until, start))
         high = day(when.end_latest, FAR)
         ends = {low, high, *range(low, min(high, low + 400) + 1)}
         pairs.extend((start, end) for end in ends if end >= start)
@@ -332,6 +335,76 @@ def test_window_queries_use_the_window_index(tl: Timeline, window: object) -> No
     assert any(index in plan for index in indexes), plan
     assert "SCAN timeline_event\n" not in plan + "\n", plan
     assert "Seq Scan" not in plan, plan
+
+
+#: Spans still going, each with the day it was said (its reference): inside, after and before
+#: the start window, and none (then it lasted at least to its latest start).
+STILL_GOING = [
+    ("2026-02-05/..", "2026-03-15"),
+    ("2026-02/..", "2026-02-10"),
+    ("2025/..", "2026-02-26"),
+    ("2026-04/..", "2026-02-26"),
+    ("2026-01/..", None),
+    ("2026-01/", "2026-03-15"),  # an unknown end: the reference changes nothing
+]
+
+
+@pytest.mark.parametrize(("start", "end"), [*WINDOWS, ("2026-03-10", "2026-03-20")])
+def test_open_ends_said_on_a_day_match_brute_force(tl: Timeline, start: str, end: str) -> None:
+    whens = {f"{value} said {said}": When.parse(value, said) for value, said in STILL_GOING}
+    for (value, said), title in zip(STILL_GOING, whens, strict=True):
+        tl.add_event(title, when=value, kind="test", reference=said)
+    window = _window(start, end)
+    for semantics in ("possible", "certain", "within"):
+        got = sorted(e.title for e in _windowed(tl, start, end, semantics))
+        expected = sorted(t for t, when in whens.items() if _brute(when, window, semantics))
+        assert got == expected, f"{semantics} {start}..{end}"
+
+
+def test_a_span_still_going_is_certain_up_to_the_day_it_was_said(tl: Timeline) -> None:
+    """Hand-checked: "since 2020", said on 26 Feb 2026, certainly overlaps 2024; "2020/", an
+    unknown end, only possibly does."""
+    said = date(2026, 2, 26)
+    going = tl.add_event("Still going", when="since 2020", kind="test", reference=said)
+    tl.add_event("Ended, unknown when", when="2020/", kind="test", reference=said)
+    sit_in = tl.add_event("Going, said in its start month", when="2020-03/..", kind="test")
+    assert going.end_earliest == said and going.end_latest is None
+    assert going.when is not None and going.when.end_earliest is None  # not a bound of the end
+    assert going.when.ongoing_until == said and going.when.reference == said
+    certain = tl.events().between("2024", "2024", certainty="certain")
+    assert titles(certain) == ["Still going"]
+    assert tl.events().between("2024", "2024").count() == 3
+    assert titles(tl.events().between("2026-02-26", "2026-03", certainty="certain")) == [
+        "Still going"
+    ]
+    assert tl.events().between("2026-02-27", "2026-03", certainty="certain").count() == 0
+    # Without a reference: certain on its latest start (31 Mar 2020), not after it.
+    assert titles(tl.events().between("2020-03-31", "2020-04", certainty="certain")) == [
+        "Going, said in its start month"
+    ]
+    assert tl.events().between("2020-04", "2020-04", certainty="certain").count() == 0
+    assert tl.events().within("2020", "2030").count() == 0  # an open end is never inside
+    plan = _plan(tl, certain)
+    indexes = ["ix_timeline_event_window"]
+    if tl.engine.dialect.name == "postgresql":
+        indexes += ["ix_timeline_event_bounds", "ix_timeline_event_certain"]
+    assert any(index in plan for index in indexes), plan
+    assert "SCAN timeline_event\n" not in plan + "\n" and "Seq Scan" not in plan, plan
+    assert sit_in.when is not None and sit_in.when.ongoing_until == date(2020, 3, 31)
+
+
+def test_an_instant_between_two_times_is_stored_and_found(tl: Timeline) -> None:
+    """ "tonight" read in Seoul: one moment between 18:00 and 23:59 KST, kept to the second."""
+    seoul = Conventions(default_tz=ZoneInfo("Asia/Seoul"))
+    tonight = When.parse("tonight", date(2026, 2, 26), conventions=seoul)
+    vigil = tl.add_event("Vigil", when=tonight, kind="test")
+    [back] = tl.events().all()
+    assert back.when == tonight and back.when is not None and back.when.start == tonight.start
+    assert str(back.when) == "between 18:00 and 23:59 KST on 26 Feb 2026"
+    assert (vigil.start_earliest, vigil.start_latest) == (date(2026, 2, 26), date(2026, 2, 26))
+    assert titles(tl.events().between("2026-02-26", "2026-02-26", certainty="certain")) == ["Vigil"]
+    assert tl.events().within("2026-02-26", "2026-02-26").count() == 1
+    assert tl.events().between("2026-02-27", "2026-03").count() == 0
 
 
 def test_window_of_one_day_finds_a_long_open_event(tl: Timeline) -> None:

@@ -202,3 +202,30 @@ def test_actor_windows_give_the_same_answers_in_any_order(tl: Timeline) -> None:
     within = tl.events().within("2026-02", "2026-02").involving("kim jong un", role="attendee")
     inside = {e.id for e in tl.events().within("2026-02", "2026-02") if e.title != "other"}
     assert sorted(within.ids()) == sorted(inside)
+
+
+#: Spans still going, with the day each was said: the SQL relations read ``end_earliest``,
+#: which holds that day, as ``When.relation`` reads ``When.ongoing_until``.
+STILL_GOING = {"2026-02-06/..": "2026-02-20", "2026-02/..": "2026-02-15", "2026-02-12/..": None}
+
+
+@pytest.mark.parametrize("anchor", [*STILL_GOING, "2026-02-10/2026-02-20"])
+def test_relations_of_spans_still_going_match_when_relation(tl: Timeline, anchor: str) -> None:
+    values = [*VALUES, *STILL_GOING]
+    whens = {}
+    for value in values:
+        whens[value] = When.parse(value, STILL_GOING.get(value))
+        tl.add_event(value, when=whens[value], kind="test")
+    event = next(e for e in tl.events() if e.title == anchor)
+    for name in ALLEN_RELATIONS:
+        for certainty, wanted in (
+            ("possible", {Certainty.CERTAIN, Certainty.POSSIBLE}),
+            ("certain", {Certainty.CERTAIN}),
+        ):
+            got = sorted(e.title for e in tl.events().related(event, name, certainty=certainty))  # type: ignore[arg-type]
+            expected = sorted(
+                v
+                for v in values
+                if v != anchor and whens[v].relation(whens[anchor], name) in wanted
+            )
+            assert got == expected, (name, certainty)

@@ -62,13 +62,26 @@ def values() -> list[When]:
             gone = Endpoint(None, None, Precision.UNKNOWN, state=state)
             found.append(When.build(start, gone, span=True))
             found.append(When.build(gone, start, span=True))
+        for said in GRID:  # still going on the day it was said
+            start = Endpoint(day(s1), day(s2), Precision.DAY)
+            going = Endpoint(None, None, Precision.UNKNOWN, state=EndState.OPEN)
+            found.append(When.build(start, going, span=True, reference=day(said)))
     return found
 
 
 def concrete(when: When) -> list[tuple[int, int]]:
-    """Every interval ``(start, end)`` on the wide grid that ``when`` allows."""
+    """Every interval ``(start, end)`` on the wide grid that ``when`` allows.
+
+    A span still going (an open end) had not ended on the day it was said: its reference, or its
+    latest start when it has none or was said before it could have begun.
+    """
+    said, earliest = ordinal(when.reference), ordinal(when.start_earliest)
+    if said is None or (earliest is not None and said < earliest):
+        said = ordinal(when.start_latest)
     bounds = [ordinal(v) for v in (when.start_earliest, when.start_latest,
                                    when.end_earliest, when.end_latest)]  # fmt: skip
+    if when.span and when.end_state is EndState.OPEN and said is not None:
+        bounds[2] = said
     lo_s = WIDE.start if bounds[0] is None else bounds[0]
     hi_s = WIDE.stop - 1 if bounds[1] is None else bounds[1]
     lo_e = WIDE.start if bounds[2] is None else bounds[2]

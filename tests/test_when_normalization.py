@@ -3,12 +3,14 @@ reporting periods, fiscal quarters, "ago" at the unit's granularity, part-of phr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from timeline import find_dates
 from timeline.errors import InvalidDateError
-from timeline.when import Conventions, When
+from timeline.when import Certainty, Conventions, Precision, When
 
 THU = date(2026, 2, 26)
 JAN = date(2026, 1, 8)
@@ -189,3 +191,65 @@ def test_parts_of_periods() -> None:
     assert edtf("the following weekend") == "[2026-03-07..2026-03-08]"
     assert edtf("the next day") == "2026-02-27"
     assert edtf("the previous day") == "2026-02-25"
+
+
+SEOUL = Conventions(default_tz=ZoneInfo("Asia/Seoul"))
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "hours"),
+    [
+        ("tonight", date(2026, 2, 26), (18, 23)),
+        ("this evening", date(2026, 2, 26), (18, 23)),
+        ("last night", date(2026, 2, 25), (18, 23)),
+        ("tomorrow night", date(2026, 2, 27), (18, 23)),
+        ("this morning", date(2026, 2, 26), (6, 11)),
+        ("Monday morning", date(2026, 2, 23), (6, 11)),
+        ("yesterday afternoon", date(2026, 2, 25), (12, 17)),
+        ("late Monday night", date(2026, 2, 23), (18, 23)),
+    ],
+)
+def test_a_part_of_a_day_is_its_hours_where_the_zone_is_known(
+    text: str, day: date, hours: tuple[int, int]
+) -> None:
+    value = When.parse(text, THU, conventions=SEOUL)
+    first = datetime.combine(day, time(hours[0]), ZoneInfo("Asia/Seoul"))
+    last = datetime.combine(day, time(hours[1], 59, 59), ZoneInfo("Asia/Seoul"))
+    assert value.is_instant and value.start == (first, last) and value.end == (first, last)
+    assert value.start_precision is Precision.TIME and value.reference == THU
+    assert value.edtf is None  # EDTF has no window of times
+    # Without a zone the hours are a floating local time: the day, as EDTF's 2026-02-26T20:00.
+    assert When.parse(text, THU).start == (day, day)
+
+
+def test_tonight_is_the_evening_not_the_whole_day() -> None:
+    tonight = When.parse("tonight", THU, conventions=SEOUL)
+    assert str(tonight) == "between 18:00 and 23:59 KST on 26 Feb 2026"
+    at_eight = When.parse("2026-02-26T20:00:00+09:00")
+    at_nine_am = When.parse("2026-02-26T09:00:00+09:00")
+    assert tonight.relation(at_eight, "equals") is Certainty.POSSIBLE
+    assert tonight.relation(at_nine_am, "after") is Certainty.CERTAIN
+    # A part of a day inside a larger phrase leaves that phrase to the day.
+    assert When.parse("by tonight", THU, conventions=SEOUL).start == (THU, THU)
+    assert When.parse("since tonight", THU, conventions=SEOUL).edtf == "2026-02-26/.."
+    assert When.parse("overnight", THU, conventions=SEOUL).start == (THU, THU)
+    [mention] = find_dates("Protesters will gather tonight.", THU, conventions=SEOUL)
+    assert mention.text == "tonight" and mention.when == tonight
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "expected"),
+    [
+        ("the turn of the year", THU, "[2025-12..2026-01]"),  # the new year just past
+        ("the turn of the year", date(2026, 11, 20), "[2026-12..2027-01]"),  # the one ahead
+        ("the turn of 2026", None, "[2025-12..2026-01]"),
+        ("the turn of the century", THU, "[1998..2001]"),
+        ("the turn of the decade", THU, "[2019..2020]"),
+        ("this past weekend", THU, "[2026-02-21..2026-02-22]"),
+        ("this coming weekend", THU, "[2026-02-28..2026-03-01]"),
+        ("this coming weekend", date(2026, 2, 28), "[2026-03-07..2026-03-08]"),
+        ("July Fourth", THU, "2026-07-04"),
+    ],
+)
+def test_turns_weekends_and_july_fourth(text: str, reference: date | None, expected: str) -> None:
+    assert edtf(text, reference) == expected

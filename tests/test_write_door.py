@@ -216,6 +216,21 @@ def test_an_export_imported_back_changes_nothing(tl: Timeline, tmp_path: Path, f
         assert other.events().count() == 2
 
 
+def test_an_open_end_keeps_the_day_it_was_still_going_through_icalendar(
+    tl: Timeline, tmp_path: Path
+) -> None:
+    pytest.importorskip("icalendar")
+    strike = tl.add_event("Strike", when="since 2020", kind="labor", reference="2026-02-26")
+    path = tmp_path / "strike.ics"
+    export_file(tl, path, format="ics")
+    with Timeline(tmp_path / "other.db") as other:
+        assert import_file(other, path, format="ics").created == 1
+        [back] = other.events().all()
+        assert back.when == strike.when and back.end_earliest == date(2026, 2, 26)
+        assert back.date_phrase == "since 2020" and back.date_reference == date(2026, 2, 26)
+        assert other.events().between("2024", "2024", certainty="certain").count() == 1
+
+
 # -- CSV provenance -------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Field, SQLModel
 from .types import StrEnumType, UTCDateTime
 from .vocab import RelationKind, Status
 from .when import EndState, Precision, When
+from .when.allen import earliest_end
 
 #: Alembic's recommended naming convention, so every constraint has a stable name.
 NAMING_CONVENTION = {
@@ -112,9 +113,12 @@ class WhenColumns(TimelineModel):
     """The columns that store a :class:`~timeline.When` (on events and on claims).
 
     The strict bounds are civil dates (``start_earliest``…); where a time is known at an end its
-    UTC instant and zone are kept too (``start_at``, ``start_tz``). ``search_start`` and
-    ``search_end`` hold the padded search hull, with ``0001-01-01`` / ``9999-12-31`` for an open
-    or unknown end, and ``span_class`` buckets the hull by length for the window index.
+    UTC instant and zone are kept too (``start_at``, ``start_tz``). For a span still going (an
+    open end) ``end_earliest`` holds :attr:`When.ongoing_until`, the earliest its end can be, so
+    that certain windows and Allen's relations count the days it is known to have lasted;
+    ``end_latest`` stays NULL. ``search_start`` and ``search_end`` hold the padded search hull,
+    with ``0001-01-01`` / ``9999-12-31`` for an open or unknown end, and ``span_class`` buckets
+    the hull by length for the window index.
     """
 
     span: bool | None = None
@@ -152,12 +156,12 @@ class WhenColumns(TimelineModel):
             "end_state": when.end_state.value,
             "start_earliest": _civil(when.start_earliest),
             "start_latest": _civil(when.start_latest),
-            "end_earliest": _civil(when.end_earliest),
+            "end_earliest": _civil(earliest_end(when)),
             "end_latest": _civil(when.end_latest),
             "start_at": _utc(when.start_earliest),
-            "end_at": _utc(when.end_earliest),
+            "end_at": _utc(when.end_latest),  # an instant's window of times: its last time
             "start_tz": _zone(when.start_earliest),
-            "end_tz": _zone(when.end_earliest),
+            "end_tz": _zone(when.end_latest),
             "start_precision": when.start_precision.value,
             "end_precision": when.end_precision.value,
             "start_approximate": when.start_approximate,
@@ -192,6 +196,10 @@ def stored_when(column: Callable[[str], Any]) -> When | None:
         start = start_latest = _aware(start_at, column("start_tz"))
     if end_at is not None:
         end_earliest = end_latest = _aware(end_at, column("end_tz"))
+    if start_at is not None and end_at is not None and not column("span"):
+        start_latest, end_earliest = end_latest, start  # an instant between two times
+    if column("end_state") == EndState.OPEN.value and column("span"):
+        end_earliest = None  # the day it was still going (When.ongoing_until), not a bound
     return When(
         start_earliest=start,
         start_latest=start_latest,

@@ -111,6 +111,17 @@ class Mark:
         return max(known) if known else None
 
     @property
+    def vague(self) -> bool:
+        """An instant whose moment is not known: a window of more than its one day, or of some
+        hours of a day ("tonight"); drawn as its window, never as a dot in the middle."""
+        if self.span:
+            return False
+        if self.start_lo is None or self.end_hi is None:
+            return True
+        width = self.end_hi - self.start_lo  # a day is 1, a known moment 0
+        return abs(width - 1) > 1e-6 and width > 1e-6
+
+    @property
     def hollow(self) -> bool:
         """Drawn hollow (expected, planned, scheduled, rumored, postponed)."""
         return self.status in HOLLOW_STATUSES

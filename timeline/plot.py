@@ -2,8 +2,9 @@
 
 Needs the ``plot`` extra (``pip install 'timeline[plot]'``, matplotlib). What is drawn:
 
-- an **instant** is a marker; if its day is uncertain ("during the congress"), a hatched, faded
-  band covers every day it may fall on, and the marker sits in the middle;
+- an **instant** known to the day (or the minute) is a marker; if its day is uncertain ("during
+  the congress", "later this spring"), a hatched, faded band framed by a thin outline covers
+  every day it may fall on, and no marker: a dot in the middle would read as a best guess;
 - a **span** is a bar: solid where it certainly runs, hatched and faded where its start or end
   is uncertain (between the earliest and the latest possible start, and likewise the end);
 - an **open** end (still going, EDTF ``..``) is an arrow to the edge of the chart; an
@@ -172,12 +173,24 @@ def _draw_mark(ax: Axes, mark: Mark, geo: _Geometry, y: float, colour: str) -> N
                     gid=f"span:{uid}",
                 )
             )
+    elif mark.vague:  # somewhere in its window: draw the window, no best guess
+        band(geo.s0, geo.e1, "uncertain-instant", BAR * 0.7)
+        ax.add_patch(
+            Rectangle(
+                (geo.s0, y - BAR * 0.35),
+                geo.e1 - geo.s0,
+                BAR * 0.7,
+                facecolor="none",
+                edgecolor=colour,
+                linewidth=1.2,
+                alpha=alpha,
+                linestyle="--" if mark.hollow else "-",
+                gid=f"instant-window:{uid}",
+            )
+        )
     else:
-        if geo.e1 - geo.s0 > 1.0:  # more than its one day: uncertain
-            band(geo.s0, geo.e1, "uncertain-instant", BAR * 0.7)
-        centre = (geo.s0 + geo.e1) / 2
         ax.plot(
-            [centre],
+            [(geo.s0 + geo.e1) / 2],
             [y],
             marker="o",
             markersize=7,
@@ -322,7 +335,8 @@ def figure(
     """The chart of ``marks`` as a matplotlib ``Figure`` (not attached to pyplot).
 
     Artists carry ``gid`` values naming what they show and the event id (``span:3``,
-    ``instant:4``, ``uncertain-start:3``, ``open-end:7``, ``struck:9``, ``label:3``…).
+    ``instant:4``, ``instant-window:5``, ``uncertain-start:3``, ``open-end:7``, ``struck:9``,
+    ``label:3``…).
     """
     _matplotlib()
     import matplotlib.dates as mdates

@@ -8,7 +8,8 @@ Window semantics on fuzzy dates (``a`` = the first day of ``start``, ``b`` = the
 - ``between(..., certainty="possible")``: the event *possibly* overlaps ``[a, b]``: its search
   hull (strict bounds, padded where approximate; open and unknown ends unbounded) meets it.
 - ``between(..., certainty="certain")``: the event overlaps ``[a, b]`` for every reading of its
-  strict bounds.
+  strict bounds. An open end ("still going") had not ended on the day it was said
+  (``When.ongoing_until``); an unknown end may have come right after the start.
 - ``within(a, b)``: the event lies entirely inside ``[a, b]`` for every reading.
 
 Long and open-ended events overlap every window they span, so by default a window also returns

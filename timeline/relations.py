@@ -2,9 +2,11 @@
 
 The same model as :meth:`When.relation`: each side stands for every concrete interval its four
 bounds allow (an instant is a point somewhere in its window, an open or unknown bound is
-unbounded); a relation is *possible* when some pair of readings satisfies it and *certain* when
-every pair does. Days are the unit: stored bounds are civil dates, so two values known to the
-minute on both ends are compared by day here, where ``When.relation`` compares the instants.
+unbounded, except that a span still going ends no earlier than ``When.ongoing_until``, which the
+event's ``end_earliest`` column holds); a relation is *possible* when some pair of readings
+satisfies it and *certain* when every pair does. Days are the unit: stored bounds are civil
+dates, so two values known to the minute on both ends are compared by day here, where
+``When.relation`` compares the instants.
 
 Feasibility is a difference-constraint system over four points (``a1 <= a2``, ``b1 <= b2``,
 equalities for instants, the relation's own ``<`` and ``=``): with ``D`` its shortest paths, it is
@@ -27,6 +29,7 @@ from sqlmodel import col
 
 from .models import Event
 from .when import ALLEN_RELATIONS, When
+from .when.allen import earliest_end
 
 _INF = float("inf")
 _A1, _A2, _B1, _B2 = 0, 1, 2, 3
@@ -114,7 +117,7 @@ def _civil(value: date | datetime | None) -> date | None:
 
 def _other_bounds(other: When) -> list[tuple[date | None, date | None]]:
     bounds = [_civil(v) for v in (other.start_earliest, other.start_latest)]
-    ends = [_civil(v) for v in (other.end_earliest, other.end_latest)]
+    ends = [_civil(v) for v in (earliest_end(other), other.end_latest)]
     if other.span and bounds[0] is not None and ends[1] is not None and ends[1] < bounds[0]:
         ends = [bounds[0], bounds[0]]  # civil dates of zoned datetimes can reverse
     return [(bounds[0], bounds[1]), (ends[0], ends[1])]

@@ -46,9 +46,11 @@ def span_class_ranges(
 def certain(columns: Any, first: Any, last: Any) -> ColumnElement[bool]:
     """SQL, beyond the hull overlap: every reading of the strict bounds overlaps the window.
 
-    The latest possible start is on or before ``last`` and the earliest possible end (for an
-    open or unknown end: the earliest start) on or after ``first``. For an instant, whose end
-    is its start, this means its whole window lies inside.
+    The latest possible start is on or before ``last`` and the earliest possible end on or after
+    ``first``: for a span still going (an open end) the stored ``end_earliest`` is the day it
+    was said to be going (:attr:`When.ongoing_until`); for an unknown end, which may have come
+    right after the start, the earliest start stands in. For an instant, whose end is its
+    start, this means its whole window lies inside.
     """
     return and_(
         func.coalesce(columns.start_latest, columns.end_latest) <= last,

@@ -338,10 +338,15 @@
           stroke: colour, "stroke-width": "1.5", "class": "tl-core",
           "stroke-dasharray": ev.s === "postponed" ? "4 2" : "none" }));
       }
+    } else if (ev.b[0] === null || ev.b[3] === null ||
+               (Math.abs(ev.b[3] - ev.b[0] - 1) > 1e-4 && ev.b[3] - ev.b[0] > 1e-4)) {
+      /* one day somewhere in a window: the window, framed, and no dot to read as a best guess */
+      var mid = (geo.s0 + geo.e1) / 2, half = Math.max((geo.e1 - geo.s0) / 2, 2);
+      g.appendChild(svg("rect", { x: (mid - half).toFixed(1), y: (cy - h / 2).toFixed(1),
+        width: (2 * half).toFixed(1), height: String(h), fill: "url(#tl-hatch-" + ci + ")",
+        stroke: colour, "stroke-width": "1.5", "stroke-dasharray": hollow ? "3 2" : "none",
+        "class": "tl-uncertain tl-uncertain-instant" }));
     } else {
-      if (geo.e1 - geo.s0 > 3) {
-        band(geo.s0, geo.e1, "url(#tl-hatch-" + ci + ")", "tl-uncertain tl-uncertain-instant");
-      }
       g.appendChild(svg("circle", { cx: ((geo.s0 + geo.e1) / 2).toFixed(1), cy: String(cy), r: "5",
         fill: hollow ? "#fff" : colour, stroke: colour, "stroke-width": "2", "class": "tl-instant" }));
     }

@@ -3,9 +3,10 @@
 Out: one ``VEVENT`` per event with a known start. A date-only event is an all-day event whose
 ``DTEND`` is the day *after* its last possible day (RFC 5545: exclusive); an event with a time
 keeps it. ``STATUS`` comes from :data:`timeline.vocab.ICALENDAR_STATUS`; ``URL`` and ``ATTACH``
-link the sources; ``X-TIMELINE-EDTF``, ``-KIND`` and ``-STATUS`` keep what iCalendar cannot say,
-so a file written here reads back with its fuzzy dates. In: each ``VEVENT`` becomes an event,
-its ``UID`` the external id (scheme ``ical``), so a re-import updates instead of duplicating. A
+link the sources; ``X-TIMELINE-EDTF``, ``-PHRASE``, ``-REFERENCE``, ``-KIND`` and ``-STATUS``
+keep what iCalendar cannot say, so a file written here reads back with its fuzzy dates (and the
+day an open end was still going). In: each ``VEVENT`` becomes an event, its ``UID`` the external
+id (scheme ``ical``), so a re-import updates instead of duplicating. A
 ``UID`` this module wrote for an event without one (``timeline-event-N``) names event N of the
 database it came from, not of this one: such an event is matched by title, kind and dates
 instead, so a round trip into the same database changes nothing and one into another database
@@ -105,6 +106,11 @@ def write_ics(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
         item.add("x-timeline-status", str(event.status))
         if event.edtf:
             item.add("x-timeline-edtf", event.edtf)
+        if event.date_phrase:
+            item.add("x-timeline-phrase", event.date_phrase)
+        reference = _day(event.date_reference)
+        if reference is not None:  # what a phrase was read against; the day an open end was said
+            item.add("x-timeline-reference", reference.isoformat())
         item.add("x-timeline-display", when.display())
         out.write(item.to_ical().decode("utf-8"))
         count += 1
@@ -153,6 +159,13 @@ def _record(line: int, component: Any, default_kind: str) -> EventDraft:
     edtf = _text(component, "X-TIMELINE-EDTF")
     if edtf is not None:
         when = When.parse(edtf)
+        phrase, reference = (
+            _text(component, "X-TIMELINE-PHRASE"),
+            _text(component, "X-TIMELINE-REFERENCE"),
+        )
+        if phrase is not None or reference is not None:
+            said = date.fromisoformat(reference) if reference is not None else None
+            when = when.with_text(phrase, said)
     elif isinstance(start, datetime):
         start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)  # floating: UTC
         if isinstance(end, datetime) and end != start:

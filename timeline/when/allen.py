@@ -1,7 +1,8 @@
 """Allen's thirteen interval relations between fuzzy values, with a certainty.
 
 Each :class:`~timeline.when.When` stands for the set of concrete intervals ``[s, e]`` its bounds
-allow (an instant: ``s == e`` somewhere in its window; an open or unknown side: unbounded). A
+allow (an instant: ``s == e`` somewhere in its window; an open or unknown side: unbounded, but an
+open end of a span, "still going", comes no earlier than ``When.ongoing_until``). A
 relation is CERTAIN when it holds for every pair of readings, IMPOSSIBLE when it holds for none,
 POSSIBLE otherwise.
 
@@ -24,7 +25,7 @@ from timeline.when.enums import ALLEN_RELATIONS, Certainty
 if TYPE_CHECKING:
     from timeline.when.value import When
 
-__all__ = ["classify", "relation", "relations"]
+__all__ = ["classify", "earliest_end", "relation", "relations"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _INF = float("inf")
@@ -87,7 +88,7 @@ def _number(value: date, exact: bool) -> int:
 
 def _domains(when: When, exact: bool) -> tuple[list[float | int], bool]:
     """``[start_lo, start_hi, end_lo, end_hi]`` as numbers (±inf when unbounded)."""
-    bounds = (when.start_earliest, when.start_latest, when.end_earliest, when.end_latest)
+    bounds = (when.start_earliest, when.start_latest, earliest_end(when), when.end_latest)
     numbers: list[float | int] = [
         (-_INF if i % 2 == 0 else _INF) if value is None else _number(value, exact)
         for i, value in enumerate(bounds)
@@ -96,6 +97,11 @@ def _domains(when: When, exact: bool) -> tuple[list[float | int], bool]:
     if not exact and when.span and numbers[3] < numbers[0]:
         numbers[2] = numbers[3] = numbers[0]
     return numbers, when.span
+
+
+def earliest_end(when: When) -> date | None:
+    """The earliest possible end: an open end ("still going") lasted at least until it was said."""
+    return when.end_earliest if when.end_earliest is not None else when.ongoing_until
 
 
 def _feasible(
@@ -129,7 +135,7 @@ def _prepare(a: When, b: When) -> tuple[tuple[list[float | int], bool], ...]:
     bounds = [
         v
         for w in (a, b)
-        for v in (w.start_earliest, w.start_latest, w.end_earliest, w.end_latest)
+        for v in (w.start_earliest, w.start_latest, earliest_end(w), w.end_latest)
         if v is not None
     ]
     exact = bool(bounds) and all(isinstance(v, datetime) for v in bounds)

@@ -182,6 +182,9 @@ def _coarse_range(lo: date, hi: date, precision: Precision, joiner: str) -> str:
     if isinstance(lo, datetime) or isinstance(hi, datetime):
         left = _time(lo) if isinstance(lo, datetime) else _day(lo)
         right = _time(hi) if isinstance(hi, datetime) else _day(hi)
+        if left.rsplit(" ", 2)[::2] == right.rsplit(" ", 2)[::2]:  # one day, one zone
+            day, zone = left.rsplit(" ", 2)[::2]
+            return f"{left.rsplit(' ', 2)[1]}{joiner}{right.rsplit(' ', 2)[1]} {zone} on {day}"
         return f"{left}{joiner}{right}"
     coarse = PRECISION_RANK[precision] >= PRECISION_RANK[Precision.MONTH]
     months = coarse and lo.day == 1 and hi.day == month_end(hi.year, hi.month)

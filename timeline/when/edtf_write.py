@@ -163,6 +163,8 @@ def to_edtf(when: When, hemisphere: str = "north") -> str | None:
             text = _member(bound, bound, bound, Precision.DAY) + q_start
             return f"[{text}..]" if sl is None else f"[..{text}]"
         if isinstance(se, datetime):
+            if se != sl:  # a window of times ("tonight"): no EDTF form
+                return None
             return point_text(se, sl, when.start_precision, when.start_approximate,
                               when.start_uncertain, hemisphere)  # fmt: skip
         code = unit_code(se, sl, when.start_precision, hemisphere) or unit_code(

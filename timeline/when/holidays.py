@@ -42,6 +42,7 @@ _HOLIDAYS: dict[str, Callable[[int], date]] = {
     "independence day": _fixed(7, 4),
     "the fourth of july": _fixed(7, 4),
     "fourth of july": _fixed(7, 4),
+    "july fourth": _fixed(7, 4),
     "halloween": _fixed(10, 31),
     "valentine's day": _fixed(2, 14),
     "veterans day": _fixed(11, 11),

@@ -62,13 +62,21 @@ def parse_value(
             value[:40] + "…", f"text longer than {MAX_LENGTH} characters is not read as a date"
         )
     try:
-        return _parse_text(value, reference, conventions, direction)
+        return _said_on(_parse_text(value, reference, conventions, direction), reference)
     except InvalidDateError:
         raise
     except (ValueError, OverflowError) as error:  # calendar arithmetic beyond year 1 or 9999
         raise InvalidDateError(
             value, f"it resolves outside the supported dates (years 1 to 9999): {error}"
         ) from error
+
+
+def _said_on(when: When, reference: date | None) -> When:
+    """``when``, with ``reference`` kept when its open end needs it: "2020/.." read against a
+    publication date says the thing was still going on that day (``When.ongoing_until``)."""
+    if reference is None or when.reference is not None or when.ongoing_until is None:
+        return when
+    return when.with_text(when.phrase, reference)
 
 
 def _parse_text(

@@ -95,7 +95,9 @@ _P_WEEKDAY = re.compile(
     rf"(?:(last|next|this|past|coming|this coming|this past) )?({WEEKDAY_RE})"
     r"(?: (?:morning|afternoon|evening|night))?"
 )
-_P_WEEKEND = re.compile(r"(?:(this|last|next|past|coming|following|previous) )?weekend")
+_P_WEEKEND = re.compile(
+    r"(?:(this past|this coming|this|last|next|past|coming|following|previous) )?weekend"
+)
 _P_UNIT = re.compile(rf"(?:({_RELATIVE}|this past) )?(week|month|quarter|year|decade|century)")
 _P_SEASON = re.compile(
     rf"(?:({_RELATIVE}) )?(spring|summer|autumn|fall|winter)"
@@ -193,6 +195,8 @@ def _weekend(word: str | None, ctx: Context) -> Period:
     monday = ref - timedelta(days=ref.weekday())
     # "the weekend", said Monday to Wednesday, is the one just past.
     step = -1 if word is None and ref.weekday() <= 2 else _direction(word)
+    if word in ("coming", "this coming"):  # the first one ahead: this week's before Saturday
+        step = 0 if ref.weekday() < 5 else 1
     saturday = monday + timedelta(days=5 + 7 * step)
     return Period(saturday, saturday + timedelta(days=1), Precision.DAY)
 

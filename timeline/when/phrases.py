@@ -10,11 +10,18 @@ python-dateutil, but only when every field of the date is present in the text.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from timeline.errors import InvalidDateError
-from timeline.when.calendar import add_days, add_months, checked_date, month_window, week_window
+from timeline.when.calendar import (
+    add_days,
+    add_months,
+    checked_date,
+    civil,
+    month_window,
+    week_window,
+)
 from timeline.when.conventions import Conventions
 from timeline.when.counts import count
 from timeline.when.edtf import looks_like_edtf, parse_edtf
@@ -24,7 +31,7 @@ from timeline.when.periods import Context, Direction, Period, period
 from timeline.when.value import Endpoint, When
 from timeline.when.words import MONTH_RE, MONTHS, WEEKDAY_RE, WEEKDAYS
 
-__all__ = ["parse_phrase"]
+__all__ = ["DAY_PARTS", "parse_phrase"]
 
 _APPROXIMATE = ("approximately", "approx", "around", "about", "circa", "roughly", "ca", "c",
                 "some time around", "sometime around", "near")  # fmt: skip
@@ -56,6 +63,20 @@ _R_MONTH_DAY_RANGE = re.compile(
 )
 _R_RANGE = re.compile(r"(.+?) (?:\u2013|-|to|until|till|through|thru) (.+)")
 _R_WEEKDAY_PREFIX = re.compile(rf"({WEEKDAY_RE}) (.+)")
+
+
+#: The hours ``[first, last)`` of the parts of a day: "tonight" is the evening, not the day.
+DAY_PARTS = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (18, 24),
+    "tonight": (18, 24),
+}
+_R_DAY_PART = re.compile(
+    rf"(?:(?:early|late|on|in|at|during|the|this|last|next|coming|past|yesterday|tomorrow|"
+    rf"{WEEKDAY_RE}) )*(tonight|morning|afternoon|evening|night)"
+)
 
 
 class _Result(NamedTuple):
@@ -94,6 +115,8 @@ def parse_phrase(
     if result is None:
         return None
     start, end = result
+    if end is None:
+        start = _part_of_day(s, start, conventions)
     start = start._replace(approximate=start.approximate or approximate,
                            uncertain=start.uncertain or uncertain)  # fmt: skip
     if end is not None:
@@ -104,6 +127,22 @@ def parse_phrase(
     from timeline.when.parsing import finish
 
     return finish(when, text, used, conventions)
+
+
+def _part_of_day(s: str, day: Endpoint, conventions: Conventions) -> Endpoint:
+    """ "tonight", "this morning", "Monday evening": the hours of :data:`DAY_PARTS` in
+    ``Conventions.default_tz``; the whole day when no zone is set (a floating local time, like
+    EDTF's ``2026-02-26T20:00``)."""
+    match = _R_DAY_PART.fullmatch(s)
+    zone = conventions.default_tz
+    if match is None or zone is None or day.lo is None or isinstance(day.lo, datetime):
+        return day
+    if day.lo != day.hi:
+        return day
+    first, last = DAY_PARTS[match.group(1)]
+    lo = datetime.combine(day.lo, time(first), zone)
+    hi = datetime.combine(day.lo, time(last - 1, 59, 59), zone)
+    return day._replace(lo=lo, hi=hi, precision=Precision.TIME)
 
 
 def _with_fillers(s: str, ctx: Context) -> _Result | None:
@@ -297,7 +336,7 @@ def _period(s: str, ctx: Context, default_year: int | None = None) -> Period | N
 def _edge(word: str, base: Period, ctx: Context) -> Period:
     lo, hi, precision = base
     if word == "turn":
-        return Period(add_months(lo, -24), add_months(lo, 24) - timedelta(days=1), precision)
+        return _turn(base, ctx)
     if precision in (Precision.DAY, Precision.TIME):
         return base
     if word == "middle":
@@ -311,6 +350,32 @@ def _edge(word: str, base: Period, ctx: Context) -> Period:
         month = lo if first else hi
         return Period(*month_window(month.year, month.month), precision)
     return Period(*ctx.conventions.third((lo, hi), precision, 0 if first else 2), precision)
+
+
+#: How far "the turn of" a period reaches on each side of its first day, in months.
+_TURN_MONTHS = {Precision.MILLENNIUM: 24, Precision.CENTURY: 24, Precision.DECADE: 12}
+
+
+def _turn(base: Period, ctx: Context) -> Period:
+    """ "the turn of the century": 1898-1901; "the turn of the year": Dec-Jan, around the new
+    year nearest the reference (or the next one, forward) when the year is the reference's."""
+    lo, hi, precision = base
+    months = _TURN_MONTHS.get(precision)
+    if months is not None:
+        return Period(
+            add_months(lo, -months), add_months(lo, months) - timedelta(days=1), precision
+        )
+    boundary = lo
+    if ctx.reference is not None and lo <= civil(ctx.reference) <= hi:
+        ref, ahead = ctx.ref(), hi + timedelta(days=1)
+        nearer = ctx.direction == "nearest" and ahead - ref < ref - lo
+        if ctx.direction == "forward" or nearer:
+            boundary = ahead
+    if precision in (Precision.MONTH, Precision.WEEK, Precision.DAY, Precision.TIME):
+        return Period(boundary - timedelta(days=3), boundary + timedelta(days=2), Precision.DAY)
+    last = boundary - timedelta(days=1)
+    return Period(month_window(last.year, last.month)[0], month_window(boundary.year,
+                  boundary.month)[1], Precision.MONTH)  # fmt: skip
 
 
 def _later(word: str, base: Period, ctx: Context) -> Period:

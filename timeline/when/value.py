@@ -42,7 +42,8 @@ class When:
     :ivar span: ``False`` for an instant, ``True`` for a span.
     :ivar edtf: the canonical EDTF text (not compared: equality is about the time).
     :ivar phrase: the text this value was read from, when it was not canonical EDTF.
-    :ivar reference: the date a relative phrase was resolved against.
+    :ivar reference: the date a relative phrase was resolved against, or the day an open end
+        was said to be still going (see :attr:`ongoing_until`).
     """
 
     start_earliest: date | None
@@ -125,13 +126,17 @@ class When:
                     )
         for lo, hi, end in ((se, sl, "start"), (ee, el, "end")):
             has_time = isinstance(lo, datetime) or isinstance(hi, datetime)
+            # An instant may fall somewhere in a window of times ("tonight": 18:00-23:59).
             if has_time and not (
-                isinstance(lo, datetime) and isinstance(hi, datetime) and lo == hi
+                isinstance(lo, datetime)
+                and isinstance(hi, datetime)
+                and (lo == hi or not self.span)
             ):
                 raise InvalidDateError(
                     text,
                     f"an end with a time must have equal earliest and latest ({end}: "
-                    f"{describe(lo)}..{describe(hi)})",
+                    f"{describe(lo)}..{describe(hi)}); only an instant's window may run between "
+                    "two times",
                     part=end,
                 )
         for a, b, what in (
@@ -202,8 +207,13 @@ class When:
         end: When | date | str | None,
         *,
         conventions: Conventions | None = None,
+        reference: date | None = None,
     ) -> When:
-        """A span from ``start`` to ``end``; each may be fuzzy ("2026-03"); ``None`` is open."""
+        """A span from ``start`` to ``end``; each may be fuzzy ("2026-03"); ``None`` is open.
+
+        ``reference`` is the day the value was said (normally the source's publication date):
+        with an open end it says the thing was still going then (see :attr:`ongoing_until`).
+        """
         from timeline.when.parsing import parse_value
 
         ends = []
@@ -217,7 +227,7 @@ class When:
                     value, "each end of a span must be a single date, not a span"
                 )
             ends.append(point.start_endpoint())
-        return cls.build(ends[0], ends[1], span=True)
+        return cls.build(ends[0], ends[1], span=True, reference=reference)
 
     @classmethod
     def build(
@@ -299,6 +309,23 @@ class When:
     def end_window(self) -> tuple[date | None, date | None]:
         """The end's window (for an instant: the whole window)."""
         return self.end_earliest, self.end_latest
+
+    @property
+    def ongoing_until(self) -> date | None:
+        """For a span with an open end ("still going", EDTF ``..``): the earliest its end can be.
+
+        The value says the thing had not ended on the day it was said: its ``reference`` (the
+        publication date of the source). Without one, or with one before the earliest start (a
+        claim made ahead of time), it lasted at least to its latest start. ``None`` for every
+        other value: an unknown end (EDTF ``2020/``) may have come right after the start, and an
+        instant's open side ("April or later") is no claim that anything is still going.
+        """
+        if not self.span or self.end_state is not EndState.OPEN:
+            return None
+        earliest, said = self.start_earliest, self.reference
+        if said is None or (earliest is not None and not le(earliest, said)):
+            return self.start_latest
+        return said
 
     def start_endpoint(self) -> Endpoint:
         """The start as an :class:`Endpoint` (for an instant, the whole window)."""

@@ -99,7 +99,9 @@ def plan(loader: Loader, record: EventDraft) -> Plan:
             )
     if record.place is not None:
         check_coordinates(record.place)
-    found = Plan(record, when, _columns(when, when.edtf), title, kind, status)
+    found = Plan(
+        record, when, _columns(when, when.edtf, when.phrase, when.reference), title, kind, status
+    )
     for ref, role in record.actors:
         found.actors.append((ref, _role(role) if isinstance(role, str) else check_role(role)))
     found.tags = list(
@@ -125,9 +127,10 @@ _role = lru_cache(maxsize=1 << 10)(check_role)
 
 
 @lru_cache(maxsize=1 << 14)
-def _columns(when: When, edtf: str | None) -> dict[str, Any]:
-    """The stored columns of ``when`` (cached: dates repeat; ``edtf`` is part of the key
-    because equal values may be written differently). Read only."""
+def _columns(when: When, *text: Any) -> dict[str, Any]:
+    """The stored columns of ``when`` (cached: dates repeat; its ``edtf``, ``phrase`` and
+    ``reference`` are part of the key because equal values may be written or said differently,
+    and are stored too). Read only."""
     return WhenColumns.when_columns(when)
 
 
