@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -98,16 +99,20 @@ def sqlite_value(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if kind is date:
-        return value.isoformat()
-    if isinstance(value, datetime):
-        utc = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return utc.isoformat(sep=" ", timespec="microseconds")
     if isinstance(value, date):
-        return value.isoformat()
+        return _sqlite_time(value)
     if isinstance(value, dict):
         return json.dumps(value)
     return value
+
+
+@lru_cache(maxsize=1 << 12)
+def _sqlite_time(value: date) -> str:
+    """A day as ISO text, a time as UTC ISO text (cached: a chunk's times often repeat)."""
+    if isinstance(value, datetime):
+        utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return utc.isoformat(sep=" ", timespec="microseconds")
+    return value.isoformat()
 
 
 def _same(value: Any) -> Any:
