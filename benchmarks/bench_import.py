@@ -25,7 +25,9 @@ one ``executemany`` per table with sqlite3 on SQLite, one binary ``COPY`` per ta
 on PostgreSQL. ``reimport`` writes nothing; it is compared with the floor of ``import``.
 
 Prints, per path, the median of N runs (default 3), rows per second, the median floor and the
-ratio of the two, and the largest peak resident memory of its runs. With
+ratio of the two, and the largest peak resident memory of its runs. On SQLite it also prints the
+median ratio of CPU times (the path's to its floor's, run by run): all of SQLite's work is in the
+process, so on a shared machine this ratio moves less than the wall-clock one. With
 ``TIMELINE_BENCH_POSTGRES_URL`` set (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``)
 it runs on PostgreSQL instead, each run in a fresh database of that server.
 """
@@ -46,7 +48,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import create_engine, make_url, text
 
@@ -77,6 +79,25 @@ def write_gdelt(path: Path, rows: int, seed: int = 7) -> None:
 
 
 POSTGRES_URL = os.environ.get("TIMELINE_BENCH_POSTGRES_URL")
+
+
+class Seconds(NamedTuple):
+    """A timed block: wall seconds, and CPU seconds of this process (on SQLite all the work is
+    in this process, so its CPU time is the steadier measure on a shared machine)."""
+
+    wall: float
+    cpu: float
+
+
+@contextmanager
+def stopwatch() -> Iterator[list[Seconds]]:
+    """Time the block; the list holds its :class:`Seconds` afterwards."""
+    found: list[Seconds] = []
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield found
+    found.append(Seconds(time.perf_counter() - wall, time.process_time() - cpu))
+
+
 #: The peak resident memory of the path timed in this process, before its floor (MB).
 PEAK_MB = 0.0
 
@@ -131,8 +152,8 @@ def dump(database: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
     return found
 
 
-def time_floor(path: Path, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> float:
-    """Seconds to insert ``rows`` again, raw, into a fresh database migrated the same way."""
+def time_floor(path: Path, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> Seconds:
+    """The time to insert ``rows`` again, raw, into a fresh database migrated the same way."""
     with fresh_database(path, "floor") as database:
         with Timeline(database):
             pass  # the same schema, triggers and indexes
@@ -151,8 +172,11 @@ def time_floor(path: Path, rows: dict[str, tuple[list[str], list[tuple[Any, ...]
                             (table,),
                         ).fetchall()
                     )
-                start = time.perf_counter()
-                with connection.transaction(), connection.cursor() as cursor:
+                with (
+                    stopwatch() as timed,
+                    connection.transaction(),
+                    connection.cursor() as cursor,
+                ):
                     for table, (columns, data) in rows.items():
                         names = ", ".join(columns)
                         statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
@@ -160,45 +184,42 @@ def time_floor(path: Path, rows: dict[str, tuple[list[str], list[tuple[Any, ...]
                             copy.set_types([types[table][c] for c in columns])
                             for values in data:
                                 copy.write_row(values)
-                return time.perf_counter() - start
+                return timed[0]
         connection = sqlite3.connect(database, isolation_level=None)
-        start = time.perf_counter()
-        connection.execute("BEGIN")
-        for table, (columns, data) in rows.items():
-            marks = ", ".join("?" * len(columns))
-            connection.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", data
-            )
-        connection.execute("COMMIT")
-        elapsed = time.perf_counter() - start
+        with stopwatch() as timed:
+            connection.execute("BEGIN")
+            for table, (columns, data) in rows.items():
+                marks = ", ".join("?" * len(columns))
+                connection.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", data
+                )
+            connection.execute("COMMIT")
         connection.close()
-        return elapsed
+        return timed[0]
 
 
-def timed_import(path: Path, source: Path, format: str) -> tuple[float, float]:
+def timed_import(path: Path, source: Path, format: str) -> tuple[Seconds, Seconds]:
     """``import_file`` of ``source`` into a fresh database, and the floor of what it wrote."""
     with fresh_database(path, format) as database, Timeline(database) as tl:
-        start = time.perf_counter()
-        summary = import_file(tl, source, format=format)
-        elapsed = time.perf_counter() - start
+        with stopwatch() as timed:
+            summary = import_file(tl, source, format=format)
         assert summary.errors == [] and summary.created > 0, summary.as_dict()
         written = dump(database)
-    return elapsed, time_floor(path, written)
+    return timed[0], time_floor(path, written)
 
 
-def time_import(path: Path) -> tuple[float, float]:
+def time_import(path: Path) -> tuple[Seconds, Seconds]:
     return timed_import(path, path, "gdelt-events")
 
 
-def time_reimport(path: Path) -> tuple[float, float]:
+def time_reimport(path: Path) -> tuple[Seconds, Seconds]:
     with fresh_database(path, "reimport") as database, Timeline(database) as tl:
         first = import_file(tl, path, format="gdelt-events")
         written = dump(database)
-        start = time.perf_counter()
-        summary = import_file(tl, path, format="gdelt-events")
-        elapsed = time.perf_counter() - start
+        with stopwatch() as timed:
+            summary = import_file(tl, path, format="gdelt-events")
         assert (summary.created, summary.unchanged) == (0, first.created), summary.as_dict()
-    return elapsed, time_floor(path, written)
+    return timed[0], time_floor(path, written)
 
 
 def write_jsonl(path: Path) -> Path:
@@ -210,7 +231,7 @@ def write_jsonl(path: Path) -> Path:
     return target
 
 
-def time_jsonl(path: Path) -> tuple[float, float]:
+def time_jsonl(path: Path) -> tuple[Seconds, Seconds]:
     return timed_import(path, path.with_suffix(".jsonl"), "jsonl")
 
 
@@ -234,34 +255,33 @@ def write_csv(path: Path) -> Path:
     return target
 
 
-def time_csv(path: Path) -> tuple[float, float]:
+def time_csv(path: Path) -> tuple[Seconds, Seconds]:
     return timed_import(path, path.with_suffix(".sheet.csv"), "csv")
 
 
-def time_add_events(path: Path) -> tuple[float, float]:
+def time_add_events(path: Path) -> tuple[Seconds, Seconds]:
     with fresh_database(path, "bulk") as database, Timeline(database) as tl:
         lines = path.read_text(encoding="utf-8").splitlines()
         for n in range(2000):
             tl.add_entity(f"ACTOR {n}", kind="actor")
-        start = time.perf_counter()
-        rows = []
-        for line in lines:
-            cells = line.split("\t")
-            rows.append(
-                {
-                    "title": cells[6] + " " + cells[26],
-                    "when": cells[1][:4] + "-" + cells[1][4:6] + "-" + cells[1][6:],
-                    "kind": "cameo." + cells[26],
-                    "actors": {cells[6]: "initiator", cells[16]: "target"}
-                    if cells[6] != cells[16]
-                    else {cells[6]: "initiator"},
-                    "external_ids": {"gdelt": cells[0]},
-                }
-            )
-        tl.add_events(rows)
-        elapsed = time.perf_counter() - start
+        with stopwatch() as timed:
+            rows = []
+            for line in lines:
+                cells = line.split("\t")
+                rows.append(
+                    {
+                        "title": cells[6] + " " + cells[26],
+                        "when": cells[1][:4] + "-" + cells[1][4:6] + "-" + cells[1][6:],
+                        "kind": "cameo." + cells[26],
+                        "actors": {cells[6]: "initiator", cells[16]: "target"}
+                        if cells[6] != cells[16]
+                        else {cells[6]: "initiator"},
+                        "external_ids": {"gdelt": cells[0]},
+                    }
+                )
+            tl.add_events(rows)
         written = dump(database)
-    return elapsed, time_floor(path, written)
+    return timed[0], time_floor(path, written)
 
 
 TIMERS = {
@@ -273,8 +293,8 @@ TIMERS = {
 }
 
 
-def run_one(name: str, path: Path, rows: int) -> tuple[float, float, float]:
-    """Time one path in a fresh process: ``(seconds, floor seconds, peak resident MB)``."""
+def run_one(name: str, path: Path, rows: int) -> tuple[Seconds, Seconds, float]:
+    """Time one path in a fresh process: ``(its time, its floor's, peak resident MB)``."""
     child = subprocess.Popen(
         [sys.executable, __file__, "--one", name, str(path), str(rows)],
         stdout=subprocess.PIPE,
@@ -284,14 +304,14 @@ def run_one(name: str, path: Path, rows: int) -> tuple[float, float, float]:
     output = child.stdout.read()
     if child.wait() != 0:
         raise SystemExit(f"{name} failed with exit code {child.returncode}")
-    elapsed, floor, peak = output.strip().splitlines()[-1].split()
-    return float(elapsed), float(floor), float(peak)
+    wall, cpu, floor_wall, floor_cpu, peak = map(float, output.strip().splitlines()[-1].split())
+    return Seconds(wall, cpu), Seconds(floor_wall, floor_cpu), peak
 
 
 def one(name: str, path: Path) -> None:
-    """The child side of :func:`run_one`: print the elapsed and floor seconds."""
+    """The child side of :func:`run_one`: print the path's and its floor's seconds."""
     elapsed, floor = TIMERS[name](path)
-    print(elapsed, floor, PEAK_MB)
+    print(*elapsed, *floor, PEAK_MB)
 
 
 def main() -> None:
@@ -322,7 +342,7 @@ def main() -> None:
             subprocess.run([sys.executable, __file__, "--export", str(path)], check=True)
         if "csv" in paths:
             write_csv(path)
-        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in paths}
+        results: dict[str, list[tuple[Seconds, Seconds, float]]] = {name: [] for name in paths}
         for _ in range(runs):
             for name in paths:
                 results[name].append(run_one(name, path, rows))
@@ -331,17 +351,18 @@ def main() -> None:
             f"{'PostgreSQL' if POSTGRES_URL else 'SQLite'}, "
             f"median of {runs}, a fresh process per run"
         )
-        floors = {
-            name: statistics.median(f for _, f, _ in found) for name, found in results.items()
-        }
         for name, found in results.items():
-            median = statistics.median(t for t, _, _ in found)
-            floor = floors["import"] if name == "reimport" and "import" in floors else floors[name]
+            of = results["import"] if name == "reimport" and "import" in results else found
+            median = statistics.median(t.wall for t, _, _ in found)
+            floor = statistics.median(f.wall for _, f, _ in of)
+            pairs = zip(found, of, strict=True)
+            cpu = statistics.median(t.cpu / f.cpu for (t, _, _), (_, f, _) in pairs)
             peak = max(p for _, _, p in found)
             print(
                 f"  {name:<11} {rows / median:>10,.0f} rows/s  {median:8.2f} s  "
-                f"floor {floor:7.2f} s  x{median / floor:5.2f} of its floor  "
-                f"peak RSS {peak:6.0f} MB"
+                f"floor {floor:7.2f} s  x{median / floor:5.2f} of its floor"
+                + ("" if POSTGRES_URL else f" (CPU x{cpu:5.2f})")
+                + f"  peak RSS {peak:6.0f} MB"
             )
 
 
