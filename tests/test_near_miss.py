@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from fixtures.process import run
 from sqlalchemy import func, select
-from sqlmodel import col
 
 import timeline
 from timeline import NearMissWarning, NotFoundError, Timeline
@@ -36,10 +35,11 @@ def story(tl: Timeline) -> Timeline:
 
 def counts(tl: Timeline) -> tuple[int, ...]:
     with tl.session() as session:
-        return tuple(
+        rows = [
             int(session.scalar(select(func.count()).select_from(table)) or 0)
             for table in (Entity, Place, Source)
-        ) + (tl.events().count(),)
+        ]
+    return (*rows, tl.events().count())
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_which_new_names_are_close(story: Timeline, name: str, meant: str | None
             kind="military.parade",
             actors={name: "host"},
             new_actor_kind="person",
-        )  # fmt: skip
+        )
     )
     assert [w.suggestion for w in found] == ([meant] if meant else [])
 
@@ -126,8 +126,13 @@ def test_which_new_kinds_are_close(story: Timeline, kind: str, meant: str | None
 
 
 def test_names_differing_only_in_digits_are_different(tl: Timeline) -> None:
-    tl.add_event("Launch", when="1969-07-16", kind="space.launch", actors={"Apollo 11": "subject"},
-                 new_actor_kind="mission")  # fmt: skip
+    tl.add_event(
+        "Launch",
+        when="1969-07-16",
+        kind="space.launch",
+        actors={"Apollo 11": "subject"},
+        new_actor_kind="mission",
+    )
     found = caught(
         lambda: tl.add_event(
             "Launch",
@@ -135,14 +140,20 @@ def test_names_differing_only_in_digits_are_different(tl: Timeline) -> None:
             kind="space.launch",
             actors={"Apollo 13": "subject"},
             new_actor_kind="mission",
-        )  # fmt: skip
+        )
     )
     assert found == []
 
 
 def test_the_first_write_and_known_names_do_not_warn(tl: Timeline) -> None:
-    assert caught(lambda: tl.add_event("A", when="2026", kind="a.b", actors={"Bo Bo": "host"},
-                                       new_actor_kind="person")) == []  # fmt: skip
+    assert (
+        caught(
+            lambda: tl.add_event(
+                "A", when="2026", kind="a.b", actors={"Bo Bo": "host"}, new_actor_kind="person"
+            )
+        )
+        == []
+    )
     assert (
         caught(lambda: tl.add_event("B", when="2026", kind="a.b", actors={"BO-BO": "host"})) == []
     )
@@ -153,9 +164,15 @@ def test_strict_add_event_keeps_nothing(story: Timeline, strict: None) -> None:
     source = {"title": "Report", "publisher": "Wire", "published": "2026-02-27"}
     with pytest.raises(NearMissWarning, match="did you mean 'Donald Trump'"):
         story.add_event(
-            "Visit", when="2026-03-01", kind="diplomacy.visit", actors={"Donald Trum": "visitor"},
-            new_actor_kind="person", source=source, place="Beijing", new_place_kind="city",
-        )  # fmt: skip
+            "Visit",
+            when="2026-03-01",
+            kind="diplomacy.visit",
+            actors={"Donald Trum": "visitor"},
+            new_actor_kind="person",
+            source=source,
+            place="Beijing",
+            new_place_kind="city",
+        )
     assert counts(story) == before
     with pytest.raises(NotFoundError):
         story.entity("Donald Trum")
@@ -230,8 +247,20 @@ def test_distance() -> None:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = str(tmp_path / "t.db")
-    done = run("--db", path, "add", "Parade", "--when", "2026-02-25", "--kind", "military.parade",
-               "--actor", "Donald Trump=subject", "--place", "Pyongyang")  # fmt: skip
+    done = run(
+        "--db",
+        path,
+        "add",
+        "Parade",
+        "--when",
+        "2026-02-25",
+        "--kind",
+        "military.parade",
+        "--actor",
+        "Donald Trump=subject",
+        "--place",
+        "Pyongyang",
+    )
     assert done.returncode == 0, done.stderr
     return path
 
@@ -243,23 +272,55 @@ def listed(db: str) -> str:
 
 
 def test_cli_add_warns_on_one_line_and_strict_refuses(db: str) -> None:
-    done = run("--db", db, "add", "Drill", "--when", "2026-03-01", "--kind", "militray.parade",
-               "--actor", "Donald Trum=host")  # fmt: skip
+    done = run(
+        "--db",
+        db,
+        "add",
+        "Drill",
+        "--when",
+        "2026-03-01",
+        "--kind",
+        "militray.parade",
+        "--actor",
+        "Donald Trum=host",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines() == [
         "Warning: kind 'militray.parade' is new; did you mean 'military.parade'?",
         "Warning: entity 'Donald Trum' is new; did you mean 'Donald Trump'?",
     ]
     before = listed(db)
-    done = run("--db", db, "add", "Talks", "--when", "2026-03-02", "--kind", "diplomacy.talks",
-               "--place", "Pyongyng", "--strict")  # fmt: skip
+    done = run(
+        "--db",
+        db,
+        "add",
+        "Talks",
+        "--when",
+        "2026-03-02",
+        "--kind",
+        "diplomacy.talks",
+        "--place",
+        "Pyongyng",
+        "--strict",
+    )
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "Error: place 'Pyongyng' is new; did you mean 'Pyongyang'? (--strict: nothing was written)"
     ]
     assert listed(db) == before
-    done = run("--db", db, "add", "Talks", "--when", "2026-03-02", "--kind", "diplomacy.talks",
-               "--place", "Seoul", "--strict")  # fmt: skip
+    done = run(
+        "--db",
+        db,
+        "add",
+        "Talks",
+        "--when",
+        "2026-03-02",
+        "--kind",
+        "diplomacy.talks",
+        "--place",
+        "Seoul",
+        "--strict",
+    )
     assert done.returncode == 0 and done.stderr == ""
 
 
@@ -273,8 +334,19 @@ def test_cli_import_and_claim_strict(db: str, tmp_path: Path) -> None:
     done = run("--db", db, "import", str(sheet))
     assert done.returncode == 0
     assert "Warning: kind 'military.parad' is new" in done.stderr
-    done = run("--db", db, "claim", "1", "--publisher", "Donald Trum", "--published",
-               "2026-03-01", "--status", "postponed", "--strict")  # fmt: skip
+    done = run(
+        "--db",
+        db,
+        "claim",
+        "1",
+        "--publisher",
+        "Donald Trum",
+        "--published",
+        "2026-03-01",
+        "--status",
+        "postponed",
+        "--strict",
+    )
     assert done.returncode == 1 and "did you mean 'Donald Trump'" in done.stderr
     history = run("--db", db, "history", "1", "--json")
     assert "postponed" not in history.stdout
