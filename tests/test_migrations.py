@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +142,8 @@ def test_a_bad_target_is_a_clear_error() -> None:
 
 
 STEMMED_SEARCH = "a3f7c2e9d518"
+#: The revision before it.
+BEFORE_STEMMED_SEARCH = "4c8e1f3a9d62"
 
 
 def _copy_row(connection: Any, table: str, changes: dict[str, Any]) -> int:
@@ -160,7 +164,7 @@ def test_rows_written_before_stemmed_search_are_found_stemmed_after_it(engine: E
     with Timeline(engine) as tl:
         source = tl.add_source("Wire", publisher="Agency", published="2026-03-02")
         tl.add_event("Seed", when="2026-03-01", kind="politics", source=source, quote="Seed")
-    migrations.downgrade(engine, "-1")
+    migrations.downgrade(engine, BEFORE_STEMMED_SEARCH)
     with engine.begin() as connection:
         assert migrations.current_revision(connection) != STEMMED_SEARCH
         event = _copy_row(connection, "timeline_event", {"title": "Parliamentary elections held"})
@@ -176,7 +180,7 @@ def test_rows_written_before_stemmed_search_are_found_stemmed_after_it(engine: E
 
 def test_stemmed_search_downgrades_to_the_previous_definitions(engine: Engine) -> None:
     migrations.upgrade(engine)
-    migrations.downgrade(engine, "-1")
+    migrations.downgrade(engine, BEFORE_STEMMED_SEARCH)
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             sql = connection.execute(
@@ -203,3 +207,20 @@ def test_stemmed_search_downgrades_to_the_previous_definitions(engine: Engine) -
     with Timeline(engine) as tl:
         tl.add_event("Elections held", when="2026-03-01", kind="politics")
         assert tl.events().search("election").count() == 1
+
+
+def test_the_head_is_read_without_alembic() -> None:
+    assert migrations.static_head() == migrations.head_revision()
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    Timeline(str(path)).close()  # created and migrated
+    code = (
+        "import sys\n"
+        "from timeline import Timeline\n"
+        f"Timeline({str(path)!r}).close()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

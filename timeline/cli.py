@@ -484,15 +484,17 @@ if click is not None:
         (widths from the first 1,000 rows). Returns how many rows."""
         import itertools
 
-        from rich.console import Console
-
-        console = Console()
         cells = (
             [_printable("" if row[k] is None else str(row[k])) for k in TABLE_FIELDS]
             for row in ({**r, "when": r["display"] or r["when"]} for r in rows)
         )
         first = list(itertools.islice(cells, 1000))
-        if console.is_terminal:
+        console = None
+        if _maybe_terminal():  # rich is imported only then (a pipe needs no console)
+            from rich.console import Console
+
+            console = Console()
+        if console is not None and console.is_terminal:
             from rich.table import Table
 
             table = Table(box=None, header_style="bold")
@@ -887,6 +889,11 @@ if click is not None:
 
     def _on_terminal() -> bool:
         return sys.stdout.isatty()
+
+    def _maybe_terminal() -> bool:
+        """Whether rich may take standard output for a terminal (a tty, or told so)."""
+        told = ("FORCE_TERMINAL", "TTY_COMPATIBLE", "FORCE_COLOR", "TTY_INTERACTIVE")
+        return _on_terminal() or any(os.environ.get(name) for name in told)
 
     def _draft_table(drafts: list[dict[str, Any]]) -> None:
         from rich.console import Console
