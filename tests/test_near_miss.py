@@ -232,7 +232,7 @@ def test_warnings_are_capped_per_write(story: Timeline, tmp_path: Path) -> None:
     names = [f"Donald Trump{chr(97 + i)}" for i in range(nearmiss.MAX_WARNINGS + 5)]
     found = caught(lambda: import_file(story, _sheet(tmp_path / "capped.csv", names)))
     assert len(found) == nearmiss.MAX_WARNINGS + 1
-    assert "and 5 more" in str(found[-1])
+    assert str(found[-1]) == "5 more near misses in this write"
 
 
 def test_distance() -> None:
@@ -373,3 +373,22 @@ def test_options_that_do_not_apply_are_usage_errors(
     assert done.returncode == 2, done.stderr
     assert said in done.stderr.splitlines()[-1]
     assert listed(db) == before
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "one"),
+    [
+        ("trump", "trum", True),
+        ("trum", "trump", True),
+        ("trump", "trunp", True),
+        ("militray", "military", True),
+        ("abc", "cab", False),
+        ("abc", "abc", False),
+        ("abcd", "abdc", True),
+        ("abcd", "badc", False),
+        ("kimjongun", "kimjongum", True),
+    ],
+)
+def test_one_apart_agrees_with_the_distance(a: str, b: str, one: bool) -> None:
+    assert nearmiss._one_apart(a, b) is one
+    assert (nearmiss._distance(a, b, 3) == 1) is one

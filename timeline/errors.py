@@ -117,11 +117,11 @@ class NearMissWarning(UserWarning):
     :ivar suggestion: the stored kind or name it is close to.
     """
 
-    def __init__(self, what: str, name: str, suggestion: str) -> None:
+    def __init__(self, what: str, name: str, suggestion: str, *, message: str = "") -> None:
         self.what = what
         self.name = name
         self.suggestion = suggestion
-        super().__init__(f"{what} {name!r} is new; did you mean {suggestion!r}?")
+        super().__init__(message or f"{what} {name!r} is new; did you mean {suggestion!r}?")
 
 
 class MigrationError(TimelineError):

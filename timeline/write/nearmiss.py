@@ -38,7 +38,6 @@ from sqlmodel import Session, col
 
 from ..errors import NearMissWarning
 from ..models import Entity, EntityAlias, Event, Place, PlaceAlias
-from ..text import name_key
 
 #: Warnings given per write (the first is enough to refuse it in strict mode).
 MAX_WARNINGS = 20
@@ -89,7 +88,7 @@ def check(session: Session, before: Mark) -> int:
     if len(found) > MAX_WARNINGS:
         more = len(found) - MAX_WARNINGS
         warnings.warn(
-            NearMissWarning("near miss", f"and {more:,} more", "the list: --strict stops at one"),
+            NearMissWarning("", "", "", message=f"{more:,} more near misses in this write"),
             stacklevel=level,
         )
     return len(found)
@@ -189,25 +188,34 @@ def _distance(a: str, b: str, limit: int) -> int:
 # -- names -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Name:
-    """A name reduced for comparison: its words, its letters, and a digit-free form."""
+def _deletions(flat: str) -> list[str]:
+    """``flat``, and ``flat`` with any one of its letters dropped."""
+    return [flat, *(flat[:i] + flat[i + 1 :] for i in range(len(flat)))]
 
-    name: str
-    words: tuple[str, ...]
-    flat: str
-    letters: str
 
-    @classmethod
-    def of(cls, name: str, key: str | None = None) -> _Name:
-        words = tuple((key if key is not None else name_key(name)).split())
-        flat = "".join(words)
-        return cls(name, words, flat, "".join(c for c in flat if not c.isdigit()))
+def _digits_only_differ(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ, but only in their digits ("apollo11", "apollo13")."""
+    return a != b and any(c.isdigit() for c in a + b) and _letters(a) == _letters(b)
 
-    def deletions(self) -> set[str]:
-        """Its letters, and its letters with any one of them dropped."""
-        flat = self.flat
-        return {flat, *(flat[:i] + flat[i + 1 :] for i in range(len(flat)))}
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one letter added, dropped or changed, or two neighbours
+    swapped (Damerau-Levenshtein distance 1), in one pass."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i, shortest = 0, min(len(a), len(b))
+    while i < shortest and a[i] == b[i]:
+        i += 1
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]
+    if len(a) < len(b):
+        return b[i + 1 :] == a[i:]
+    swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+    return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if not c.isdigit())
 
 
 def near_names(
@@ -219,54 +227,69 @@ def near_names(
     before: int,
 ) -> list[tuple[str, str, str]]:
     """``(what, new name, stored name)`` for each row of ``table`` added since ``before``
-    whose name is close to a stored name or alias (see the module's rules)."""
+    whose name (or an alias) is close to a stored name or alias (see the module's rules)."""
     if before == 0:
         return []
-    new = [
-        _Name.of(name)
-        for name in session.scalars(
-            select(col(table.name)).where(col(table.id) > before).order_by(col(table.id))
-        )
-    ]
-    new = [name for name in new if name.flat]
-    if not new:
-        return []
-    # The new names, by each comparison's hash.
+    owner_id = getattr(aliases, owner)
+    rows = session.execute(
+        select(owner_id, col(aliases.key), col(table.name))
+        .join(table, col(table.id) == owner_id)
+        .where(owner_id > before)
+        .order_by(owner_id)
+    )
+    # The new names' lookup keys (already stored beside them), by each comparison's hash.
+    new: list[tuple[int, str, str, str]] = []  # (row id, name, key, letters without spaces)
     by_flat: dict[str, list[int]] = {}
-    by_words: dict[tuple[str, ...], list[int]] = {}
+    by_words: dict[str, list[int]] = {}
     by_deletion: dict[str, list[int]] = {}
     lengths: set[int] = set()
-    for index, name in enumerate(new):
-        by_flat.setdefault(name.flat, []).append(index)
-        by_words.setdefault(tuple(sorted(name.words)), []).append(index)
-        if len(name.flat) >= 4:
-            for variant in name.deletions():
-                by_deletion.setdefault(variant, []).append(index)
-        lengths.update(range(len(name.flat) - 2, len(name.flat) + 3))
-    best: dict[int, tuple[int, str]] = {}
+    for ident, key, name in rows:
+        flat = key.replace(" ", "")
+        if not flat:
+            continue
+        index = len(new)
+        new.append((int(ident), name, key, flat))
+        by_flat.setdefault(flat, []).append(index)
+        by_words.setdefault(" ".join(sorted(key.split())), []).append(index)
+        if len(flat) >= 4:
+            for variant in _deletions(flat):
+                found = by_deletion.setdefault(variant, [])
+                if len(found) < 64:  # a variant very many new names share is not followed
+                    found.append(index)
+        lengths.update(range(len(flat) - 2, len(flat) + 3))
+    if not new:
+        return []
+    best: dict[int, tuple[int, str, str]] = {}  # row id -> (distance, stored name, new name)
 
     def consider(index: int, distance: int, stored: str) -> None:
-        if index not in best or (distance, stored) < best[index]:
-            best[index] = (distance, stored)
+        ident, name = new[index][0], new[index][1]
+        if ident not in best or (distance, stored) < best[ident][:2]:
+            best[ident] = (distance, stored, name)
 
+    seen: set[str] = set()
     for key, stored_name in _stored(session, table, aliases, owner, before, new):
-        stored = _Name.of(stored_name, key)
-        if len(stored.flat) not in lengths:
+        if key in seen:
             continue
-        for index in by_flat.get(stored.flat, ()):
-            consider(index, 0, stored_name)
-        for index in by_words.get(tuple(sorted(stored.words)), ()):
-            consider(index, 0, stored_name)
-        if len(stored.flat) < 4:
+        seen.add(key)
+        flat = key.replace(" ", "")
+        if len(flat) not in lengths:  # every rule keeps the length within 2
             continue
-        for variant in stored.deletions():
+        for index in by_flat.get(flat, ()):
+            if new[index][2] != key:  # the very key: a namesake of another kind, on purpose
+                consider(index, 0, stored_name)
+        for index in by_words.get(" ".join(sorted(key.split())), ()):
+            if new[index][2] != key:
+                consider(index, 0, stored_name)
+        if len(flat) < 4:
+            continue
+        for variant in _deletions(flat):
             for index in by_deletion.get(variant, ()):
-                name = new[index]
-                if index in best or name.letters == stored.letters:
-                    continue  # found already; or only digits differ ("Apollo 11", "Apollo 13")
-                if _distance(name.flat, stored.flat, 1) <= 1:
+                ident, _, _, other = new[index]
+                if ident in best and best[ident][0] <= 1:
+                    continue
+                if _one_apart(other, flat) and not _digits_only_differ(other, flat):
                     consider(index, 1, stored_name)
-    return [(what, new[index].name, best[index][1]) for index in sorted(best)]
+    return [(what, best[ident][2], best[ident][1]) for ident in sorted(best)]
 
 
 def _stored(
@@ -275,7 +298,7 @@ def _stored(
     aliases: type[EntityAlias] | type[PlaceAlias],
     owner: str,
     before: int,
-    new: Iterable[_Name],
+    new: list[tuple[int, str, str, str]],
 ) -> Iterable[tuple[str, str]]:
     """``(lookup key, own name)`` of the stored rows of ``table`` whose names (any alias) could
     be close to ``new``: those sharing the first two letters of a word, or all of them (up to
@@ -286,14 +309,14 @@ def _stored(
         .join(table, col(table.id) == owner_id)
         .where(owner_id <= before)
     )
-    buckets = sorted({word[:2] for name in new for word in name.words if len(word) >= 2})
+    buckets = sorted({word[:2] for row in new for word in row[2].split() if len(word) >= 2})
     if len(buckets) > MAX_BUCKETS:
         for key, name in session.execute(statement.limit(STORED_LIMIT)):
             yield str(key), str(name)
         return
     for bucket in buckets:
         upper = bucket[:-1] + chr(ord(bucket[-1]) + 1)
-        # An index range (the key's own order: the keys' collation is the column's).
+        # An index range on the lookup key (in the column's own collation).
         ranged = statement.where(col(aliases.key) >= bucket, col(aliases.key) < upper)
         for key, name in session.execute(ranged.limit(BUCKET_LIMIT)):
             yield str(key), str(name)
