@@ -11,6 +11,10 @@ With no index in that order the first page of 50 was a sort of the whole table (
 - PostgreSQL: ``(start_earliest NULLS FIRST, start_latest NULLS FIRST, end_latest, id)``, the
   order itself (ascending is NULLS LAST there).
 
+Both are partial, ``WHERE deleted_at IS NULL AND merged_into_id IS NULL``: every event query
+reads only live events, so the page never looks up a deleted or merged row, and the index is
+also the smallest that answers the listing's ``count()`` of live events.
+
 The two forms differ, so the index is raw SQL, unknown to the models (``RAW_INDEXES``). It leads
 with the start alone, like the lone start index trap G1 of the performance baselines, so the
 query-plan tests check that windows still use ``ix_timeline_event_window``.
@@ -30,6 +34,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 INDEX = "ix_timeline_event_time"
+LIVE = "deleted_at IS NULL AND merged_into_id IS NULL"
 COLUMNS = {
     "sqlite": "start_earliest, start_latest, end_latest, id",
     "postgresql": "start_earliest NULLS FIRST, start_latest NULLS FIRST, end_latest, id",
@@ -39,7 +44,7 @@ COLUMNS = {
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     columns = COLUMNS.get(dialect, COLUMNS["sqlite"])
-    op.execute(f"CREATE INDEX {INDEX} ON timeline_event ({columns})")
+    op.execute(f"CREATE INDEX {INDEX} ON timeline_event ({columns}) WHERE {LIVE}")
 
 
 def downgrade() -> None:
