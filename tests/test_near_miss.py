@@ -125,6 +125,14 @@ def test_which_new_kinds_are_close(story: Timeline, kind: str, meant: str | None
     assert [w.suggestion for w in found] == ([meant] if meant else [])
 
 
+def test_a_write_using_the_kind_and_its_slip_still_warns(story: Timeline) -> None:
+    rows = [
+        {"title": "Drill", "when": "2026-03-02", "kind": "military.parade"},
+        {"title": "Drill 2", "when": "2026-03-03", "kind": "military.parda"},
+    ]
+    assert [w.suggestion for w in caught(lambda: story.add_events(rows))] == ["military.parade"]
+
+
 def test_names_differing_only_in_digits_are_different(tl: Timeline) -> None:
     tl.add_event(
         "Launch",

@@ -77,11 +77,12 @@ def mark(session: Session) -> Mark:
 def check(session: Session, before: Mark) -> int:
     """Warn about each near miss among what was written since ``before``; how many there
     were (warnings past :data:`MAX_WARNINGS` are counted in one last warning)."""
-    found = [
-        *near_kinds(session, before),
-        *near_names(session, "entity", Entity, EntityAlias, "entity_id", before.entity),
-        *near_names(session, "place", Place, PlaceAlias, "place_id", before.place),
-    ]
+    now = mark(session)
+    found = near_kinds(session, before) if now.event > before.event else []
+    if now.entity > before.entity:
+        found += near_names(session, "entity", Entity, EntityAlias, "entity_id", before.entity)
+    if now.place > before.place:
+        found += near_names(session, "place", Place, PlaceAlias, "place_id", before.place)
     level = _caller_level()
     for what, name, suggestion in found[:MAX_WARNINGS]:
         warnings.warn(NearMissWarning(what, name, suggestion), stacklevel=level)
@@ -102,22 +103,23 @@ def near_kinds(session: Session, before: Mark) -> list[tuple[str, str, str]]:
     close to a stored one."""
     if before.event == 0:
         return []
-    used = set(
-        session.scalars(select(col(Event.kind)).where(col(Event.id) > before.event).distinct())
-    )
-    if not used:
-        return []
-    known = set(
-        session.scalars(
-            select(col(Event.kind))
-            .where(col(Event.kind).in_(sorted(used)), col(Event.id) <= before.event)
-            .distinct()
+    table = Event.__tablename__
+    # The kinds of the new events that no event stored before them has (one query: the
+    # distinct new kinds, each probed in the kind index).
+    new = sorted(
+        str(kind)
+        for (kind,) in session.execute(
+            text(
+                f"SELECT kind FROM (SELECT DISTINCT kind FROM {table} WHERE id > :mark) AS used"
+                f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS stored"
+                f" WHERE stored.kind = used.kind AND stored.id <= :mark)"
+            ),
+            {"mark": before.event},
         )
     )
-    new = sorted(used - known)
     if not new:
         return []
-    stored = [kind for kind in _distinct_kinds(session) if kind not in used]
+    stored = [kind for kind in _distinct_kinds(session) if kind not in set(new)]
     found = []
     for kind in new:
         best = _closest_kind(kind, stored)
