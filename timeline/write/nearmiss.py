@@ -33,7 +33,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from ..errors import NearMissWarning
@@ -62,15 +62,18 @@ class Mark:
     place: int
 
 
+#: Where the event, entity and place tables end (plain SQL on the driver: this runs twice in
+#: every write, ``add_event`` included, and the ORM's statement machinery would cost more).
+_ENDS = (
+    f"SELECT (SELECT max(id) FROM {Event.__tablename__}),"
+    f" (SELECT max(id) FROM {Entity.__tablename__}),"
+    f" (SELECT max(id) FROM {Place.__tablename__})"
+)
+
+
 def mark(session: Session) -> Mark:
     """Where the event, entity and place tables end now (one query, on the primary keys)."""
-    row = session.execute(
-        select(
-            select(func.max(col(Event.id))).scalar_subquery(),
-            select(func.max(col(Entity.id))).scalar_subquery(),
-            select(func.max(col(Place.id))).scalar_subquery(),
-        )
-    ).one()
+    row = session.connection().exec_driver_sql(_ENDS).one()
     return Mark(*(int(value or 0) for value in row))
 
 
@@ -103,18 +106,15 @@ def near_kinds(session: Session, before: Mark) -> list[tuple[str, str, str]]:
     close to a stored one."""
     if before.event == 0:
         return []
-    table = Event.__tablename__
+    table, last = Event.__tablename__, int(before.event)
     # The kinds of the new events that no event stored before them has (one query: the
-    # distinct new kinds, each probed in the kind index).
+    # distinct new kinds, each probed in the kind index; the mark is an int, written inline).
     new = sorted(
         str(kind)
-        for (kind,) in session.execute(
-            text(
-                f"SELECT kind FROM (SELECT DISTINCT kind FROM {table} WHERE id > :mark) AS used"
-                f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS stored"
-                f" WHERE stored.kind = used.kind AND stored.id <= :mark)"
-            ),
-            {"mark": before.event},
+        for (kind,) in session.connection().exec_driver_sql(
+            f"SELECT kind FROM (SELECT DISTINCT kind FROM {table} WHERE id > {last}) AS used"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS stored"
+            f" WHERE stored.kind = used.kind AND stored.id <= {last})"
         )
     )
     if not new:
@@ -131,15 +131,13 @@ def near_kinds(session: Session, before: Mark) -> list[tuple[str, str, str]]:
 def _distinct_kinds(session: Session) -> list[str]:
     """Every stored kind, one index probe each (a loose index scan, on both backends)."""
     table = Event.__tablename__
-    rows = session.execute(
-        text(
-            f"WITH RECURSIVE k(kind) AS ("
-            f" SELECT min(kind) FROM {table}"
-            f" UNION ALL"
-            f" SELECT (SELECT min(kind) FROM {table} WHERE kind > k.kind) FROM k"
-            f" WHERE k.kind IS NOT NULL)"
-            f" SELECT kind FROM k WHERE kind IS NOT NULL LIMIT {KIND_LIMIT}"
-        )
+    rows = session.connection().exec_driver_sql(
+        f"WITH RECURSIVE k(kind) AS ("
+        f" SELECT min(kind) FROM {table}"
+        f" UNION ALL"
+        f" SELECT (SELECT min(kind) FROM {table} WHERE kind > k.kind) FROM k"
+        f" WHERE k.kind IS NOT NULL)"
+        f" SELECT kind FROM k WHERE kind IS NOT NULL LIMIT {KIND_LIMIT}"
     )
     return [str(kind) for (kind,) in rows]
 
