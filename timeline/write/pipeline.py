@@ -14,6 +14,7 @@ of millions of rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
@@ -471,7 +472,10 @@ def run_import(
                 f"the database refused a row: {error.orig}"
             ) from error
         except BaseException:
-            session.rollback()
+            # A full disk may have made SQLite roll the whole transaction back already: then
+            # its savepoints are gone, and the error to raise is the first one, not this.
+            with suppress(exc.DBAPIError):
+                session.rollback()
             raise
     summary.dry_run = dry_run
     summary.documents += loader.names.documents
