@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -142,7 +144,6 @@ def test_a_bad_target_is_a_clear_error() -> None:
 
 STEMMED_SEARCH = "a3f7c2e9d518"
 BEFORE_STEMMED_SEARCH = "4c8e1f3a9d62"
-OPEN_ENDS = "e4b81c5f2a07"
 
 
 def _copy_row(connection: Any, table: str, changes: dict[str, Any]) -> int:
@@ -241,9 +242,26 @@ def test_open_ends_get_the_day_they_were_still_going(engine: Engine) -> None:
     with Timeline(engine) as tl:  # the reopened database is upgraded to head again
         assert tl.events().between("2024", "2024", certainty="certain").ids() == [going.id]
     with engine.connect() as connection:
-        assert migrations.current_revision(connection) == OPEN_ENDS
+        assert migrations.current_revision(connection) == migrations.head_revision()
         assert _open_end_days(connection) == {
             "timeline_event": [date(2026, 2, 26), date(2020, 3, 31)],
             "timeline_event_version": [date(2026, 2, 26), date(2020, 3, 31)],
             "timeline_claim": [date(2026, 2, 26), date(2020, 3, 31)],
         }
+
+
+def test_the_head_is_read_without_alembic() -> None:
+    assert migrations.static_head() == migrations.head_revision()
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    Timeline(str(path)).close()  # created and migrated
+    code = (
+        "import sys\n"
+        "from timeline import Timeline\n"
+        f"Timeline({str(path)!r}).close()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -267,3 +267,15 @@ def test_time_ordered_window_pages_find_their_ids_in_the_window_index(loaded: Ti
             else:
                 assert len(INDEX_ONLY.findall(text)) == 4, text
                 assert "Seq Scan" not in text, text
+
+
+def test_the_first_page_of_the_listing_reads_the_time_index(loaded: Timeline) -> None:
+    """``ls``: the first page of every live event in time order is read in index order, not
+    sorted from the whole table (on SQLite only each run of equal starts is sorted)."""
+    text = plan(loaded, loaded.events().order_by_time().limit(50).statement)
+    if loaded.engine.dialect.name == "sqlite":
+        assert "SCAN timeline_event USING INDEX ix_timeline_event_time" in text, text
+        assert "USE TEMP B-TREE FOR ORDER BY" not in text, text
+    else:
+        assert "Index Scan using ix_timeline_event_time" in text, text
+        assert not re.search(r"\bSort\b", text), text

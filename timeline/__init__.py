@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -24,6 +23,7 @@ from .errors import (
     InvalidEventError,
     MigrationError,
     MissingDependencyError,
+    NearMissWarning,
     NotFoundError,
     SchemaOutOfDateError,
     SchemaTooNewError,
@@ -59,20 +59,28 @@ from .when import ALLEN_RELATIONS, Certainty, Conventions, EndState, Precision, 
 if TYPE_CHECKING:
     from .when.mentions import DateMention, find_dates
 
+    __version__: str
+
 
 def __getattr__(name: str) -> Any:
-    """``find_dates`` and ``DateMention`` load their rules when first used, not on import."""
+    """``find_dates`` and ``DateMention`` load their rules when first used, not on import;
+    ``__version__`` reads the package metadata when first asked (``importlib.metadata`` is
+    slow to import, and every command would pay for it)."""
     if name in ("DateMention", "find_dates"):
         from .when import mentions
 
         return getattr(mentions, name)
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("timeline")
+        except PackageNotFoundError:  # running from a checkout that was never installed
+            found = "0.0.0"
+        globals()["__version__"] = found
+        return found
     raise AttributeError(f"module 'timeline' has no attribute {name!r}")
 
-
-try:
-    __version__ = version("timeline")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0"
 
 __all__ = [
     "ALLEN_RELATIONS",
@@ -103,6 +111,7 @@ __all__ = [
     "InvalidEventError",
     "MigrationError",
     "MissingDependencyError",
+    "NearMissWarning",
     "NotFoundError",
     "Participation",
     "Place",

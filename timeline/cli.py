@@ -52,6 +52,16 @@ def main() -> None:
 
 if click is not None:
 
+    def _given(ctx: click.Context, name: str) -> bool:
+        """Whether the option ``name`` was given (on the command line or in the environment),
+        not left at its default."""
+        from click.core import ParameterSource
+
+        return ctx.get_parameter_source(name) in (
+            ParameterSource.COMMANDLINE,
+            ParameterSource.ENVIRONMENT,
+        )
+
     def _fail_cleanly(function: F) -> F:
         """Turn a library error into ``Error: message`` and exit code 1."""
 
@@ -186,6 +196,8 @@ if click is not None:
         for option, needs in (("certain", "between"), ("role", "involving")):
             if options.get(option) and not options.get(needs):
                 raise click.UsageError(f"--{option} applies only with --{needs}")
+        if options.get("reference") and not (options.get("between") or options.get("within")):
+            raise click.UsageError("--reference applies only with --between or --within")
         query = tl.events()
         reference = options.get("reference")
         day = tl.parse_when(reference).start_earliest if reference else None
@@ -233,6 +245,37 @@ if click is not None:
             "summary": event.summary,
         }
 
+    @contextmanager
+    def _near_misses(strict: bool) -> Iterator[None]:
+        """Print each :class:`~timeline.NearMissWarning` of the block as one ``Warning:`` line
+        on standard error; with ``strict``, refuse the write instead (the warning is raised in
+        its transaction, so nothing is kept): ``Error:`` and exit code 1."""
+        import warnings
+
+        from .errors import NearMissWarning
+
+        shown = warnings.showwarning
+
+        def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+            if isinstance(message, NearMissWarning):
+                _echo(f"Warning: {message}", err=True)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error" if strict else "always", NearMissWarning)
+            warnings.showwarning = show
+            try:
+                yield
+            except NearMissWarning as error:
+                raise click.ClickException(f"{error} (--strict: nothing was written)") from None
+
+    _STRICT = click.option(
+        "--strict",
+        is_flag=True,
+        help="Refuse the write when a new kind or name is close to a stored one.",
+    )
+
     # -- commands ---------------------------------------------------------------------------
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -279,11 +322,16 @@ if click is not None:
     @click.option("--published", help="When the report was published (needed with a report).")
     @click.option("--quote", help="What the report says, in its words.")
     @click.option("--json", "as_json", is_flag=True, help="Print the event as JSON.")
+    @_STRICT
     @click.pass_context
     @_fail_cleanly
     def add(ctx: click.Context, /, title: str, **options: Any) -> None:
         """Record an event, with the report that says it; all or nothing: a refused event
         leaves no new actor, place or report behind."""
+        for option, needs in (("place_kind", "place"), ("actor_kind", "actors")):
+            if _given(ctx, option) and not options[needs]:
+                flag, needed = option.replace("_", "-"), needs.rstrip("s")
+                raise click.UsageError(f"--{flag} applies only with --{needed}")
         roles: dict[str, list[str]] = {}
         for text in options["actors"]:
             name, sep, role = text.rpartition("=")
@@ -307,7 +355,7 @@ if click is not None:
                 "publisher": report.get("publisher") or "unknown",
                 "published": options["published"],
             }
-        with _open(ctx, create=True) as tl:
+        with _open(ctx, create=True) as tl, _near_misses(options["strict"]):
             reference = (
                 tl.parse_when(options["reference"]).start_earliest if options["reference"] else None
             )
@@ -436,15 +484,17 @@ if click is not None:
         (widths from the first 1,000 rows). Returns how many rows."""
         import itertools
 
-        from rich.console import Console
-
-        console = Console()
         cells = (
             [_printable("" if row[k] is None else str(row[k])) for k in TABLE_FIELDS]
             for row in ({**r, "when": r["display"] or r["when"]} for r in rows)
         )
         first = list(itertools.islice(cells, 1000))
-        if console.is_terminal:
+        console = None
+        if _maybe_terminal():  # rich is imported only then (a pipe needs no console)
+            from rich.console import Console
+
+            console = Console()
+        if console is not None and console.is_terminal:
             from rich.table import Table
 
             table = Table(box=None, header_style="bold")
@@ -528,6 +578,7 @@ if click is not None:
     @click.option("--quote", help="What the report says, in its words.")
     @click.option("--confidence", type=click.FloatRange(0, 1), help="How sure, from 0 to 1.")
     @click.option("--json", "as_json", is_flag=True, help="Print the claim as JSON.")
+    @_STRICT
     @click.pass_context
     @_fail_cleanly
     def claim(ctx: click.Context, /, event_id: int, as_json: bool, **options: Any) -> None:
@@ -546,7 +597,7 @@ if click is not None:
             }
         if options["status"] is None and options["when"] is None:
             raise click.UsageError("a claim needs --status, --when or both")
-        with _open(ctx) as tl:
+        with _open(ctx) as tl, _near_misses(options["strict"]):
             made = tl.add_claim(
                 event_id,
                 source=source,
@@ -633,6 +684,7 @@ if click is not None:
         help="Write the bad rows here (CSV: line, field, reason).",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+    @_STRICT
     @click.pass_context
     @_fail_cleanly
     def import_(ctx: click.Context, /, file: str, format_: str | None, **options: Any) -> None:
@@ -642,10 +694,15 @@ if click is not None:
 
         if file == "-" and format_ is None:
             raise click.UsageError("reading standard input needs --format")
+        if options["report"] and not options["skip_invalid"]:
+            raise click.UsageError("--report applies only with --skip-invalid")
+        if options["mapping"] and format_ not in (None, "csv"):
+            raise click.UsageError(f"--mapping applies only to csv imports, not {format_}")
         with (
             _removed_if_new(ctx.obj["db"]),
             _open(ctx, create=True) as tl,
             _progress(f"importing {os.path.basename(file)}") as step,
+            _near_misses(options["strict"]),
         ):
             summary = import_file(
                 tl,
@@ -832,6 +889,11 @@ if click is not None:
 
     def _on_terminal() -> bool:
         return sys.stdout.isatty()
+
+    def _maybe_terminal() -> bool:
+        """Whether rich may take standard output for a terminal (a tty, or told so)."""
+        told = ("FORCE_TERMINAL", "TTY_COMPATIBLE", "FORCE_COLOR", "TTY_INTERACTIVE")
+        return _on_terminal() or any(os.environ.get(name) for name in told)
 
     def _draft_table(drafts: list[dict[str, Any]]) -> None:
         from rich.console import Console

@@ -105,6 +105,25 @@ class ConfusableNameWarning(UserWarning):
     """
 
 
+class NearMissWarning(UserWarning):
+    """A write used an event kind no stored event uses, or created an entity or place, and its
+    spelling is close to a stored one: ``kind 'militray.parade' is new; did you mean
+    'military.parade'?``. Raised inside the write's transaction, so
+    ``warnings.simplefilter("error", NearMissWarning)`` refuses the whole write (nothing is
+    kept); the command line's ``--strict`` does the same.
+
+    :ivar what: ``"kind"``, ``"entity"`` or ``"place"``.
+    :ivar name: the new kind or name, as written.
+    :ivar suggestion: the stored kind or name it is close to.
+    """
+
+    def __init__(self, what: str, name: str, suggestion: str, *, message: str = "") -> None:
+        self.what = what
+        self.name = name
+        self.suggestion = suggestion
+        super().__init__(message or f"{what} {name!r} is new; did you mean {suggestion!r}?")
+
+
 class MigrationError(TimelineError):
     """The migration scripts are missing, or an upgrade failed."""
 

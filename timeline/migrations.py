@@ -8,6 +8,7 @@ application's tables and Alembic history in the same database are left alone.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,9 +50,15 @@ def script_location() -> Path:
 
 
 #: Raw-SQL objects made by a migration, unknown to the models: autogenerate skips them (the
-#: full-text tables and indexes, PostgreSQL's expression index of certain windows).
+#: full-text tables and indexes, PostgreSQL's expression index of certain windows, and the
+#: time-order index, whose form differs by backend).
 SEARCH_TABLES = ("timeline_event_fts", "timeline_claim_fts")
-RAW_INDEXES = ("ix_timeline_event_search", "ix_timeline_claim_search", "ix_timeline_event_certain")
+RAW_INDEXES = (
+    "ix_timeline_event_search",
+    "ix_timeline_claim_search",
+    "ix_timeline_event_certain",
+    "ix_timeline_event_time",
+)
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -123,6 +130,48 @@ def head_revision() -> str:
     return str(heads[0])
 
 
+#: A script's ``revision = "..."`` and ``down_revision = ...`` lines.
+_REVISION_LINE = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_LINE = re.compile(r"^down_revision\b[^=\n]*=(.*)$", re.MULTILINE)
+
+
+@cache
+def static_head() -> str | None:
+    """The head revision read from the scripts' ``revision`` and ``down_revision`` lines,
+    without importing Alembic (opening a database that is up to date needs no more); ``None``
+    when the scripts do not say it plainly (Alembic then decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        for path in (script_location() / "versions").glob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            revision, down = _REVISION_LINE.search(source), _DOWN_LINE.search(source)
+            if revision is None or down is None:
+                return None
+            revisions.add(revision.group(1))
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    except (OSError, MigrationError):
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is at head, known cheaply: its version table holds exactly the
+    :func:`static_head` (``False`` when unsure: Alembic is asked then)."""
+    from sqlalchemy.exc import DBAPIError
+
+    head = static_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            stored = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}")
+            return [row[0] for row in stored] == [head]
+    except DBAPIError:  # no version table yet
+        return False
+
+
 def current_revision(connection: Connection) -> str | None:
     """The revision recorded in the database (``None`` if timeline never migrated it)."""
     from alembic.runtime.migration import MigrationContext
@@ -149,6 +198,8 @@ def _refuse_if_newer(current: str | None, head: str) -> None:
 
 def check(engine: Engine) -> None:
     """Raise :class:`SchemaOutOfDateError` unless the database is at head; change nothing."""
+    if is_current(engine):
+        return
     head = head_revision()
     with engine.connect() as connection:
         current = current_revision(connection)
@@ -198,6 +249,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     :raises SchemaTooNewError: if the database was written by a newer timeline.
     """
+    if revision == "head" and is_current(engine):
+        return  # the common case, decided without importing Alembic
     try:
         with engine.connect() as connection:
             current = current_revision(connection)

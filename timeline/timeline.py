@@ -32,6 +32,7 @@ from .revisions import Revision
 from .text import check_text
 from .vocab import RelationKind, Status
 from .when import Conventions, When
+from .write import nearmiss
 from .write.draft import (
     EventDraft,
     PlaceRef,
@@ -516,6 +517,7 @@ class Timeline:
         coerced = Status.coerce(status, field="status") if status is not None else None
         quote = _text(quote, "quote") if quote is not None else None
         with self._write() as session:
+            before = nearmiss.mark(session)
             if isinstance(source, Mapping):
                 source_row: Source | None = self._new_source(session, **source)
             else:
@@ -525,7 +527,7 @@ class Timeline:
             value = None
             if when is not None:
                 value = self.parse_when(when, reference or knowledge.utcnow().date())
-            return provenance.record_claim(
+            claim = provenance.record_claim(
                 session,
                 row,
                 source=source_row,
@@ -534,6 +536,8 @@ class Timeline:
                 quote=quote,
                 confidence=confidence,
             )
+            nearmiss.check(session, before)  # a new publisher close to a stored name
+            return claim
 
     def history(self, event: Event | int) -> provenance.History:
         """The claims about ``event`` in published order, with source, quote, status and

@@ -52,6 +52,8 @@ from ..when import Conventions, When
 from ..when.periods import Direction
 from .draft import ClaimDraft, ClaimRecord, EntityRef, EventDraft, PlaceRef, SourceRef
 from .names import Names, checked
+from .nearmiss import check as check_near_misses
+from .nearmiss import mark as mark_near_misses
 from .new import FAST_CHUNK, plan, write_new, write_records
 
 #: The statuses of events still to come, whose bare months and weekdays look forward.
@@ -438,6 +440,7 @@ def run_import(
         Session(connection, expire_on_commit=False) as session,
     ):
         lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
+        before = mark_near_misses(session)
         loader = Loader(session, conventions, summary, match_content=api is None)
         loader.keep_ids = api == "event"
         loader.reference = reference
@@ -490,6 +493,7 @@ def run_import(
                     session.flush()
                     session.expunge_all()
             flush_batch()
+            check_near_misses(session, before)  # in the transaction: an error keeps nothing
             if dry_run:
                 session.rollback()
             else:
