@@ -239,7 +239,7 @@ def test_without_matplotlib_the_error_names_the_extra(
     seeded: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(MissingDependencyError, match=r"timeline\[plot\]"):
+    with pytest.raises(MissingDependencyError, match=r"pip install 'news-timeline\[plot\]'"):
         seeded.events().plot(tmp_path / "chart.png")
 
 

@@ -7,8 +7,11 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
+
+from . import _dist
+
+_dist.refuse_a_shared_package()  # before anything else: another "timeline" may own these files
 
 from .errors import (
     AmbiguousNameError,
@@ -69,10 +72,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'timeline' has no attribute {name!r}")
 
 
-try:
-    __version__ = version("timeline")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0"
+#: The version of the installed ``news-timeline`` distribution (``0+unknown`` if not installed).
+__version__ = _dist.installed_version()
 
 __all__ = [
     "ALLEN_RELATIONS",

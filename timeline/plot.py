@@ -1,6 +1,6 @@
 """The static chart: ``tl.events()....plot("story.png", lanes="kind")`` (PNG, SVG or PDF).
 
-Needs the ``plot`` extra (``pip install 'timeline[plot]'``, matplotlib). What is drawn:
+Needs the ``plot`` extra (``pip install 'news-timeline[plot]'``, matplotlib). What is drawn:
 
 - an **instant** is a marker; if its day is uncertain ("during the congress"), a hatched, faded
   band covers every day it may fall on, and the marker sits in the middle;
