@@ -150,7 +150,7 @@ def _draw_mark(ax: Axes, mark: Mark, geo: _Geometry, y: float, colour: str) -> N
                 hatch="////",
                 edgecolor=colour,
                 linewidth=0.9 if mark.hollow else 0,
-                linestyle=":",
+                linestyle=":" if mark.hollow else "-",  # no dashes of width 0 (matplotlib < 3.11)
                 gid=f"{role}:{uid}",
             )
         )
