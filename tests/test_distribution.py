@@ -88,10 +88,14 @@ def test_a_timeline_distribution_without_the_package_is_no_conflict(tmp_path: Pa
 
 
 def test_no_install_hint_names_the_other_distribution() -> None:
-    """Every ``pip install`` of an extra names ``news-timeline``: ``timeline[...]`` is not ours."""
-    texts = [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("examples/*.py")]
+    """Every ``pip install`` of an extra names ``news-timeline``: ``timeline[...]`` is not ours.
+
+    Nor is there a ``dev`` extra any more: the development tools are the ``dev`` group.
+    """
+    texts = [ROOT / "README.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("examples/*.py")]
     texts += ROOT.glob("timeline/**/*.py")
-    wrong = re.compile(r"(?<![\w-])timeline\[(?!-?\d)")  # timeline[cli], not timeline[-1]
+    # timeline[cli] (not timeline[-1]), and '.[dev]'
+    wrong = re.compile(r"(?<![\w-])timeline\[(?!-?\d)|\.\[dev\]")
     found = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in texts
