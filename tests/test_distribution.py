@@ -22,10 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _site_with(tmp_path: Path, name: str, version: str, files: list[str]) -> Path:
-    """A folder holding only the ``.dist-info`` of a distribution that lists ``files``."""
+    """A site folder where our ``timeline`` package and a distribution listing ``files`` meet.
+
+    As when both are installed into one site-packages: the package is ours (a link to the one
+    under test), the other distribution's ``.dist-info`` lists files in it. The listed files
+    exist, since Python 3.12 on leaves missing ones out of ``Distribution.files``.
+    """
     site = tmp_path / "site"
     info = site / f"{name}-{version}.dist-info"
     info.mkdir(parents=True)
+    try:
+        (site / "timeline").symlink_to(Path(timeline.__file__).parent, target_is_directory=True)
+    except OSError:  # pragma: no cover - e.g. Windows without the right to make links
+        pytest.skip("cannot make a symbolic link here")
+    for file in files:
+        if not (site / file).exists():  # a file of the other's (ours are there already)
+            (site / file).touch()
     (info / "METADATA").write_text(
         f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8"
     )
@@ -70,7 +82,7 @@ def test_a_checkout_never_installed_has_an_unknown_version(monkeypatch: pytest.M
 
 
 def test_the_other_timeline_package_is_refused_at_import(tmp_path: Path) -> None:
-    site = _site_with(tmp_path, "timeline", "0.0.7", ["timeline/__init__.py", "timeline/core.py"])
+    site = _site_with(tmp_path, "timeline", "0.0.7", ["timeline/__init__.py", "timeline/py.typed"])
     done = _import_with(site, "import timeline")
     assert done.returncode != 0
     last = done.stderr.strip().splitlines()[-1]
@@ -81,7 +93,7 @@ def test_the_other_timeline_package_is_refused_at_import(tmp_path: Path) -> None
 
 def test_a_timeline_distribution_without_the_package_is_no_conflict(tmp_path: Path) -> None:
     # e.g. our own editable install from before the rename: a .pth file, no timeline/ package
-    site = _site_with(tmp_path, "timeline", "0.1.0", ["_timeline.pth", "timeline/_alembic/env.py"])
+    site = _site_with(tmp_path, "timeline", "0.1.0", ["_timeline.pth", "timeline/py.typed"])
     done = _import_with(site, "import timeline; print(timeline.__version__)")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == metadata.version("news-timeline")
