@@ -6,7 +6,7 @@ Run it with no arguments (an in-memory SQLite database), or give a file path or 
     python examples/01_seed_story.py
     python examples/01_seed_story.py story.db
 
-It also draws the story: seed_story.html (and, with ``timeline[plot]``, seed_story.png) beside
+It also draws the story: seed_story.html (and, with ``news-timeline[plot]``, seed_story.png) beside
 the database file, or in the temporary folder for an in-memory database.
 """
 
@@ -202,7 +202,7 @@ def print_story(tl: Timeline) -> None:
 
 
 def write_pictures(tl: Timeline, folder: Path) -> None:
-    """Draw the story: an offline HTML page always, a PNG chart with ``timeline[plot]``."""
+    """Draw the story: an offline HTML page always, a PNG chart with ``news-timeline[plot]``."""
     story = tl.events().order_by_time()
     print("\nPictures of the story:")
     print(f"  {story.to_html(folder / 'seed_story.html', title='Party congress closes')}")
@@ -210,7 +210,7 @@ def write_pictures(tl: Timeline, folder: Path) -> None:
         chart = story.plot(folder / "seed_story.png", title="Party congress closes",
                            reported="2026-02-26")  # fmt: skip
     except MissingDependencyError:
-        print("  (pip install 'timeline[plot]' to draw the PNG chart too)")
+        print("  (pip install 'news-timeline[plot]' to draw the PNG chart too)")
     else:
         print(f"  {chart}")
 

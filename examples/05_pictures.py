@@ -9,7 +9,7 @@ drawing a blot.
     python examples/05_pictures.py            # writes into ./timeline-pictures/
     python examples/05_pictures.py OUT_DIR
 
-The chart needs the ``plot`` extra (``pip install 'timeline[plot]'``); the page needs nothing.
+The chart needs the ``plot`` extra (``pip install 'news-timeline[plot]'``); the page needs nothing.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ properties with many more (``TIMELINE_FUZZ_EXAMPLES``) and prints how many each 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -22,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from fixtures.csvtext import csv_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_reliability_inputs import dump
@@ -183,9 +183,7 @@ HEADER = ["title", "when", "kind", "status", "actors", "place", "lat", "lon", "s
 )
 def test_fuzz_csv_rows(rows: list[list[str]], newline: str, quoted: bool) -> None:
     if quoted:
-        out = io.StringIO()
-        csv.writer(out, lineterminator=newline).writerows([HEADER, *rows])
-        text = out.getvalue()
+        text = csv_text([HEADER, *rows], lineterminator=newline)
     else:  # joined by hand: stray quotes, short and long rows
         text = "".join(",".join(row) + newline for row in [HEADER, *rows])
     check_import("csv (rows)", "csv", text.encode("utf-8"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.csvtext import csv_text
 from fixtures.process import run as _cli
 from fixtures.story import db_address
 from sqlalchemy import Engine, func, inspect, select
@@ -529,10 +530,9 @@ def test_importers_apply_the_same_text_rules(tl: Timeline, tmp_path: Path) -> No
         (HOSTILE[0], HOSTILE[1], HOSTILE[6], "5"),
     ]
     path = tmp_path / "hostile.csv"
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(["title", "when", "kind", "place", "tags", "external_id"])
-        writer.writerows([title, "2026", "a", place, tag, key] for title, place, tag, key in rows)
+    header = ["title", "when", "kind", "place", "tags", "external_id"]
+    cells = [[title, "2026", "a", place, tag, key] for title, place, tag, key in rows]
+    path.write_bytes(csv_text([header, *cells]).encode("utf-8"))
     summary = import_file(tl, path, format="csv", skip_invalid=True)
     assert [(e.line, e.field) for e in summary.errors] == [
         (3, "title"),

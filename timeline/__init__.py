@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _dist
+
+_dist.refuse_a_shared_package()  # before anything else: another "timeline" may own these files
+
 from .errors import (
     AmbiguousNameError,
     ConfusableNameWarning,
@@ -70,13 +74,8 @@ def __getattr__(name: str) -> Any:
         from .when import mentions
 
         return getattr(mentions, name)
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            found = version("timeline")
-        except PackageNotFoundError:  # running from a checkout that was never installed
-            found = "0.0.0"
+    if name == "__version__":  # news-timeline's version, or 0+unknown if never installed
+        found = _dist.installed_version()
         globals()["__version__"] = found
         return found
     raise AttributeError(f"module 'timeline' has no attribute {name!r}")

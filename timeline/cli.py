@@ -1,4 +1,4 @@
-"""The ``timeline`` command line: thin commands over the library (needs ``timeline[cli]``).
+"""The ``timeline`` command line: thin commands over the library (needs ``news-timeline[cli]``).
 
 ``timeline --db DB import FILE --format F [--skip-invalid] [--mapping M]``,
 ``timeline --db DB export --format F -o FILE``, ``timeline ls --between 2026-01 2026-06``,
@@ -23,6 +23,7 @@ try:
 except ImportError:  # pragma: no cover - the console script still explains itself
     click = None  # type: ignore[assignment]
 
+from . import __version__
 from .errors import TimelineError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,7 +45,7 @@ def main() -> None:
     """Entry point of the ``timeline`` console script and of ``python -m timeline``."""
     if click is None:
         sys.stderr.write(
-            "timeline: the command line needs its extra: pip install 'timeline[cli]'\n"
+            "timeline: the command line needs its extra: pip install 'news-timeline[cli]'\n"
         )
         raise SystemExit(1)
     cli(prog_name="timeline")
@@ -286,7 +287,7 @@ if click is not None:
         show_default=True,
         help="SQLite file or database URL (env: TIMELINE_DB).",
     )
-    @click.version_option(package_name="timeline", prog_name="timeline")
+    @click.version_option(__version__, prog_name="timeline")
     @click.pass_context
     def cli(ctx: click.Context, db: str) -> None:
         """Dated events from the news, with fuzzy dates, in a SQL database."""
@@ -839,7 +840,7 @@ if click is not None:
         reported: str | None,
         **options: Any,
     ) -> None:
-        """Draw the events (all, or those the query options select) as a chart (timeline[plot]).
+        """Draw the events (all or those the query options select) as a chart (news-timeline[plot]).
 
         With --as-of and no --reported, the "reported on" line is drawn at the --as-of date.
         """

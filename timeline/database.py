@@ -87,7 +87,7 @@ def _scheme_hint(url: str) -> str:
     """What to do about a URL whose scheme has no driver: the scheme to use instead."""
     scheme = url.partition("://")[0].lower()
     if scheme == "postgresql+psycopg":
-        return " (install timeline[postgres] for PostgreSQL)"
+        return " (install news-timeline[postgres] for PostgreSQL)"
     if scheme.partition("+")[0] in ("postgres", "postgresql"):
         return f"; for PostgreSQL use the postgresql+psycopg:// scheme, not {scheme}://"
     return (

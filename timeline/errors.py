@@ -273,5 +273,5 @@ class MissingDependencyError(TimelineError, ImportError):
         self.extra = extra
         super().__init__(
             f"this needs {package}, which is not installed; install it with "
-            f"pip install 'timeline[{extra}]'"
+            f"pip install 'news-timeline[{extra}]'"
         )

@@ -1,6 +1,6 @@
 """The static chart: ``tl.events()....plot("story.png", lanes="kind")`` (PNG, SVG or PDF).
 
-Needs the ``plot`` extra (``pip install 'timeline[plot]'``, matplotlib). What is drawn:
+Needs the ``plot`` extra (``pip install 'news-timeline[plot]'``, matplotlib). What is drawn:
 
 - an **instant** known to the day (or the minute) is a marker; if its day is uncertain ("during
   the congress", "later this spring"), a hatched, faded band framed by a thin outline covers
@@ -151,7 +151,7 @@ def _draw_mark(ax: Axes, mark: Mark, geo: _Geometry, y: float, colour: str) -> N
                 hatch="////",
                 edgecolor=colour,
                 linewidth=0.9 if mark.hollow else 0,
-                linestyle=":",
+                linestyle=":" if mark.hollow else "-",  # no dashes of width 0 (matplotlib < 3.11)
                 gid=f"{role}:{uid}",
             )
         )

@@ -733,7 +733,7 @@ class EventQuery:
         title: str | None = None,
         reported: Any = None,
     ) -> Path:
-        """Draw these events as a chart (``.png``, ``.svg`` or ``.pdf``; needs ``timeline[plot]``).
+        """Draw these events as a chart (``.png``, ``.svg`` or ``.pdf``; ``news-timeline[plot]``).
 
         Lanes by top-level ``kind``, by ``entity`` or none; ``reported`` (a date; by default the
         published day of an ``as_of`` query) draws a dashed "reported on" line.
@@ -863,7 +863,7 @@ class EventQuery:
         return [dict(row._mapping) for row in self.rows(*columns)]
 
     def to_pandas(self, *columns: str) -> pandas.DataFrame:
-        """The matching rows as a ``pandas.DataFrame`` (install ``timeline[pandas]``).
+        """The matching rows as a ``pandas.DataFrame`` (install ``news-timeline[pandas]``).
 
         Date columns are ``datetime64`` (days as ``datetime64[s]``, instants in UTC), the
         uncertain bounds each a column of their own.
@@ -872,7 +872,7 @@ class EventQuery:
             pandas = importlib.import_module("pandas")
         except ImportError as error:
             raise TimelineError(
-                "to_pandas() needs pandas: pip install 'timeline[pandas]'"
+                "to_pandas() needs pandas: pip install 'news-timeline[pandas]'"
             ) from error
         names = columns or ROW_COLUMNS
         frame = pandas.DataFrame([tuple(row) for row in self.rows(*names)], columns=list(names))

@@ -40,6 +40,7 @@ from .base import (
     slug,
     text_or_none,
 )
+from .csvio import nul_restored, nul_safe
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "country")
 _DATE_FORMATS = ("%d %B %Y", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d %b %Y")
@@ -77,7 +78,7 @@ def acled_when(day: date, precision: str | None) -> When:
 def read_acled(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
     """Events of an ACLED CSV export, one per row."""
     with open_text(path, progress, newline="") as stream:
-        reader = csv.reader(stream)
+        reader = csv.reader(nul_safe(stream))
         try:
             header = [name.strip().lower() for name in next(reader)]
         except StopIteration:
@@ -89,7 +90,8 @@ def read_acled(path: str | os.PathLike[str], progress: Progress | None = None) -
                 f"no column {', '.join(missing)}"
             )
         line = reader.line_num + 1
-        for row in reader:
+        for read in reader:
+            row = nul_restored(read)
             if any(cell.strip() for cell in row):
                 if len(row) != len(header):
                     yield RowError(line, f"{len(row)} columns, the header has {len(header)}")

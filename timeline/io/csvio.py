@@ -18,7 +18,8 @@ import csv
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -172,6 +173,38 @@ class CsvMapping:
         return found
 
 
+if sys.version_info >= (3, 11):
+
+    def nul_safe(lines: Iterable[str]) -> Iterable[str]:
+        """The lines for ``csv.reader`` (which reads NUL as text from Python 3.11 on)."""
+        return lines
+
+    def nul_restored(row: list[str]) -> list[str]:
+        """A row as the file holds it."""
+        return row
+
+else:  # Python 3.10's csv module refuses a NUL ("line contains NUL") instead of reading it
+    _ESCAPE = "\uffff"
+    _ESCAPED = re.compile("\uffff(.)", re.DOTALL)
+
+    def nul_safe(lines: Iterable[str]) -> Iterable[str]:
+        """The lines with NUL escaped (and the escape doubled), so csv reads them as 3.11 does.
+
+        The row check then refuses a NUL naming its field, on every Python.
+        """
+        for line in lines:
+            yield line.replace(_ESCAPE, _ESCAPE * 2).replace("\0", _ESCAPE + "0")
+
+    def nul_restored(row: list[str]) -> list[str]:
+        """A row read from :func:`nul_safe` lines, with its NULs put back."""
+        return [
+            _ESCAPED.sub(lambda m: "\0" if m[1] == "0" else _ESCAPE, cell)
+            if _ESCAPE in cell
+            else cell
+            for cell in row
+        ]
+
+
 def read_csv(
     path: str | os.PathLike[str],
     progress: Progress | None = None,
@@ -182,9 +215,9 @@ def read_csv(
     rules = CsvMapping.coerce(mapping)
     source = InputFile.of(path).name
     with open_text(path, progress, newline="") as stream:
-        reader = csv.reader(stream, delimiter=rules.delimiter, strict=True)
+        reader = csv.reader(nul_safe(stream), delimiter=rules.delimiter, strict=True)
         try:
-            header = next(reader)
+            header = nul_restored(next(reader))
         except StopIteration:
             return
         except csv.Error as error:
@@ -195,7 +228,7 @@ def read_csv(
         line = reader.line_num + 1
         while True:
             try:
-                row = next(reader)
+                row = nul_restored(next(reader))
             except StopIteration:
                 return
             except csv.Error as error:

@@ -1,4 +1,4 @@
-"""A pandas ``DataFrame`` of events (needs pandas: ``pip install pandas``)."""
+"""A pandas ``DataFrame`` of events (needs ``pip install 'news-timeline[pandas]'``)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def to_dataframe(tl: Timeline, query: EventQuery | None = None) -> Any:
     try:
         pd = import_module("pandas")
     except ImportError as error:
-        raise TimelineError("to_dataframe needs pandas: pip install pandas") from error
+        raise TimelineError(
+            "to_dataframe needs pandas: pip install 'news-timeline[pandas]'"
+        ) from error
     rows = []
     for view in event_views(tl, query):
         event, when = view.event, view.event.when

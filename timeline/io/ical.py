@@ -1,4 +1,4 @@
-"""iCalendar (RFC 5545) out and in, through the ``icalendar`` package (``timeline[ical]``).
+"""iCalendar (RFC 5545) out and in, through the ``icalendar`` package (``news-timeline[ical]``).
 
 Out: one ``VEVENT`` per event with a known start. A date-only event is an all-day event whose
 ``DTEND`` is the day *after* its last possible day (RFC 5545: exclusive); an event with a time
@@ -54,7 +54,8 @@ def _icalendar() -> Any:
         import icalendar
     except ImportError as error:
         raise TimelineError(
-            "iCalendar import and export need the icalendar package: pip install 'timeline[ical]'"
+            "iCalendar import and export need the icalendar package: "
+            "pip install 'news-timeline[ical]'"
         ) from error
     return icalendar
 
