@@ -18,6 +18,7 @@ from sqlmodel import func, select
 from timeline import (
     AmbiguousNameError,
     Entity,
+    ImportRowError,
     InvalidEventError,
     NotFoundError,
     Place,
@@ -333,3 +334,22 @@ def test_a_bulk_write_puts_the_collector_thresholds_back(tl: Timeline) -> None:
     with pytest.raises(InvalidEventError):
         tl.add_events([{"title": "", "when": "2026-03-01", "kind": "politics.talks"}])
     assert gc.get_threshold() == before
+
+
+def test_a_reimported_row_with_a_bad_place_name_is_reported_on_its_line(
+    tl: Timeline, tmp_path: Path
+) -> None:
+    """A row of a stored event (its external id known) whose place name cannot be stored is
+    refused as every bad row is: an ImportRowError naming the file and the line."""
+    fixture = Path(__file__).parent / "fixtures" / "gdelt.export.CSV"
+    lines = fixture.read_text(encoding="utf-8").splitlines()
+    good = tmp_path / "good.export.CSV"
+    good.write_text(lines[1] + "\n", encoding="utf-8")
+    import_file(tl, good, format="gdelt-events")
+    cells = lines[1].split("\t")
+    cells[52] = "Bad\0Place"  # ActionGeo_FullName
+    bad = tmp_path / "bad.export.CSV"
+    bad.write_text("\t".join(cells) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRowError) as caught:
+        import_file(tl, bad, format="gdelt-events")
+    assert caught.value.line == 1 and "bad.export.CSV" in str(caught.value)

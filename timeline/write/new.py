@@ -317,10 +317,13 @@ def _unchanged(
     same: set[int] = set()
     for event_id, found in candidates.items():
         event = events.get(event_id)
-        if event is not None and _says_nothing_new(
-            loader, found, event_id, event, people, tags, claims
-        ):
-            same.add(id(found.record))
+        try:
+            if event is not None and _says_nothing_new(
+                loader, found, event_id, event, people, tags, claims
+            ):
+                same.add(id(found.record))
+        except NOT_PLANNED:  # a name that cannot be looked up: the per-row path words it
+            continue
     return same
 
 
