@@ -562,19 +562,21 @@ def _source(loader: Loader, record: dict[str, Any]) -> str:
 
 
 def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
+    """The stored ``When`` columns of a record's ``when``, checked (read only: shared)."""
     if value is None:
         if required:
             raise BadRow(f"{field} is missing", field)
-        return dict.fromkeys(WhenColumns.model_fields)
+        return _NO_WHEN
     if not isinstance(value, dict):
         raise BadRow(f"{field} must be an object of When columns", field)
     try:
-        return dict(_stored_when(tuple(value.items()), field))
+        return _stored_when(tuple(value.items()), field)
     except TypeError:  # a value that is not hashable (the check below words the error)
-        return dict(_stored_when.__wrapped__(tuple(value.items()), field))
+        return _stored_when.__wrapped__(tuple(value.items()), field)
 
 
 _WHEN_FIELDS = frozenset(WHEN_FIELDS)
+_NO_WHEN: dict[str, Any] = dict.fromkeys(WhenColumns.model_fields)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -613,12 +615,11 @@ def _event_in(loader: Loader, record: dict[str, Any]) -> _EventIn:
         "status": Status.coerce(record.get("status") or "occurred", field="status"),
         "place_id": _ref(loader, "place", record, "place", required=False),
         "confidence": record.get("confidence"),
-        **columns,
     }
     for stamp in ("created_at", "updated_at"):
         if record.get(stamp):
             values[stamp] = record[stamp]
-    row = check_row(Event, values)
+    row = check_row(Event, values, columns)
     ids = check_mapping(record.get("external_ids") or {}, field="external_ids")
     external = {str(k): str(v) for k, v in ids.items()}
     for scheme, value in external.items():
@@ -714,11 +715,10 @@ def _claim_row(loader: Loader, record: dict[str, Any]) -> SimpleNamespace:
         "quote": record.get("quote"),
         "confidence": record.get("confidence"),
         "published": record.get("published"),
-        **_when_columns(record.get("when"), "when", required=False),
     }
     if record.get("recorded_at"):
         values["recorded_at"] = record["recorded_at"]
-    return check_row(Claim, values)
+    return check_row(Claim, values, _when_columns(record.get("when"), "when", required=False))
 
 
 def _claim(loader: Loader, record: dict[str, Any]) -> str:

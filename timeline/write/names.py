@@ -31,7 +31,7 @@ from sqlmodel import Session, col
 
 from ..errors import AmbiguousNameError, InvalidEventError, NotFoundError, TimelineError
 from ..models import Entity, EntityAlias, Place, PlaceAlias, Source, TimelineModel
-from ..text import check_name, check_text
+from ..text import MAX_TEXT_LENGTH, check_name, check_text
 from ..text import name_key as _name_key
 from ..vocab import check_kind
 from .draft import EntityRef, PlaceRef, SourceRef
@@ -82,17 +82,23 @@ def choose(what: str, name: str, found: list[Known], kind: str | None) -> Known 
     return None
 
 
-def checked(model: type[TimelineModel], values: dict[str, Any]) -> dict[str, Any]:
+def checked(
+    model: type[TimelineModel], values: dict[str, Any], trusted: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """``values`` checked as a ``model`` row, with the row's defaults: every column's value.
 
     The checks are the model's own, run on a plain copy of it (:func:`_plain_twin`): a table
-    model checks slowly, each value passing through the ORM's instrumentation.
+    model checks slowly, each value passing through the ORM's instrumentation. ``trusted``
+    columns (checked already, e.g. stored ``When`` columns) are added as they are.
     """
     for name, value in values.items():
-        if isinstance(value, str):
-            check_text(value, f"{model.__name__.lower()} {name}")  # NUL, over-long text
+        if isinstance(value, str) and ("\0" in value or len(value) > MAX_TEXT_LENGTH):
+            check_text(value, f"{model.__name__.lower()} {name}")  # words the refusal
     try:
-        return _plain_twin(model).model_validate(values).__dict__
+        if not trusted:
+            return _plain_twin(model).model_validate(values).__dict__
+        found = _plain_twin(model, frozenset(trusted)).model_validate(values).__dict__
+        return {**found, **trusted}
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
@@ -110,10 +116,15 @@ def validated(model: type[ModelT], values: dict[str, Any]) -> ModelT:
 
 
 @cache
-def _plain_twin(model: type[TimelineModel]) -> type[BaseModel]:
-    """A plain pydantic model with ``model``'s fields and checks (built once per model)."""
+def _plain_twin(
+    model: type[TimelineModel], without: frozenset[str] = frozenset()
+) -> type[BaseModel]:
+    """A plain pydantic model with ``model``'s fields (but those ``without``) and their checks
+    (built once per model and set of fields)."""
     fields: dict[str, Any] = {
-        name: (info.annotation, info) for name, info in model.model_fields.items()
+        name: (info.annotation, info)
+        for name, info in model.model_fields.items()
+        if name not in without
     }
     return create_model(f"{model.__name__}Values", **fields)
 

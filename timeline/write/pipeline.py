@@ -101,11 +101,14 @@ def validate_row(model: type[Any], values: dict[str, Any]) -> Any:
     return model(**vars(check_row(model, values)))
 
 
-def check_row(model: type[Any], values: dict[str, Any]) -> SimpleNamespace:
-    """The columns of a ``model`` row of ``values``, checked (no row is built: a table
-    model's row costs ten times its checks); :class:`BadRow` when refused."""
+def check_row(
+    model: type[Any], values: dict[str, Any], trusted: dict[str, Any] | None = None
+) -> SimpleNamespace:
+    """The columns of a ``model`` row of ``values`` (and the ``trusted`` ones, checked
+    already), checked (no row is built: a table model's row costs ten times its checks);
+    :class:`BadRow` when refused."""
     try:
-        return SimpleNamespace(**checked(model, values))
+        return SimpleNamespace(**checked(model, values, trusted))
     except InvalidEventError as error:
         raise BadRow(str(error), error.field) from None
 
