@@ -27,7 +27,8 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col
 
 from ..errors import EventNotFoundError, InvalidEventError, NotFoundError, TimelineError
@@ -239,15 +240,21 @@ def _stored_ids(loader: Loader, records: list[EventDraft]) -> dict[tuple[str, st
         for scheme, value in record.external_ids.items():
             by_scheme.setdefault(scheme, set()).add(value)
     found: dict[tuple[str, str], int] = {}
+    postgres = loader.session.get_bind().dialect.name == "postgresql"
     for scheme, values in by_scheme.items():
         ordered = sorted(values)
         for start in range(0, len(ordered), IN_SIZE):
-            rows = loader.session.execute(
-                select(col(EventExternalId.value), col(EventExternalId.event_id)).where(
-                    col(EventExternalId.scheme) == scheme,
-                    col(EventExternalId.value).in_(ordered[start : start + IN_SIZE]),
-                )
+            part = ordered[start : start + IN_SIZE]
+            query = select(col(EventExternalId.value), col(EventExternalId.event_id)).where(
+                col(EventExternalId.scheme) == scheme
             )
+            if postgres:  # joined with the array: a plan that stays index probes when reused
+                wanted = func.unnest(bindparam("wanted", part, type_=ARRAY(String)))
+                listed = wanted.table_valued("value").render_derived(name="wanted")
+                query = query.join(listed, col(EventExternalId.value) == listed.c.value)
+            else:
+                query = query.where(col(EventExternalId.value).in_(part))
+            rows = loader.session.execute(query)
             found.update(((scheme, value), int(event_id)) for value, event_id in rows)
     return found
 
