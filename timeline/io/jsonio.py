@@ -48,7 +48,7 @@ from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
 from ..write.names import ANYWHERE
-from ..write.new import ClaimLog, write_chunk
+from ..write.new import ClaimLog, stored_external_ids, write_chunk
 from ..write.pipeline import Loader, check_row, validate_row
 from ..write.rows import (
     CLAIM_COLUMNS,
@@ -816,7 +816,7 @@ def _write_events(
         ids = step.record.get("external_ids")
         for scheme, value in ids.items() if isinstance(ids, dict) else ():
             wanted.setdefault(str(scheme), set()).add(str(value))
-    known = set(_stored_external_ids(loader, wanted))
+    known = set(stored_external_ids(loader.session, wanted))
     pending: list[tuple[Step, _EventIn]] = []
     for step in steps:
         found: _EventIn | None = None
@@ -835,20 +835,6 @@ def _write_events(
         if error is not None:
             report(error)
     _flush_events(loader, pending, write_one, report)
-
-
-def _stored_external_ids(loader: Loader, wanted: dict[str, set[str]]) -> Iterator[tuple[str, str]]:
-    """The ``(scheme, value)`` pairs of ``wanted`` that stored events have."""
-    for scheme, values in wanted.items():
-        ordered = sorted(values)
-        for start in range(0, len(ordered), _IN):
-            for (value,) in loader.session.execute(
-                select(col(EventExternalId.value)).where(
-                    col(EventExternalId.scheme) == scheme,
-                    col(EventExternalId.value).in_(ordered[start : start + _IN]),
-                )
-            ):
-                yield scheme, value
 
 
 def _flush_events(

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache, lru_cache
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError, create_model
 from sqlalchemy import Connection, bindparam, insert, select
@@ -36,8 +36,6 @@ from ..text import name_key as _name_key
 from ..vocab import check_kind
 from .draft import EntityRef, PlaceRef, SourceRef
 from .rows import ENTITY_COLUMNS, PLACE_COLUMNS, SOURCE_COLUMNS, BulkWriter
-
-ModelT = TypeVar("ModelT", bound=TimelineModel)
 
 #: Values per ``IN (...)`` lookup.
 IN_SIZE = 500
@@ -108,11 +106,6 @@ def checked(
             field=field,
             value=first.get("input"),
         ) from error
-
-
-def validated(model: type[ModelT], values: dict[str, Any]) -> ModelT:
-    """A ``model`` row of ``values``, checked (table models skip validation on ``__init__``)."""
-    return model(**checked(model, values))
 
 
 @cache

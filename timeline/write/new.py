@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from ..errors import EventNotFoundError, InvalidEventError, NotFoundError, TimelineError
 from ..io.base import BadRow, RowError, check_record_text
@@ -239,8 +239,16 @@ def _stored_ids(loader: Loader, records: list[EventDraft]) -> dict[tuple[str, st
     for record in records:
         for scheme, value in record.external_ids.items():
             by_scheme.setdefault(scheme, set()).add(value)
+    return stored_external_ids(loader.session, by_scheme)
+
+
+def stored_external_ids(
+    session: Session, by_scheme: dict[str, set[str]]
+) -> dict[tuple[str, str], int]:
+    """The ``(scheme, value)`` external ids among ``by_scheme`` (values by scheme) that stored
+    events have, and the ids of those events; a few queries of up to :data:`IN_SIZE` values."""
     found: dict[tuple[str, str], int] = {}
-    postgres = loader.session.get_bind().dialect.name == "postgresql"
+    postgres = session.get_bind().dialect.name == "postgresql"
     for scheme, values in by_scheme.items():
         ordered = sorted(values)
         for start in range(0, len(ordered), IN_SIZE):
@@ -254,8 +262,9 @@ def _stored_ids(loader: Loader, records: list[EventDraft]) -> dict[tuple[str, st
                 query = query.join(listed, col(EventExternalId.value) == listed.c.value)
             else:
                 query = query.where(col(EventExternalId.value).in_(part))
-            rows = loader.session.execute(query)
-            found.update(((scheme, value), int(event_id)) for value, event_id in rows)
+            found.update(
+                ((scheme, value), int(event_id)) for value, event_id in session.execute(query)
+            )
     return found
 
 
@@ -652,4 +661,12 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, A
     return changes
 
 
-__all__ = ["FAST_CHUNK", "NOT_PLANNED", "Plan", "plan", "write_new", "write_records"]
+__all__ = [
+    "FAST_CHUNK",
+    "NOT_PLANNED",
+    "Plan",
+    "plan",
+    "stored_external_ids",
+    "write_new",
+    "write_records",
+]
