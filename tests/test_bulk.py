@@ -188,20 +188,27 @@ def test_bulk_writer_allocates_ids_and_writes_rows_as_the_orm_reads_them(tl: Tim
     )  # the ORM carries on after them
 
 
-def test_a_sqlite_bulk_load_runs_with_a_small_page_cache_then_puts_it_back(tmp_path: Any) -> None:
-    """The 64 MiB page cache of reads made a million-event load no faster, only bigger."""
+def test_a_sqlite_bulk_load_runs_with_a_small_cache_and_map_then_puts_them_back(
+    tmp_path: Any,
+) -> None:
+    """The 64 MiB page cache of reads made a million-event load no faster, only bigger; the
+    pages a load reads through the large memory map of reads would count in its memory."""
     from sqlalchemy import event
 
-    from timeline.database import CACHE_KIB, LOAD_CACHE_KIB
+    from timeline.database import CACHE_KIB, LOAD_CACHE_KIB, LOAD_MMAP_BYTES, MMAP_BYTES
 
     tl = Timeline(tmp_path / "cache.db")
-    tl.events().count()  # the pool's connection exists, with the reading cache
+    tl.events().count()  # the pool's connection exists, with the reading cache and map
     checked_out: list[Any] = []
     event.listen(tl.engine, "checkout", lambda dbapi, *_: checked_out.append(dbapi))
-    during: list[int] = []
+    during: list[tuple[int, int]] = []
+
+    def settings(connection: Any) -> tuple[int, int]:
+        cache = connection.execute("PRAGMA cache_size").fetchone()[0]
+        return cache, connection.execute("PRAGMA mmap_size").fetchone()[0]
 
     def rows(fail: bool) -> Iterator[dict[str, Any]]:
-        during.append(checked_out[-1].execute("PRAGMA cache_size").fetchone()[0])
+        during.append(settings(checked_out[-1]))
         yield {"title": "One", "when": "2026-01-01", "kind": "test"}
         if fail:
             yield {"title": "", "when": "2026-01-02", "kind": "test"}
@@ -209,8 +216,12 @@ def test_a_sqlite_bulk_load_runs_with_a_small_page_cache_then_puts_it_back(tmp_p
     assert tl.add_events(rows(fail=False)) == 1
     with pytest.raises(InvalidEventError):
         tl.add_events(rows(fail=True))
-    assert during == [-LOAD_CACHE_KIB, -LOAD_CACHE_KIB]
-    assert {c.execute("PRAGMA cache_size").fetchone()[0] for c in checked_out} == {-CACHE_KIB}
+    assert during == [(-LOAD_CACHE_KIB, LOAD_MMAP_BYTES)] * 2
+    after = {settings(c) for c in checked_out}
+    assert len(after) == 1
+    cache, mapped = after.pop()
+    assert cache == -CACHE_KIB
+    assert LOAD_MMAP_BYTES < mapped <= MMAP_BYTES  # SQLite may cap the map at its own limit
     assert tl.events().count() == 1
     tl.close()
 

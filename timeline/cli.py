@@ -425,19 +425,18 @@ if click is not None:
         """The rows of ``query`` as :data:`LS_FIELDS` dicts, streamed."""
         places: dict[int, str] = {}
         columns = ("id", "status", "kind", "title", "place_id", "summary", "edtf", "start_tz")
-        for row in query.iter_rows(*columns):
-            place = row.place_id
+        for event_id, status, kind, title, place, summary, edtf, zone in query.iter_rows(*columns):
             if place is not None and place not in places:
                 places[place] = tl.place(place).name
             yield {
-                "id": row.id,
-                "when": row.edtf,
-                "display": _display(row.edtf) if row.start_tz is None else _zoned(tl, row.id),
-                "status": row.status,
-                "kind": row.kind,
-                "title": row.title,
-                "place": places[place] if place is not None else None,
-                "summary": row.summary,
+                "id": event_id,
+                "when": edtf,
+                "display": _display(edtf) if zone is None else _zoned(tl, event_id),
+                "status": status,
+                "kind": kind,
+                "title": title,
+                "place": None if place is None else places[place],
+                "summary": summary,
             }
 
     @lru_cache(maxsize=1 << 16)
