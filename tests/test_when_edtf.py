@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -201,6 +202,16 @@ def test_default_tz_for_a_time_without_zone() -> None:
     conventions = Conventions(default_tz=timezone(timedelta(hours=9)))
     when = When.parse("2026-02-26T10:00:00", conventions=conventions)
     assert when.edtf == "2026-02-26T10:00:00+09:00"
+
+
+def test_default_tz_may_be_a_zone_name() -> None:
+    seoul = Conventions(default_tz="Asia/Seoul")
+    assert When.parse("2026-02-26T10:00:00", conventions=seoul).edtf == "2026-02-26T10:00:00+09:00"
+    evening = When.parse("this evening", "2026-02-26", conventions=seoul)
+    assert evening.start_earliest == datetime(2026, 2, 26, 9, tzinfo=timezone.utc)  # 18:00 KST
+    assert seoul == Conventions(default_tz=ZoneInfo("Asia/Seoul"))
+    with pytest.raises(ValueError, match="no time zone named 'Asia/Sеoul'"):  # a Cyrillic е
+        Conventions(default_tz="Asia/Sеoul")
 
 
 def test_a_time_without_zone_is_a_floating_local_time() -> None:

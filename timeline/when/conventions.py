@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -61,6 +61,19 @@ def _as_relativedelta(value: relativedelta | timedelta | int) -> relativedelta:
     return relativedelta(days=int(value))
 
 
+def _named_zone(name: str) -> tzinfo:
+    """The IANA time zone ``name`` (``"Asia/Seoul"``), or a ``ValueError`` that says why not."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(
+            f"default_tz: no time zone named {name!r} (an IANA name such as 'Asia/Seoul'; "
+            f"where the system has no zone database, pip install tzdata)"
+        ) from error
+
+
 @dataclass(frozen=True)
 class Conventions:
     """How vague dates are read. All fields have documented defaults.
@@ -76,7 +89,8 @@ class Conventions:
         year is named by the calendar year it ends in (US federal FY2026 = Oct 2025-Sep 2026).
     :param strict_centuries: ``False`` (default): "the 19th century" is 1800-1899, as most
         people use it; ``True``: 1801-1900.
-    :param default_tz: the zone given to a time written without one; ``None`` refuses it.
+    :param default_tz: the zone given to a time written without one (a ``tzinfo`` or an IANA
+        name such as ``"Asia/Seoul"``); ``None`` refuses it.
     :param horizons: how far "in the coming days/weeks/months/years" and "in recent …" reach.
     """
 
@@ -85,7 +99,7 @@ class Conventions:
     padding: PaddingInput = field(default_factory=dict)
     fiscal_year_start: int = 1
     strict_centuries: bool = False
-    default_tz: tzinfo | None = None
+    default_tz: tzinfo | str | None = None
     horizons: Mapping[str, relativedelta] = field(default_factory=dict)
     _pads: dict[Precision, relativedelta] = field(
         init=False, repr=False, compare=False, default_factory=dict
@@ -99,6 +113,8 @@ class Conventions:
             raise ValueError(f"hemisphere must be 'north' or 'south', not {self.hemisphere!r}")
         if not 1 <= self.fiscal_year_start <= 12:
             raise ValueError(f"fiscal_year_start must be a month 1..12: {self.fiscal_year_start}")
+        if isinstance(self.default_tz, str):
+            object.__setattr__(self, "default_tz", _named_zone(self.default_tz))
         padding = dict(_DEFAULT_PADDING)
         for key, value in dict(self.padding).items():
             padding[Precision(key)] = _as_relativedelta(value)
@@ -111,6 +127,11 @@ class Conventions:
             horizons[key] = _as_relativedelta(value)
         object.__setattr__(self, "_horizons", horizons)
         object.__setattr__(self, "horizons", tuple(sorted(horizons.items())))
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """:attr:`default_tz` as a ``tzinfo`` (a zone name was looked up when these were made)."""
+        return cast("tzinfo | None", self.default_tz)
 
     # -- padding and horizons -------------------------------------------------------------
 

@@ -285,7 +285,7 @@ def _parse_datetime(source: str, text: str, conventions: Conventions) -> EdtfDat
     if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
         raise InvalidDateError(text, "no such time of day", part=source.split("T")[1])
     micro = int((fraction or "0").ljust(6, "0"))
-    tz = _zone(zone, text) if zone else conventions.default_tz
+    tz = _zone(zone, text) if zone else conventions.zone
     if tz is None:  # a local ("floating") time, valid EDTF: the day it falls on, in any zone
         return EdtfDate(day_value, day_value, Precision.DAY, False, False, source)
     value = datetime(

@@ -134,7 +134,7 @@ def _part_of_day(s: str, day: Endpoint, conventions: Conventions) -> Endpoint:
     ``Conventions.default_tz``; the whole day when no zone is set (a floating local time, like
     EDTF's ``2026-02-26T20:00``)."""
     match = _R_DAY_PART.fullmatch(s)
-    zone = conventions.default_tz
+    zone = conventions.zone
     if match is None or zone is None or day.lo is None or isinstance(day.lo, datetime):
         return day
     if day.lo != day.hi:
