@@ -20,6 +20,7 @@ from .types import StrEnumType, UTCDateTime
 from .vocab import RelationKind, Status
 from .when import EndState, Precision, When
 from .when.allen import earliest_end
+from .when.notation import zone_name
 
 #: Alembic's recommended naming convention, so every constraint has a stable name.
 NAMING_CONVENTION = {
@@ -86,9 +87,9 @@ def _utc(value: date | datetime | None) -> datetime | None:
 def _zone(value: date | datetime | None) -> str | None:
     if not isinstance(value, datetime) or value.tzinfo is None:
         return None
-    key = getattr(value.tzinfo, "key", None)  # zoneinfo.ZoneInfo
-    if key:
-        return str(key)
+    name = zone_name(value.tzinfo)
+    if name:
+        return name
     offset = value.utcoffset()
     assert offset is not None
     minutes = int(offset.total_seconds()) // 60

@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from timeline.when.calendar import MAX_YEAR, Window, add_months, month_window, months_window
 from timeline.when.enums import Precision
 
-__all__ = ["DEFAULT_CONVENTIONS", "SEASONS", "Conventions"]
+__all__ = ["DEFAULT_CONVENTIONS", "SEASONS", "Conventions", "named_zone"]
 
 #: Season names, in the order EDTF numbers them (21 spring … 24 winter).
 SEASONS: tuple[str, ...] = ("spring", "summer", "autumn", "winter")
@@ -61,7 +61,7 @@ def _as_relativedelta(value: relativedelta | timedelta | int) -> relativedelta:
     return relativedelta(days=int(value))
 
 
-def _named_zone(name: str) -> tzinfo:
+def named_zone(name: str) -> tzinfo:
     """The IANA time zone ``name`` (``"Asia/Seoul"``), or a ``ValueError`` that says why not."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -69,7 +69,7 @@ def _named_zone(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(
-            f"default_tz: no time zone named {name!r} (an IANA name such as 'Asia/Seoul'; "
+            f"no time zone named {name!r} (an IANA name such as 'Asia/Seoul'; "
             f"where the system has no zone database, pip install tzdata)"
         ) from error
 
@@ -114,7 +114,10 @@ class Conventions:
         if not 1 <= self.fiscal_year_start <= 12:
             raise ValueError(f"fiscal_year_start must be a month 1..12: {self.fiscal_year_start}")
         if isinstance(self.default_tz, str):
-            object.__setattr__(self, "default_tz", _named_zone(self.default_tz))
+            try:
+                object.__setattr__(self, "default_tz", named_zone(self.default_tz))
+            except ValueError as error:
+                raise ValueError(f"default_tz: {error}") from error
         padding = dict(_DEFAULT_PADDING)
         for key, value in dict(self.padding).items():
             padding[Precision(key)] = _as_relativedelta(value)

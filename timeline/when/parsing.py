@@ -11,6 +11,7 @@ from timeline.when.conventions import DEFAULT_CONVENTIONS, Conventions
 from timeline.when.edtf import looks_like_edtf, parse_edtf
 from timeline.when.edtf_write import to_edtf
 from timeline.when.enums import Precision
+from timeline.when.notation import read_notation
 from timeline.when.periods import DIRECTIONS, Direction
 from timeline.when.value import Endpoint, When
 
@@ -85,6 +86,9 @@ def _parse_text(
     source = value.strip()
     if not source:
         raise InvalidDateError(value, "empty text is not a date")
+    written = read_notation(source, value, conventions)
+    if written is not None:
+        return written if written.notation == source else written.with_text(value, None)
     iso = _iso(source, value, conventions)
     if iso is not None:
         return iso

@@ -343,6 +343,18 @@ class When:
             self.end_approximate, self.end_uncertain, state,
         )  # fmt: skip
 
+    @property
+    def notation(self) -> str | None:
+        """The text :meth:`parse` reads back to this value: :attr:`edtf`, with each time's
+        zone named (``2026-02-26T10:00:00+09:00[Asia/Seoul]``, RFC 9557), or for an instant
+        in a window of times, which EDTF cannot say, the set of the two times
+        (``[2026-02-26T18:00:00+09:00..2026-02-26T23:59:59+09:00]``). ``None`` when neither
+        says the value. Exports write it in their date cell.
+        """
+        from timeline.when.notation import notation
+
+        return notation(self)
+
     def as_dict(self) -> dict[str, Any]:
         """The fields by name, so that ``When(**w.as_dict()) == w``."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
