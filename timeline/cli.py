@@ -233,12 +233,16 @@ if click is not None:
             query = query.as_of(as_of, recorded=options.get("recorded"))
         return query
 
+    def _notation(when: Any) -> str | None:
+        """The text of a date (``When.notation``) in JSON output; ``None`` for no date."""
+        return None if when is None else when.notation
+
     def _event_dict(tl: Any, event: Any) -> dict[str, Any]:
         when = event.when
         return {
             "id": event.id,
             "title": event.title,
-            "when": event.edtf,
+            "when": _notation(when),
             "display": when.display() if when else None,
             "kind": event.kind,
             "status": str(event.status),
@@ -428,10 +432,11 @@ if click is not None:
         for event_id, status, kind, title, place, summary, edtf, zone in query.iter_rows(*columns):
             if place is not None and place not in places:
                 places[place] = tl.place(place).name
+            when, display = (edtf, _display(edtf)) if zone is None else _zoned(tl, event_id)
             yield {
                 "id": event_id,
-                "when": edtf,
-                "display": _display(edtf) if zone is None else _zoned(tl, event_id),
+                "when": when,
+                "display": display,
                 "status": status,
                 "kind": kind,
                 "title": title,
@@ -447,9 +452,10 @@ if click is not None:
 
         return When.parse(edtf).display() if edtf else None
 
-    def _zoned(tl: Any, event_id: int) -> str:
-        """The human text of the date of an event with a time in a named zone."""
-        return str(tl.get_event(event_id).when.display())
+    def _zoned(tl: Any, event_id: int) -> tuple[str | None, str]:
+        """The date of an event with a time in a named zone: its notation and its display."""
+        when = tl.get_event(event_id).when
+        return when.notation, when.display()
 
     def _print_records(rows: Iterator[dict[str, Any]], layout: str) -> int:
         """Write ``rows`` to standard output as JSON, JSON lines, CSV or TSV; how many."""
@@ -540,7 +546,7 @@ if click is not None:
                 claims=[
                     {
                         "status": str(c.status) if c.status else None,
-                        "when": c.edtf,
+                        "when": _notation(c.when),
                         "published": c.published.isoformat() if c.published else None,
                         "quote": c.quote,
                     }
@@ -613,10 +619,10 @@ if click is not None:
                         "id": made.id,
                         "event": made.event_id,
                         "status": str(made.status) if made.status else None,
-                        "when": made.edtf,
+                        "when": _notation(made.when),
                         "published": made.published.isoformat() if made.published else None,
                         "quote": made.quote,
-                        "now": {"status": str(event.status), "when": event.edtf},
+                        "now": {"status": str(event.status), "when": _notation(event.when)},
                     }
                 )
             else:
@@ -639,7 +645,7 @@ if click is not None:
                 "event": found.event.id,
                 "title": found.event.title,
                 "status": str(found.event.status),
-                "when": found.event.edtf,
+                "when": _notation(found.event.when),
                 "claims": [
                     {
                         "published": entry.published,
@@ -648,7 +654,7 @@ if click is not None:
                         "source": entry.source.title if entry.source else None,
                         "url": entry.source.url if entry.source else None,
                         "status": str(entry.status) if entry.status is not None else None,
-                        "when": entry.when.edtf if entry.when is not None else None,
+                        "when": _notation(entry.when),
                         "quote": entry.quote,
                         "confidence": entry.confidence,
                     }

@@ -43,7 +43,7 @@ from .base import (
     text_or_none,
     unsafe_cell,
 )
-from .views import event_views
+from .views import bounds, event_views
 
 if TYPE_CHECKING:
     from ..query import EventQuery
@@ -341,12 +341,13 @@ def write_csv(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
     count = 0
     for view in event_views(tl, query):
         event, when = view.event, view.event.when
+        assert when is not None  # every event has a date
         place = view.place
         row = [
             event.id,
             event.title,
-            event.edtf or "",
-            when.display() if when else "",
+            when.notation or "",
+            when.display(),
             event.kind,
             event.status.value,
             event.summary or "",
@@ -358,10 +359,7 @@ def write_csv(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
             "; ".join(view.tags),
             "; ".join(f"{k}:{v}" for k, v in view.external_ids.items()),
             "" if event.confidence is None else event.confidence,
-            _iso(event.start_earliest),
-            _iso(event.start_latest),
-            _iso(event.end_earliest),
-            _iso(event.end_latest),
+            *(_iso(bound) for bound in bounds(event, when).values()),
             "; ".join(s.url for s in view.sources if s.url),
         ]
         writer.writerow([safe_cell(cell) for cell in row])

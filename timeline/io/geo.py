@@ -1,7 +1,7 @@
 """GeoJSON (RFC 7946): one Point feature per event whose place (or a parent) has coordinates.
 
-Properties carry the event and its ``When`` bounds (``start_earliest`` … ``end_latest``, EDTF
-and display text), so a map can filter or colour by time.
+Properties carry the event and its ``When`` bounds (``start_earliest`` … ``end_latest``, with
+their time where they have one, EDTF and display text), so a map can filter or colour by time.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING, Any
 
 from .base import write_json_array
-from .views import EventView, event_views
+from .views import EventView, bounds, event_views
 
 if TYPE_CHECKING:
     from ..query import EventQuery
@@ -26,6 +26,7 @@ def feature(view: EventView) -> dict[str, Any] | None:
     if coordinates is None:
         return None
     event, when = view.event, view.event.when
+    assert when is not None  # every event has a date
     return {
         "type": "Feature",
         "id": event.id,
@@ -36,12 +37,9 @@ def feature(view: EventView) -> dict[str, Any] | None:
             "status": str(event.status),
             "place": view.place.name if view.place else None,
             "edtf": event.edtf,
-            "display": when.display() if when else None,
+            "display": when.display(),
             "span": event.span,
-            "start_earliest": _iso(event.start_earliest),
-            "start_latest": _iso(event.start_latest),
-            "end_earliest": _iso(event.end_earliest),
-            "end_latest": _iso(event.end_latest),
+            **{name: _iso(bound) for name, bound in bounds(event, when).items()},
             "actors": [entity.name for entity, _ in view.actors],
             "sources": [s.url for s in view.sources if s.url],
         },

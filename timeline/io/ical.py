@@ -3,14 +3,15 @@
 Out: one ``VEVENT`` per event with a known start. A date-only event is an all-day event whose
 ``DTEND`` is the day *after* its last possible day (RFC 5545: exclusive); an event with a time
 keeps it. ``STATUS`` comes from :data:`timeline.vocab.ICALENDAR_STATUS`; ``URL`` and ``ATTACH``
-link the sources; ``X-TIMELINE-EDTF``, ``-PHRASE``, ``-REFERENCE``, ``-KIND`` and ``-STATUS``
-keep what iCalendar cannot say, so a file written here reads back with its fuzzy dates (and the
-day an open end was still going). In: each ``VEVENT`` becomes an event, its ``UID`` the external
-id (scheme ``ical``), so a re-import updates instead of duplicating. A
-``UID`` this module wrote for an event without one (``timeline-event-N``) names event N of the
-database it came from, not of this one: such an event is matched by title, kind and dates
-instead, so a round trip into the same database changes nothing and one into another database
-creates each event once.
+link the sources; ``X-TIMELINE-EDTF`` (the date as :attr:`When.notation` writes it: EDTF, or
+its extension for what EDTF cannot say, such as one moment of an evening), ``-PHRASE``,
+``-REFERENCE``, ``-KIND`` and ``-STATUS`` keep what iCalendar cannot say, so a file written here
+reads back with its fuzzy dates (and the day an open end was still going). In: each ``VEVENT``
+becomes an event, its ``UID`` the external id (scheme ``ical``), so a re-import updates instead
+of duplicating. A ``UID`` this module wrote for an event without one (``timeline-event-N``)
+names event N of the database it came from, not of this one: such an event is matched by title,
+kind and dates instead, so a round trip into the same database changes nothing and one into
+another database creates each event once.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def write_ics(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
                 item.add("attach", link)
         item.add("x-timeline-kind", event.kind)
         item.add("x-timeline-status", str(event.status))
-        if event.edtf:
-            item.add("x-timeline-edtf", event.edtf)
+        notation = when.notation
+        if notation:
+            item.add("x-timeline-edtf", notation)
         if event.date_phrase:
             item.add("x-timeline-phrase", event.date_phrase)
         reference = _day(event.date_reference)

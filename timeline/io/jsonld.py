@@ -2,7 +2,8 @@
 
 ``eventStatus`` comes from :data:`timeline.vocab.SCHEMA_ORG_STATUS` (left out where schema.org
 has no word, e.g. rumored); ``part_of`` relations become ``superEvent`` / ``subEvent``; dates are
-ISO 8601 at the precision known (``2026``, ``2026-03``, ``2026-03-05``).
+ISO 8601 at the precision known (``2026``, ``2026-03``, ``2026-03-05``, a time with its
+offset).
 """
 
 from __future__ import annotations
@@ -36,21 +37,22 @@ def _iso(value: date | None, precision: Precision) -> str | None:
 
 def node(view: EventView) -> dict[str, Any]:
     """The JSON-LD node of one event."""
-    event = view.event
+    event, when = view.event, view.event.when
+    assert when is not None  # every event has a date
     out: dict[str, Any] = {"@type": "Event", "@id": f"#event-{event.id}", "name": event.title}
     if event.summary:
         out["description"] = event.summary
-    start = _iso(event.start_earliest, Precision(event.start_precision))
+    start = _iso(when.start_earliest, when.start_precision)
     if start:
         out["startDate"] = start
-    # A span ends at its latest end; an instant known only to a window (the 1990s, spring)
-    # lies somewhere up to the window's last unit: "1990" to "1999", not the year 1990.
+    # A span ends at its latest end; an instant known only to a window (the 1990s, spring,
+    # this evening) lies somewhere up to the window's last unit: "1990" to "1999", not 1990.
     last, precision = (
-        (event.end_latest, event.end_precision)
-        if event.span
-        else (event.start_latest, event.start_precision)
+        (when.end_latest, when.end_precision)
+        if when.span
+        else (when.start_latest, when.start_precision)
     )
-    end = _iso(last, Precision(precision))
+    end = _iso(last, precision)
     if end and end != start:
         out["endDate"] = end
     status = SCHEMA_ORG_STATUS.get(Status(event.status))

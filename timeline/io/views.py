@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -31,9 +32,20 @@ from ..vocab import RelationKind
 if TYPE_CHECKING:
     from ..query import EventQuery
     from ..timeline import Timeline
+    from ..when import When
 
 #: Events loaded per round of queries.
 BATCH = 500
+
+
+def bounds(event: Event, when: When) -> dict[str, date | None]:
+    """The four bounds of ``event`` (whose date is ``when``), ``start_earliest`` to
+    ``end_latest``: a time where a bound has one ("this evening": 18:00 and 23:59:59), else the
+    day as stored (for an open end, the day it was still going)."""
+    return {
+        name: value if isinstance(value := getattr(when, name), datetime) else getattr(event, name)
+        for name in ("start_earliest", "start_latest", "end_earliest", "end_latest")
+    }
 
 
 @dataclass
