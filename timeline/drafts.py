@@ -123,7 +123,7 @@ def _draft(
 
 def _when(mention: DateMention, day: date, status: str, tl: Timeline) -> dict[str, Any]:
     """The draft's ``when``: the phrase and the publication day when they alone give the
-    mention's interval (the write resolves them as this status does), else its EDTF text,
+    mention's interval (the write resolves them as this status does), else its notation,
     with a note (the text around the phrase decided it)."""
     assert mention.when is not None
     direction: Direction = "forward" if status == "expected" else "nearest"
@@ -138,10 +138,10 @@ def _when(mention: DateMention, day: date, status: str, tl: Timeline) -> dict[st
 
     if gives(mention.text, day):
         return {"when": mention.text, "reference": day.isoformat()}
-    edtf = mention.when.edtf
+    notation = mention.when.notation
     said = f"{mention.text!r} means {mention.when.display()} after the text before it"
-    if edtf is not None and gives(edtf, None):
-        return {"when": edtf, "notes": [f"when: {said}; check it"]}
+    if notation is not None and gives(notation, None):
+        return {"when": notation, "notes": [f"when: {said}; check it"]}
     return {
         "when": mention.text,
         "reference": day.isoformat(),
