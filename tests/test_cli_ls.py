@@ -8,10 +8,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
+from pathlib import Path
 
 import pytest
 
 from timeline import Timeline
+from timeline.io import import_file
+from timeline.when import Conventions
 
 LONG = "Military parade marking the founding anniversary of the Korean People's Army " * 2
 
@@ -86,3 +90,23 @@ def test_machine_formats(db: str) -> None:
     assert tsv[1].split("\t")[5] == LONG.strip()
     empty = run("--db", db, "ls", "--json", "--kind", "sports")
     assert json.loads(empty.stdout) == []
+
+
+def test_a_window_of_times_is_listed_as_text_that_imports_back(tmp_path: Path) -> None:
+    path = str(tmp_path / "evening.db")
+    with Timeline(path, conventions=Conventions(default_tz="Asia/Pyongyang")) as tl:
+        rally = tl.add_event(
+            "Evening rally", when="this evening", reference=date(2026, 2, 26), kind="politics"
+        )
+    listed = run("--db", path, "ls", "--csv")
+    assert listed.returncode == 0, listed.stderr
+    (row,) = csv.DictReader(io.StringIO(listed.stdout))
+    assert row["when"] == (
+        "[2026-02-26T18:00:00+09:00[Asia/Pyongyang]..2026-02-26T23:59:59+09:00[Asia/Pyongyang]]"
+    )
+    assert row["display"] == "between 18:00 and 23:59 KST on 26 Feb 2026"
+    (tmp_path / "ls.csv").write_text(listed.stdout, encoding="utf-8")
+    with Timeline(str(tmp_path / "other.db")) as other:
+        import_file(other, tmp_path / "ls.csv")
+        copy = other.events().first()
+        assert copy is not None and copy.when == rally.when

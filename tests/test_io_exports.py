@@ -10,11 +10,14 @@ from pathlib import Path
 import geojson
 import icalendar
 import pandas as pd
+import pytest
 from fixtures.story import seed
 
-from timeline import Timeline
+from timeline import Timeline, When
 from timeline.io import EXPORTERS, export_file, import_file, register_exporter
 from timeline.io.frame import to_dataframe
+from timeline.models import WhenColumns
+from timeline.when import Conventions
 
 
 def test_ics_all_day_events_status_and_links(tl: Timeline, tmp_path: Path) -> None:
@@ -174,3 +177,64 @@ def test_dates_leave_at_the_precision_they_have(tl: Timeline, tmp_path: Path) ->
     slides = json.loads((tmp_path / "e.json").read_text())["events"]
     ends = {s["text"]["headline"]: s.get("end_date") for s in slides}
     assert ends == {"Decade": {"year": 1999}, "Year": None, "Spring": {"year": 2026, "month": 5}}
+
+
+def _evenings(tl: Timeline) -> None:
+    """Two events, each one moment in a window of hours in Pyongyang (no EDTF form)."""
+    pyongyang = Conventions(default_tz="Asia/Pyongyang")
+    for title, phrase in (("Evening rally", "this evening"), ("Morning drill", "Monday morning")):
+        when = When.parse(phrase, "2026-02-26", conventions=pyongyang)
+        tl.add_event(title, when=when, kind="politics.rally", reference=date(2026, 2, 26))
+
+
+def _stored(tl: Timeline, *also: str) -> dict[str, dict[str, object]]:
+    """Each event's stored date columns (without phrase and reference, unless named)."""
+    names = [n for n in WhenColumns.model_fields if n not in ("date_phrase", "date_reference")]
+    return {e.title: {n: getattr(e, n) for n in (*names, *also)} for e in tl.events()}
+
+
+@pytest.mark.parametrize(
+    ("format", "phrased"), [("csv", False), ("jsonl", True), ("json", True), ("ics", True)]
+)
+def test_a_window_of_times_round_trips_into_an_empty_database(
+    tl: Timeline, tmp_path: Path, format: str, phrased: bool
+) -> None:
+    _evenings(tl)
+    path = tmp_path / f"evenings.{format}"
+    assert export_file(tl, path) == 2
+    also = ("date_phrase", "date_reference") if phrased else ()  # CSV has no column for them
+    with Timeline(f"{tmp_path}/empty.db") as other:
+        assert import_file(other, path).created == 2
+        assert _stored(other, *also) == _stored(tl, *also)
+        assert {str(e.when) for e in other.events() if e.when and e.when.is_instant} == {
+            "between 18:00 and 23:59 KST on 26 Feb 2026",
+            "between 06:00 and 11:59 KST on 23 Feb 2026",
+        }
+        assert import_file(other, path).unchanged == 2
+
+
+def test_exports_keep_the_times_of_a_window(tl: Timeline, tmp_path: Path) -> None:
+    _evenings(tl)
+    with (tmp_path / "x.csv").open("w", encoding="utf-8", newline="") as out:
+        export_file(tl, out, format="csv")
+    rally = next(
+        r for r in csv.DictReader((tmp_path / "x.csv").open()) if r["title"] == "Evening rally"
+    )
+    assert rally["when"] == (
+        "[2026-02-26T18:00:00+09:00[Asia/Pyongyang]..2026-02-26T23:59:59+09:00[Asia/Pyongyang]]"
+    )
+    assert (rally["start_earliest"], rally["start_latest"], rally["end_latest"]) == (
+        "2026-02-26T18:00:00+09:00",
+        "2026-02-26T23:59:59+09:00",
+        "2026-02-26T23:59:59+09:00",
+    )
+    export_file(tl, tmp_path / "x.jsonld")
+    node = next(
+        n
+        for n in json.loads((tmp_path / "x.jsonld").read_text())["@graph"]
+        if n["name"] == "Evening rally"
+    )
+    assert (node["startDate"], node["endDate"]) == (
+        "2026-02-26T18:00:00+09:00",
+        "2026-02-26T23:59:59+09:00",
+    )
