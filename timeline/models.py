@@ -20,6 +20,7 @@ from .types import StrEnumType, UTCDateTime
 from .vocab import RelationKind, Status
 from .when import EndState, Precision, When
 from .when.allen import earliest_end
+from .when.conventions import named_zone
 from .when.notation import zone_name
 
 #: Alembic's recommended naming convention, so every constraint has a stable name.
@@ -106,8 +107,11 @@ def _aware(at: datetime, zone: str | None) -> datetime:
         sign = -1 if zone[0] == "-" else 1
         hours, minutes = zone[1:].split(":")
         return at.astimezone(tz.tzoffset(None, sign * (int(hours) * 3600 + int(minutes) * 60)))
-    zoneinfo = tz.gettz(zone)
-    return at.astimezone(zoneinfo) if zoneinfo is not None else at
+    try:  # the standard library's zone keeps its name on every python-dateutil version
+        return at.astimezone(named_zone(zone))
+    except ValueError:  # no zone database on this system: python-dateutil's own, if any
+        found = tz.gettz(zone)
+        return at.astimezone(found) if found is not None else at
 
 
 class WhenColumns(TimelineModel):
