@@ -279,3 +279,25 @@ def test_the_first_page_of_the_listing_reads_the_time_index(loaded: Timeline) ->
     else:
         assert "Index Scan using ix_timeline_event_time" in text, text
         assert not re.search(r"\bSort\b", text), text
+
+
+def test_matching_an_imported_row_by_content_reads_the_title_index(loaded: Timeline) -> None:
+    """An import asks which of a chunk's titles are stored, then for the event with a row's
+    title, kind and date: both read the title index, never the whole table (1 s a chunk at
+    1M events), nor the kind index (thousands of events a kind)."""
+    from sqlmodel import col, select
+
+    from timeline import Event
+
+    stored = select(col(Event.title)).where(col(Event.title) == "Parade number 7 word7")
+    same = select(col(Event.id)).where(
+        col(Event.title) == "Parade number 7 word7", col(Event.kind) == "military.parade"
+    )
+    for statement in (stored, same):
+        text = plan(loaded, statement)
+        if loaded.engine.dialect.name == "sqlite":
+            assert re.search(
+                r"USING (COVERING )?INDEX ix_timeline_event_title \(title=\?\)", text
+            ), text
+        else:
+            assert "ix_timeline_event_title" in text, text
