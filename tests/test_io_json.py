@@ -290,3 +290,85 @@ def test_records_of_the_wrong_shape_in_a_chunk_are_reported(tl: Timeline, tmp_pa
     summary = import_file(tl, path, skip_invalid=True)
     assert [e.line for e in summary.errors] == [1, 2, 3, 4]
     assert summary.created == 1 and tl.events().count() == 1
+
+
+_PLACES = [
+    {"type": "timeline", "version": 1},
+    {"type": "entity", "id": 1, "name": "Ann", "kind": "person", "aliases": [" Annie "]},
+    {"type": "place", "id": 1, "name": "Korea", "kind": "country", "country": "kp",
+     "aliases": ["  DPRK ", "korea"]},
+    {"type": "place", "id": 2, "name": "Pyongyang", "kind": "city", "parent": 1, "lat": 39.0,
+     "lon": 125.7},
+    {"type": "place", "id": 3, "name": "Stored Town", "kind": "city", "aliases": ["Old Name"]},
+    {"type": "place", "id": 4, "name": "Kaesong", "kind": "city", "parent": 1},
+    {"type": "place", "id": 5, "name": "pyongyang", "kind": "city"},
+    {"type": "place", "id": 6, "name": "Seaside", "kind": "town", "external_ids": {"g": "6"}},
+    {"type": "place", "id": 7, "name": "Seaside", "kind": "town"},
+]  # fmt: skip
+
+
+def _places(tl: Timeline) -> list[tuple[object, ...]]:
+    from sqlmodel import select
+
+    from timeline.models import EntityAlias, Place, PlaceAlias
+
+    with tl.session() as session:
+        places = [
+            (p.id, p.name, p.kind, p.country, p.parent_id, p.lat, p.lon, p.external_ids)
+            for p in session.exec(select(Place).order_by(Place.id))
+        ]
+        aliases = [
+            (a.place_id, a.name, a.key)
+            for a in session.exec(select(PlaceAlias).order_by(PlaceAlias.id))
+        ]
+        names = [(a.entity_id, a.name) for a in session.exec(select(EntityAlias))]
+    return [*places, *aliases, *names]
+
+
+def test_places_in_a_chunk_are_written_as_one_at_a_time(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Place records are written a chunk at a time: a place inside a new one waits for it, a
+    stored place (or one of the chunk) by that name gets the record's aliases, and the
+    result is the one of the per-row path."""
+    from timeline.io import jsonio
+
+    path = tmp_path / "places.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _PLACES), encoding="utf-8")
+    tl.add_place("Stored Town", kind="city")
+    summary = import_file(tl, path)
+    assert summary.errors == []
+    with Timeline(f"{tmp_path}/one.db") as one:
+        one.add_place("Stored Town", kind="city")
+        monkeypatch.delitem(jsonio._CHUNKS, "place")
+        monkeypatch.delitem(jsonio._CHUNKS, "entity")
+        import_file(one, path)
+        written = _places(tl)
+        assert _places(one) == written
+    pyongyang = tl.place("Pyongyang")
+    assert pyongyang.parent_id == tl.place("DPRK").id and pyongyang.lat == 39.0
+    assert tl.place("Old Name").id == tl.place("Stored Town").id
+    assert len({tl.place("Seaside").id, tl.place("Korea").id}) == 2
+    assert import_file(tl, path).errors == [] and _places(tl) == written
+
+
+def test_a_bad_place_record_in_a_chunk_is_reported_with_its_line(
+    tl: Timeline, tmp_path: Path
+) -> None:
+    records = [
+        *_PLACES[:3],
+        {"type": "place", "id": 8, "name": "Far", "kind": "city", "lat": 91},
+        {"type": "place", "id": 9, "name": "", "kind": "city"},
+        {"type": "place", "id": 10, "name": "Inside", "kind": "city", "parent": 99},
+        *_PLACES[3:],
+    ]
+    path = tmp_path / "places.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with pytest.raises(ImportRowError) as raised:
+        import_file(tl, path)
+    assert raised.value.line == 4 and "lat" in str(raised.value)
+    assert _places(tl) == []
+    summary = import_file(tl, path, skip_invalid=True)
+    assert [e.line for e in summary.errors] == [4, 5, 6]
+    assert "parent 99 refers to no place" in summary.errors[2].reason
+    assert tl.place("Pyongyang").parent_id == tl.place("Korea").id

@@ -47,7 +47,7 @@ from ..revisions import log
 from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
-from ..write.names import ANYWHERE
+from ..write.names import ANYWHERE, check_alias, place_values
 from ..write.new import ClaimLog, stored_external_ids, write_chunk
 from ..write.pipeline import Loader, check_row, validate_row
 from ..write.rows import (
@@ -56,6 +56,7 @@ from ..write.rows import (
     EVENT_COLUMNS,
     EXTERNAL_ID_COLUMNS,
     PARTICIPATION_COLUMNS,
+    PLACE_COLUMNS,
     REVISION_COLUMNS,
     SOURCE_COLUMNS,
     TAG_COLUMNS,
@@ -508,10 +509,9 @@ def _row(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in type(row).model_fields}
 
 
-def _place(loader: Loader, record: dict[str, Any]) -> str:
-    parent_id = _ref(loader, "place", record, "parent", required=False)
+def _place_ref(record: dict[str, Any]) -> PlaceRef:
     kind = str(record.get("kind") or "")
-    ref = PlaceRef(
+    return PlaceRef(
         str(record.get("name") or ""),
         kind,
         record.get("country"),
@@ -520,9 +520,14 @@ def _place(loader: Loader, record: dict[str, Any]) -> str:
         external_ids=dict(record.get("external_ids") or {}),
         new_kind=kind,
     )
+
+
+def _place(loader: Loader, record: dict[str, Any]) -> str:
+    parent_id = _ref(loader, "place", record, "parent", required=False)
+    ref = _place_ref(record)
     names = loader.names
     aliases = [str(alias) for alias in record.get("aliases") or []]
-    found = names.find_place(ref.name, kind, ANYWHERE if parent_id is None else parent_id)
+    found = names.find_place(ref.name, ref.kind, ANYWHERE if parent_id is None else parent_id)
     if found is None:
         place_id = names.create_place(ref, parent_id, aliases)
     else:
@@ -1133,12 +1138,12 @@ def _write_entities(
             known.add(key)
             pending.append((step, row, aliases))
             continue
-        _flush_entities(loader, pending, write_one, report)
+        _flush_named(loader, "entity", pending, write_one, report)
         pending = []
         error = write_one(step)
         if error is not None:
             report(error)
-    _flush_entities(loader, pending, write_one, report)
+    _flush_named(loader, "entity", pending, write_one, report)
 
 
 def _entity_in(
@@ -1160,44 +1165,61 @@ def _entity_in(
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
     row = check_row(Entity, values)
+    return (name_key(name), kind), row, _names(name, record)
+
+
+def _names(name: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """A new entity's or place's names, its own (checked) first, then the record's aliases
+    checked, each with its lookup key, one per key (as the per-row path stores them)."""
     aliases = {name_key(name): name}
     for alias in record.get("aliases") or []:
-        aliases.setdefault(name_key(check_name(str(alias), "alias")), str(alias))
-    return (name_key(name), kind), row, [(n, k) for k, n in aliases.items() if k]
+        checked = check_alias(str(alias))
+        aliases.setdefault(name_key(checked), checked)
+    return [(n, k) for k, n in aliases.items()]
 
 
-def _flush_entities(
+#: What a run of new entities or places is written into: the table and its columns, the
+#: aliases' table and the column naming their owner, and the type of the file's records.
+_NAMED = {
+    "entity": ("timeline_entity", ENTITY_COLUMNS, "timeline_entity_alias", "entity_id"),
+    "place": ("timeline_place", PLACE_COLUMNS, "timeline_place_alias", "place_id"),
+}
+
+
+def _flush_named(
     loader: Loader,
+    kind: str,
     pending: list[tuple[Step, SimpleNamespace, list[tuple[str, str]]]],
     write_one: Callable[[Any], RowError | None],
     report: Callable[[RowError], None],
 ) -> None:
-    """Write new entities and their aliases in one savepoint; on a refusal, again one
-    record at a time."""
+    """Write new entities (or places: ``kind``) and their aliases in one savepoint; on a
+    refusal, again one record at a time."""
     if not pending:
         return
+    table, columns, alias_table, owner = _NAMED[kind]
 
     def write() -> list[int]:
         writer = BulkWriter(loader.session.connection())
         value = writer.value
-        ids = writer.allocate("timeline_entity", len(pending))
+        ids = writer.allocate(table, len(pending))
         writer.write(
-            "timeline_entity",
-            ("id", *ENTITY_COLUMNS),
+            table,
+            ("id", *columns),
             [
-                (entity_id, *(value(getattr(row, name)) for name in ENTITY_COLUMNS))
-                for (_, row, _), entity_id in zip(pending, ids, strict=True)
+                (row_id, *(value(getattr(row, name)) for name in columns))
+                for (_, row, _), row_id in zip(pending, ids, strict=True)
             ],
         )
         aliases = [
-            (entity_id, name, key)
-            for (_, _, found), entity_id in zip(pending, ids, strict=True)
+            (row_id, name, key)
+            for (_, _, found), row_id in zip(pending, ids, strict=True)
             for name, key in found
         ]
-        alias_ids = writer.allocate("timeline_entity_alias", len(aliases))
+        alias_ids = writer.allocate(alias_table, len(aliases))
         writer.write(
-            "timeline_entity_alias",
-            ("id", "entity_id", "name", "key"),
+            alias_table,
+            ("id", owner, "name", "key"),
             [(i, *alias) for i, alias in zip(alias_ids, aliases, strict=True)],
         )
         return ids
@@ -1205,13 +1227,68 @@ def _flush_entities(
     ids = write_chunk(loader, write, [step for step, _, _ in pending], write_one, report)
     if ids is None:
         return
-    loader.names.forget()  # the new entities' names are looked up again
-    for (step, _, _), entity_id in zip(pending, ids, strict=True):
-        _remember(loader, "entity", step.record, entity_id)
+    loader.names.forget()  # the new names are looked up again
+    for (step, _, _), row_id in zip(pending, ids, strict=True):
+        _remember(loader, kind, step.record, row_id)
+
+
+def _write_places(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of place records: those whose name no stored place (nor an earlier record
+    of the run) goes by in bulk, with their aliases; the others through ``write_one``, in
+    file order. A place inside one of the run's new places waits for it to be written."""
+    loader.names.prefetch_places(
+        name for step in steps if isinstance(name := step.record.get("name"), str)
+    )
+    pending: list[tuple[Step, SimpleNamespace, list[tuple[str, str]]]] = []
+    waiting: set[Any] = set()  # the file ids of the pending places
+    taken: set[str] = set()  # the lookup keys of their names
+    for step in steps:
+        record = step.record
+        with suppress(TypeError):  # an unhashable parent: the per-row path words it
+            if record.get("parent") in waiting:
+                _flush_named(loader, "place", pending, write_one, report)
+                pending, waiting, taken = [], set(), set()
+        found: tuple[SimpleNamespace, list[tuple[str, str]]] | None = None
+        with suppress(*_WORDED_PER_ROW):
+            hash(record.get("id"))
+            found = _place_in(loader, record)
+        if found is not None and found[1][0][1] not in taken:  # its own name's key
+            row, names = found
+            pending.append((step, row, names))
+            if record.get("id") is not None:
+                waiting.add(record["id"])
+            taken.update(key for _, key in names)
+            continue
+        _flush_named(loader, "place", pending, write_one, report)
+        pending, waiting, taken = [], set(), set()
+        error = write_one(step)
+        if error is not None:
+            report(error)
+    _flush_named(loader, "place", pending, write_one, report)
+
+
+def _place_in(
+    loader: Loader, record: dict[str, Any]
+) -> tuple[SimpleNamespace, list[tuple[str, str]]] | None:
+    """A place record checked as a new place: its row and names (as :func:`_names`); ``None``
+    when a stored place goes by its name (the per-row path adds its aliases)."""
+    parent_id = _ref(loader, "place", record, "parent", required=False)
+    ref = _place_ref(record)
+    where = ANYWHERE if parent_id is None else parent_id
+    if loader.names.find_place(ref.name, ref.kind, where) is not None:
+        return None
+    row = check_row(Place, place_values(ref, parent_id))
+    return row, _names(row.name, record)
 
 
 _CHUNKS: dict[str, ChunkWriter] = {
     "entity": _write_entities,
+    "place": _write_places,
     "source": _write_sources,
     "event": _write_events,
     "claim": _write_claims,
