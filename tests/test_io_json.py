@@ -372,3 +372,32 @@ def test_a_bad_place_record_in_a_chunk_is_reported_with_its_line(
     assert [e.line for e in summary.errors] == [4, 5, 6]
     assert "parent 99 refers to no place" in summary.errors[2].reason
     assert tl.place("Pyongyang").parent_id == tl.place("Korea").id
+
+
+def test_claims_that_say_another_state_than_their_event_record_win_in_a_chunk(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event record whose state its claims do not say (an edited file) ends in the state
+    its claims fold to, in a chunk as one record at a time."""
+    from timeline.io import jsonio
+
+    with Timeline(f"{tmp_path}/source.db") as source:
+        _story(source, 6)
+        path = tmp_path / "all.jsonl"
+        export_file(source, path, format="jsonl")
+    records = _records(path)
+    for record in records:
+        if record["type"] == "event":
+            record["status"] = "planned"
+            record["when"] = {**record["when"], "edtf": "2027-01-01", "span": True}  # type: ignore[dict-item]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    def states(timeline: Timeline) -> list[tuple[object, ...]]:
+        return sorted((e.title, e.status, str(e.when), e.search_start) for e in timeline.events())
+
+    assert import_file(tl, path).errors == []
+    with Timeline(f"{tmp_path}/one.db") as one:
+        monkeypatch.delitem(jsonio._CHUNKS, "claim")
+        assert import_file(one, path).errors == []
+        assert states(tl) == states(one)
+    assert all(status != "planned" for _, status, _, _ in states(tl))

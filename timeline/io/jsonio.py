@@ -22,11 +22,11 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlmodel import Session, col
 
 from ..errors import AmbiguousNameError, TimelineError
-from ..knowledge import EventVersion, copy_state, sync, utcnow
+from ..knowledge import copy_state, sync, utcnow
 from ..models import (
     Claim,
     Entity,
@@ -61,6 +61,7 @@ from ..write.rows import (
     SOURCE_COLUMNS,
     TAG_COLUMNS,
     VERSION_COLUMNS,
+    WHEN_COLUMNS,
     BulkWriter,
 )
 from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, float_or_none, open_text
@@ -931,39 +932,47 @@ def _write_claims(
         loader.summary.claims += added
 
 
-def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, dict[str, Any]]:
+#: Which of the events ``ids`` have a claim or a version.
+_CLAIMED = text(
+    "SELECT event_id FROM timeline_claim WHERE event_id IN :ids "
+    "UNION SELECT event_id FROM timeline_event_version WHERE event_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+#: The events ``ids``: their live marks, then their state (status and ``When`` columns), as
+#: the driver gives them. By id alone: with the live marks in the query too, PostgreSQL may
+#: scan the window index (which holds them) of a table loaded in this transaction, 40x slower.
+_STATE = text(
+    f"SELECT id, deleted_at, merged_into_id, status, {', '.join(WHEN_COLUMNS)} "
+    "FROM timeline_event WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, tuple[Any, ...]]:
     """The live events among ``event_ids`` with no claim and no version yet, and their
-    stored status and ``When`` columns."""
-    found: dict[int, dict[str, Any]] = {}
+    stored state as the driver gives it (as :func:`_state_values` words a state)."""
+    found: dict[int, tuple[Any, ...]] = {}
     ordered = sorted(event_ids)
-    session = loader.session
+    connection = loader.session.connection()
     for start in range(0, len(ordered), _IN):
         part = ordered[start : start + _IN]
-        taken = set(
-            session.scalars(select(col(Claim.event_id)).where(col(Claim.event_id).in_(part)))
-        )
-        taken.update(
-            session.scalars(
-                select(col(EventVersion.event_id)).where(col(EventVersion.event_id).in_(part))
-            )
-        )
-        fields = [col(getattr(Event, name)) for name in ("status", *WHEN_FIELDS)]
-        # By id alone: with the live marks in the query too, PostgreSQL may scan the window
-        # index (which holds them) of a table loaded in this transaction, 40x slower.
-        for event_id, deleted, merged, *values in session.execute(
-            select(col(Event.id), col(Event.deleted_at), col(Event.merged_into_id), *fields).where(
-                col(Event.id).in_([i for i in part if i not in taken])
-            )
-        ):
+        taken = set(connection.scalars(_CLAIMED, {"ids": part}))
+        unclaimed = [i for i in part if i not in taken]
+        for event_id, deleted, merged, *values in connection.execute(_STATE, {"ids": unclaimed}):
             if deleted is None and merged is None:
-                found[int(event_id)] = dict(zip(("status", *WHEN_FIELDS), values, strict=True))
+                found[int(event_id)] = tuple(values)
     return found
+
+
+def _state_values(writer: BulkWriter, state: dict[str, Any]) -> tuple[Any, ...]:
+    """An event's status and ``When`` columns as the writer writes them. Equal to the stored
+    ones read by :func:`_unclaimed_events`, the state is unchanged; not equal, it may still be
+    the same, written by another writer in other words (:func:`copy_state` compares values)."""
+    return (Status(state["status"]).value, *writer.when_values(state))
 
 
 def _bulk_claims(
     loader: Loader,
     bulk: dict[int, list[tuple[Step, SimpleNamespace]]],
-    stored: dict[int, dict[str, Any]],
+    stored: dict[int, tuple[Any, ...]],
 ) -> int:
     """Write the claims of events that had none, their versions, and their folded state
     (as :func:`timeline.knowledge.sync` after each claim would leave them); returns how
@@ -1011,7 +1020,7 @@ def _bulk_claims(
         versions.extend(log.versions(writer))
         revisions.extend(log.revisions)
         final = log.states[-1][1]
-        if {name: final[name] for name in ("status", *WHEN_FIELDS)} != stored[event_id]:
+        if _state_values(writer, final) != stored[event_id]:
             changed[event_id] = final
     writer.write("timeline_event_version", VERSION_COLUMNS, versions)
     writer.write("timeline_revision", REVISION_COLUMNS, revisions)

@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from ..models import WhenColumns
 from ..when import When
 
-_WHEN_COLUMNS = tuple(WhenColumns.when_columns(When.parse("2026-02-26")))
+#: The stored ``When`` columns, in the order of the tables and of :meth:`BulkWriter.when_values`.
+WHEN_COLUMNS = tuple(WhenColumns.when_columns(When.parse("2026-02-26")))
 EVENT_COLUMNS = (
     "id",
     "title",
@@ -30,7 +31,7 @@ EVENT_COLUMNS = (
     "status",
     "place_id",
     "confidence",
-    *_WHEN_COLUMNS,
+    *WHEN_COLUMNS,
     "created_at",
     "updated_at",
 )
@@ -41,14 +42,14 @@ CLAIM_COLUMNS = (
     "quote",
     "confidence",
     "published",
-    *_WHEN_COLUMNS,
+    *WHEN_COLUMNS,
     "recorded_at",
 )
 #: Each loaded event's first version, so that ``as_of`` sees it (see :mod:`timeline.knowledge`).
 VERSION_COLUMNS = (
     "event_id",
     "status",
-    *_WHEN_COLUMNS,
+    *WHEN_COLUMNS,
     "known_from",
     "known_until",
     "recorded_from",
@@ -73,7 +74,7 @@ REVISION_COLUMNS = (
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_WHEN_KEY = itemgetter(*_WHEN_COLUMNS)
+_WHEN_KEY = itemgetter(*WHEN_COLUMNS)
 
 #: SQLite's full-text triggers on insert, and the statement that does their work for a run of
 #: new rows (ids ``?`` to ``?``) at once (see :meth:`BulkWriter.write`).
