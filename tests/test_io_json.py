@@ -401,3 +401,24 @@ def test_claims_that_say_another_state_than_their_event_record_win_in_a_chunk(
         assert import_file(one, path).errors == []
         assert states(tl) == states(one)
     assert all(status != "planned" for _, status, _, _ in states(tl))
+
+
+def test_lines_are_read_a_block_at_a_time_with_their_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines (of JSON Lines and drafts files) are split from blocks of text: a line longer
+    than a block, Windows line ends, blank lines and a last line without its end keep their
+    numbers."""
+    from timeline.io import base
+
+    path = tmp_path / "lines.txt"
+    path.write_bytes(b'{"a": 1}\r\n\r\n{"b": "' + b"x" * 50 + b'"}\n\n{"c": 3}')
+    monkeypatch.setattr(base, "_BUFFER", 7)
+    with base.open_text(path) as stream:
+        lines = list(base.iter_lines(stream))
+    assert lines == [(1, '{"a": 1}'), (2, ""), (3, '{"b": "' + "x" * 50 + '"}'), (4, ""),
+                     (5, '{"c": 3}')]  # fmt: skip
+    path.write_text('{"type": "timeline", "version": 1}\n\n{"type": "nothing"}\n')
+    with Timeline(f"{tmp_path}/lines.db") as tl, pytest.raises(ImportRowError) as raised:
+        import_file(tl, path, format="jsonl")
+    assert raised.value.line == 3

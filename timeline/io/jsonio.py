@@ -64,7 +64,17 @@ from ..write.rows import (
     WHEN_COLUMNS,
     BulkWriter,
 )
-from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, float_or_none, open_text
+from .base import (
+    BadRow,
+    ChunkWriter,
+    Item,
+    Progress,
+    RowError,
+    Step,
+    float_or_none,
+    iter_lines,
+    open_text,
+)
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
 from .views import BATCH
 
@@ -289,7 +299,7 @@ def write_json(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
 def read_jsonl(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
     """Records of a JSON Lines file, one :class:`Step` per line (blank lines are skipped)."""
     with open_text(path, progress) as stream:
-        for number, line in enumerate(stream, 1):
+        for number, line in iter_lines(stream):
             if not line.strip():
                 continue
             try:
@@ -954,9 +964,10 @@ def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, tuple[An
     connection = loader.session.connection()
     for start in range(0, len(ordered), _IN):
         part = ordered[start : start + _IN]
-        taken = set(connection.scalars(_CLAIMED, {"ids": part}))
+        taken = set(connection.scalars(_CLAIMED, {"ids": part}).all())
         unclaimed = [i for i in part if i not in taken]
-        for event_id, deleted, merged, *values in connection.execute(_STATE, {"ids": unclaimed}):
+        state = connection.execute(_STATE, {"ids": unclaimed}).all()
+        for event_id, deleted, merged, *values in state:
             if deleted is None and merged is None:
                 found[int(event_id)] = tuple(values)
     return found
