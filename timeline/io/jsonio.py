@@ -586,6 +586,8 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadRow(f"{field} must be an object of When columns", field)
     try:
+        if tuple(value) == WHEN_FIELDS:  # as exported: known by its values alone (cheaper)
+            return _exported_when(tuple(value.values()), field)
         return _stored_when(tuple(value.items()), field)
     except TypeError:  # a value that is not hashable (the check below words the error)
         return _stored_when.__wrapped__(tuple(value.items()), field)
@@ -610,6 +612,12 @@ def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, An
         raise BadRow(f"{field}.span is missing", field)
     derived = WhenColumns.when_columns(when)
     return {**derived, **{name: getattr(stored, name) for name in WHEN_FIELDS}}
+
+
+@lru_cache(maxsize=1 << 14)
+def _exported_when(values: tuple[Any, ...], field: str) -> dict[str, Any]:
+    """:func:`_stored_when` of a ``when`` with the keys of :data:`WHEN_FIELDS`, in order."""
+    return _stored_when.__wrapped__(tuple(zip(WHEN_FIELDS, values, strict=True)), field)
 
 
 @dataclass
