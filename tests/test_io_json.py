@@ -422,3 +422,35 @@ def test_lines_are_read_a_block_at_a_time_with_their_numbers(
     with Timeline(f"{tmp_path}/lines.db") as tl, pytest.raises(ImportRowError) as raised:
         import_file(tl, path, format="jsonl")
     assert raised.value.line == 3
+
+
+def test_an_event_changed_one_record_at_a_time_before_its_claims_ends_as_they_say(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event written in a chunk, then changed by a later record of the same external id
+    (one record at a time), ends in the state its claims fold to, as one at a time: its
+    state as first written is not taken for the stored one."""
+    from timeline.io import jsonio
+
+    with Timeline(f"{tmp_path}/source.db") as source:
+        _story(source, 6)
+        path = tmp_path / "all.jsonl"
+        export_file(source, path, format="jsonl")
+        wanted = sorted((e.title, e.status, str(e.when)) for e in source.events())
+    records = _records(path)
+    last = max(i for i, r in enumerate(records) if r["type"] == "event")
+    changed = [{**r, "status": "planned", "updated_at": "2099-01-01T00:00:00+00:00"}
+               for r in records if r["type"] == "event"]  # fmt: skip
+    records[last + 1 : last + 1] = changed
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    def states(timeline: Timeline) -> list[tuple[object, ...]]:
+        return sorted((e.title, e.status, str(e.when)) for e in timeline.events())
+
+    assert import_file(tl, path).errors == []
+    assert states(tl) == wanted
+    with Timeline(f"{tmp_path}/one.db") as one:
+        monkeypatch.delitem(jsonio._CHUNKS, "event")
+        monkeypatch.delitem(jsonio._CHUNKS, "claim")
+        assert import_file(one, path).errors == []
+        assert states(one) == wanted

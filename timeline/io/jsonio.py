@@ -683,6 +683,7 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
         event_id, outcome = created.id, "created"
     event = loader.session.get(Event, event_id)
     assert event is not None and event_id is not None
+    loader.bare.pop(event_id, None)  # its state may change here
     if outcome != "created":
         changed = {
             name: getattr(row, name)
@@ -747,6 +748,7 @@ def _claim_row(loader: Loader, record: dict[str, Any]) -> SimpleNamespace:
 
 def _claim(loader: Loader, record: dict[str, Any]) -> str:
     row = _claim_row(loader, record)
+    loader.bare.pop(row.event_id, None)  # it may be claimed here
 
     def same(column: Any, value: Any) -> Any:
         return col(column).is_(None) if value is None else col(column) == value
@@ -822,6 +824,11 @@ _HANDLERS = {
 #: What checking a record may raise; such a record goes to the per-row path, which words it.
 _WORDED_PER_ROW = (BadRow, TimelineError, ValueError, TypeError, AttributeError)
 
+#: An event's status and ``When`` columns as the driver gives them.
+State = tuple[Any, tuple[Any, ...]]
+#: The most events :attr:`Loader.bare` holds (about 100 bytes each).
+_BARE_LIMIT = 1 << 18
+
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
@@ -871,26 +878,29 @@ def _flush_events(
     if not pending:
         return
 
-    def write() -> list[int]:
+    def write() -> list[tuple[int, State]]:
         writer = BulkWriter(loader.session.connection())
         value = writer.value
         ids = writer.allocate("timeline_event", len(pending))
+        states: list[State] = []
         events: list[tuple[Any, ...]] = []
         people: list[tuple[Any, ...]] = []
         tags: list[tuple[Any, ...]] = []
         external: list[tuple[Any, ...]] = []
         for (_, found), event_id in zip(pending, ids, strict=True):
             row = found.row
+            state = (row.status.value, writer.when_values(vars(row)))
+            states.append(state)
             events.append(
                 (
                     event_id,
                     row.title,
                     row.summary,
                     row.kind,
-                    row.status.value,
+                    state[0],
                     row.place_id,
                     row.confidence,
-                    *writer.when_values(vars(row)),
+                    *state[1],
                     value(row.created_at),
                     value(row.updated_at),
                 )
@@ -903,15 +913,18 @@ def _flush_events(
         writer.write("timeline_participation", PARTICIPATION_COLUMNS, people)
         writer.write("timeline_event_tag", TAG_COLUMNS, tags)
         writer.write("timeline_event_external_id", EXTERNAL_ID_COLUMNS, external)
-        return ids
+        return list(zip(ids, states, strict=True))
 
-    ids = write_chunk(loader, write, [step for step, _ in pending], write_one, report)
-    if ids is None:
+    written = write_chunk(loader, write, [step for step, _ in pending], write_one, report)
+    if written is None:
         return
     summary = loader.summary
     summary.created += len(pending)
-    for (step, found), event_id in zip(pending, ids, strict=True):
+    bare = len(loader.bare) + len(written) <= _BARE_LIMIT
+    for (step, found), (event_id, state) in zip(pending, written, strict=True):
         _remember(loader, "event", step.record, event_id)
+        if bare:
+            loader.bare[event_id] = state
         if len(summary.created_titles) < 1000:
             summary.created_titles.append(found.row.title)
 
@@ -964,34 +977,42 @@ _STATE = text(
 ).bindparams(bindparam("ids", expanding=True))
 
 
-def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, tuple[Any, ...]]:
+def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, State]:
     """The live events among ``event_ids`` with no claim and no version yet, and their
-    stored state as the driver gives it (as :func:`_state_values` words a state)."""
-    found: dict[int, tuple[Any, ...]] = {}
-    ordered = sorted(event_ids)
+    stored state as the driver gives it (as :func:`_state_values` words a state): those this
+    import wrote bare as it wrote them (:attr:`Loader.bare`), the others looked up."""
+    found: dict[int, State] = {}
+    bare = loader.bare
+    ordered = []
+    for event_id in sorted(event_ids):
+        state = bare.pop(event_id, None)  # they are claimed next, or the chunk is undone
+        if state is None:
+            ordered.append(event_id)
+        else:
+            found[event_id] = state
     connection = loader.session.connection()
     for start in range(0, len(ordered), _IN):
         part = ordered[start : start + _IN]
         taken = set(connection.scalars(_CLAIMED, {"ids": part}).all())
         unclaimed = [i for i in part if i not in taken]
         state = connection.execute(_STATE, {"ids": unclaimed}).all()
-        for event_id, deleted, merged, *values in state:
+        for event_id, deleted, merged, status, *when in state:
             if deleted is None and merged is None:
-                found[int(event_id)] = tuple(values)
+                found[int(event_id)] = (status, tuple(when))
     return found
 
 
-def _state_values(writer: BulkWriter, state: dict[str, Any]) -> tuple[Any, ...]:
+def _state_values(writer: BulkWriter, state: dict[str, Any]) -> State:
     """An event's status and ``When`` columns as the writer writes them. Equal to the stored
     ones read by :func:`_unclaimed_events`, the state is unchanged; not equal, it may still be
     the same, written by another writer in other words (:func:`copy_state` compares values)."""
-    return (Status(state["status"]).value, *writer.when_values(state))
+    return Status(state["status"]).value, writer.when_values(state)
 
 
 def _bulk_claims(
     loader: Loader,
     bulk: dict[int, list[tuple[Step, SimpleNamespace]]],
-    stored: dict[int, tuple[Any, ...]],
+    stored: dict[int, State],
 ) -> int:
     """Write the claims of events that had none, their versions, and their folded state
     (as :func:`timeline.knowledge.sync` after each claim would leave them); returns how
