@@ -114,7 +114,7 @@ ChunkWriter = Callable[
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """Any other unit of work (a JSON record): ``apply(loader)`` returns an outcome word.
 

@@ -487,10 +487,13 @@ def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required:
         if required:
             raise BadRow(f"{key} is missing", key)
         return None
-    found = loader.ids.setdefault(table, {}).get(value)
+    found = loader.ids.get(table, _NONE).get(value)
     if found is None:
         raise BadRow(f"{key} {value!r} refers to no {table} earlier in the file", key)
     return found
+
+
+_NONE: dict[Any, int] = {}
 
 
 def _remember(loader: Loader, table: str, record: dict[str, Any], db_id: Any) -> None:
