@@ -121,6 +121,11 @@ def _same(value: Any) -> Any:
     return value
 
 
+#: The ``When`` columns of the dates written lately, as driver values: SQLite's (``False``)
+#: and PostgreSQL's (``True``); see :meth:`BulkWriter.when_values`.
+_WHENS: dict[bool, dict[tuple[Any, ...], tuple[Any, ...]]] = {False: {}, True: {}}
+_WHENS_LIMIT = 1 << 14
+
 #: The column types of each ``COPY`` (see :meth:`BulkWriter._types`).
 _COPY_TYPES: dict[str, list[str]] = {}
 
@@ -139,17 +144,19 @@ class BulkWriter:
         self.postgres = connection.dialect.name == "postgresql"
         #: A value as the driver takes it fastest (see :func:`sqlite_value`).
         self.value: Callable[[Any], Any] = _same if self.postgres else sqlite_value
-        self._whens: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._whens = _WHENS[self.postgres]
         self.now = datetime.now(timezone.utc)
         self.now_value = self.value(self.now)
         self.types = _COPY_TYPES
 
     def when_values(self, columns: Mapping[str, Any]) -> tuple[Any, ...]:
         """The stored ``When`` columns among ``columns``, as driver values, in the tables'
-        order (cached per writer: dates repeat)."""
+        order (cached: dates repeat, from one chunk to the next)."""
         key = _WHEN_KEY(columns)
         found = self._whens.get(key)
         if found is None:
+            if len(self._whens) >= _WHENS_LIMIT:
+                self._whens.clear()
             found = self._whens[key] = tuple(map(self.value, key))
         return found
 
