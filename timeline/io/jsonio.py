@@ -487,13 +487,13 @@ def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required:
         if required:
             raise BadRow(f"{key} is missing", key)
         return None
-    found = loader.ids.get(table, _NONE).get(value)
+    found = loader.ids.get(table, _NO_IDS).get(value)
     if found is None:
         raise BadRow(f"{key} {value!r} refers to no {table} earlier in the file", key)
     return found
 
 
-_NONE: dict[Any, int] = {}
+_NO_IDS: dict[Any, int] = {}
 
 
 def _remember(loader: Loader, table: str, record: dict[str, Any], db_id: Any) -> None:
@@ -986,16 +986,16 @@ def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, State]:
     import wrote bare as it wrote them (:attr:`Loader.bare`), the others looked up."""
     found: dict[int, State] = {}
     bare = loader.bare
-    ordered = []
+    unknown = []
     for event_id in sorted(event_ids):
         state = bare.pop(event_id, None)  # they are claimed next, or the chunk is undone
         if state is None:
-            ordered.append(event_id)
+            unknown.append(event_id)
         else:
             found[event_id] = state
     connection = loader.session.connection()
-    for start in range(0, len(ordered), _IN):
-        part = ordered[start : start + _IN]
+    for start in range(0, len(unknown), _IN):
+        part = unknown[start : start + _IN]
         taken = set(connection.scalars(_CLAIMED, {"ids": part}).all())
         unclaimed = [i for i in part if i not in taken]
         state = connection.execute(_STATE, {"ids": unclaimed}).all()
@@ -1230,8 +1230,8 @@ def _names(name: str, record: dict[str, Any]) -> list[tuple[str, str]]:
     return [(n, k) for k, n in aliases.items()]
 
 
-#: What a run of new entities or places is written into: the table and its columns, the
-#: aliases' table and the column naming their owner, and the type of the file's records.
+#: Where a run of new entities or places (by record type) is written: the table and its
+#: columns, the aliases' table and its column naming their owner.
 _NAMED = {
     "entity": ("timeline_entity", ENTITY_COLUMNS, "timeline_entity_alias", "entity_id"),
     "place": ("timeline_place", PLACE_COLUMNS, "timeline_place_alias", "place_id"),
