@@ -290,3 +290,167 @@ def test_records_of_the_wrong_shape_in_a_chunk_are_reported(tl: Timeline, tmp_pa
     summary = import_file(tl, path, skip_invalid=True)
     assert [e.line for e in summary.errors] == [1, 2, 3, 4]
     assert summary.created == 1 and tl.events().count() == 1
+
+
+_PLACES = [
+    {"type": "timeline", "version": 1},
+    {"type": "entity", "id": 1, "name": "Ann", "kind": "person", "aliases": [" Annie "]},
+    {"type": "place", "id": 1, "name": "Korea", "kind": "country", "country": "kp",
+     "aliases": ["  DPRK ", "korea"]},
+    {"type": "place", "id": 2, "name": "Pyongyang", "kind": "city", "parent": 1, "lat": 39.0,
+     "lon": 125.7},
+    {"type": "place", "id": 3, "name": "Stored Town", "kind": "city", "aliases": ["Old Name"]},
+    {"type": "place", "id": 4, "name": "Kaesong", "kind": "city", "parent": 1},
+    {"type": "place", "id": 5, "name": "pyongyang", "kind": "city"},
+    {"type": "place", "id": 6, "name": "Seaside", "kind": "town", "external_ids": {"g": "6"}},
+    {"type": "place", "id": 7, "name": "Seaside", "kind": "town"},
+]  # fmt: skip
+
+
+def _places(tl: Timeline) -> list[tuple[object, ...]]:
+    from sqlmodel import select
+
+    from timeline.models import EntityAlias, Place, PlaceAlias
+
+    with tl.session() as session:
+        places = [
+            (p.id, p.name, p.kind, p.country, p.parent_id, p.lat, p.lon, p.external_ids)
+            for p in session.exec(select(Place).order_by(Place.id))
+        ]
+        aliases = [
+            (a.place_id, a.name, a.key)
+            for a in session.exec(select(PlaceAlias).order_by(PlaceAlias.id))
+        ]
+        names = [(a.entity_id, a.name) for a in session.exec(select(EntityAlias))]
+    return [*places, *aliases, *names]
+
+
+def test_places_in_a_chunk_are_written_as_one_at_a_time(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Place records are written a chunk at a time: a place inside a new one waits for it, a
+    stored place (or one of the chunk) by that name gets the record's aliases, and the
+    result is the one of the per-row path."""
+    from timeline.io import jsonio
+
+    path = tmp_path / "places.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _PLACES), encoding="utf-8")
+    tl.add_place("Stored Town", kind="city")
+    summary = import_file(tl, path)
+    assert summary.errors == []
+    with Timeline(f"{tmp_path}/one.db") as one:
+        one.add_place("Stored Town", kind="city")
+        monkeypatch.delitem(jsonio._CHUNKS, "place")
+        monkeypatch.delitem(jsonio._CHUNKS, "entity")
+        import_file(one, path)
+        written = _places(tl)
+        assert _places(one) == written
+    pyongyang = tl.place("Pyongyang")
+    assert pyongyang.parent_id == tl.place("DPRK").id and pyongyang.lat == 39.0
+    assert tl.place("Old Name").id == tl.place("Stored Town").id
+    assert len({tl.place("Seaside").id, tl.place("Korea").id}) == 2
+    assert import_file(tl, path).errors == [] and _places(tl) == written
+
+
+def test_a_bad_place_record_in_a_chunk_is_reported_with_its_line(
+    tl: Timeline, tmp_path: Path
+) -> None:
+    records = [
+        *_PLACES[:3],
+        {"type": "place", "id": 8, "name": "Far", "kind": "city", "lat": 91},
+        {"type": "place", "id": 9, "name": "", "kind": "city"},
+        {"type": "place", "id": 10, "name": "Inside", "kind": "city", "parent": 99},
+        *_PLACES[3:],
+    ]
+    path = tmp_path / "places.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with pytest.raises(ImportRowError) as raised:
+        import_file(tl, path)
+    assert raised.value.line == 4 and "lat" in str(raised.value)
+    assert _places(tl) == []
+    summary = import_file(tl, path, skip_invalid=True)
+    assert [e.line for e in summary.errors] == [4, 5, 6]
+    assert "parent 99 refers to no place" in summary.errors[2].reason
+    assert tl.place("Pyongyang").parent_id == tl.place("Korea").id
+
+
+def test_claims_that_say_another_state_than_their_event_record_win_in_a_chunk(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event record whose state its claims do not say (an edited file) ends in the state
+    its claims fold to, in a chunk as one record at a time."""
+    from timeline.io import jsonio
+
+    with Timeline(f"{tmp_path}/source.db") as source:
+        _story(source, 6)
+        path = tmp_path / "all.jsonl"
+        export_file(source, path, format="jsonl")
+    records = _records(path)
+    for record in records:
+        if record["type"] == "event":
+            record["status"] = "planned"
+            record["when"] = {**record["when"], "edtf": "2027-01-01", "span": True}  # type: ignore[dict-item]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    def states(timeline: Timeline) -> list[tuple[object, ...]]:
+        return sorted((e.title, e.status, str(e.when), e.search_start) for e in timeline.events())
+
+    assert import_file(tl, path).errors == []
+    with Timeline(f"{tmp_path}/one.db") as one:
+        monkeypatch.delitem(jsonio._CHUNKS, "claim")
+        assert import_file(one, path).errors == []
+        assert states(tl) == states(one)
+    assert all(status != "planned" for _, status, _, _ in states(tl))
+
+
+def test_lines_are_read_a_block_at_a_time_with_their_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines (of JSON Lines and drafts files) are split from blocks of text: a line longer
+    than a block, Windows line ends, blank lines and a last line without its end keep their
+    numbers."""
+    from timeline.io import base
+
+    path = tmp_path / "lines.txt"
+    path.write_bytes(b'{"a": 1}\r\n\r\n{"b": "' + b"x" * 50 + b'"}\n\n{"c": 3}')
+    monkeypatch.setattr(base, "_BUFFER", 7)
+    with base.open_text(path) as stream:
+        lines = list(base.iter_lines(stream))
+    assert lines == [(1, '{"a": 1}'), (2, ""), (3, '{"b": "' + "x" * 50 + '"}'), (4, ""),
+                     (5, '{"c": 3}')]  # fmt: skip
+    path.write_text('{"type": "timeline", "version": 1}\n\n{"type": "nothing"}\n')
+    with Timeline(f"{tmp_path}/lines.db") as tl, pytest.raises(ImportRowError) as raised:
+        import_file(tl, path, format="jsonl")
+    assert raised.value.line == 3
+
+
+def test_an_event_changed_one_record_at_a_time_before_its_claims_ends_as_they_say(
+    tl: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An event written in a chunk, then changed by a later record of the same external id
+    (one record at a time), ends in the state its claims fold to, as one at a time: its
+    state as first written is not taken for the stored one."""
+    from timeline.io import jsonio
+
+    with Timeline(f"{tmp_path}/source.db") as source:
+        _story(source, 6)
+        path = tmp_path / "all.jsonl"
+        export_file(source, path, format="jsonl")
+        wanted = sorted((e.title, e.status, str(e.when)) for e in source.events())
+    records = _records(path)
+    last = max(i for i, r in enumerate(records) if r["type"] == "event")
+    changed = [{**r, "status": "planned", "updated_at": "2099-01-01T00:00:00+00:00"}
+               for r in records if r["type"] == "event"]  # fmt: skip
+    records[last + 1 : last + 1] = changed
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    def states(timeline: Timeline) -> list[tuple[object, ...]]:
+        return sorted((e.title, e.status, str(e.when)) for e in timeline.events())
+
+    assert import_file(tl, path).errors == []
+    assert states(tl) == wanted
+    with Timeline(f"{tmp_path}/one.db") as one:
+        monkeypatch.delitem(jsonio._CHUNKS, "event")
+        monkeypatch.delitem(jsonio._CHUNKS, "claim")
+        assert import_file(one, path).errors == []
+        assert states(one) == wanted

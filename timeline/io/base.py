@@ -114,7 +114,7 @@ ChunkWriter = Callable[
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """Any other unit of work (a JSON record): ``apply(loader)`` returns an outcome word.
 
@@ -383,9 +383,23 @@ def check_record_text(record: EventDraft) -> None:
 
 
 def iter_lines(stream: IO[str]) -> Iterator[tuple[int, str]]:
-    """Lines with their 1-based numbers, newline stripped."""
-    for number, line in enumerate(stream, 1):
-        yield number, line.rstrip("\r\n")
+    """Lines with their 1-based numbers, newline stripped; read a block at a time (the text
+    stream's own line by line reading costs twice as much)."""
+    number = 0
+    parts: list[str] = []
+    while block := stream.read(_BUFFER):
+        lines = block.split("\n")
+        parts.append(lines[0])
+        if len(lines) == 1:  # a line longer than a block goes on
+            continue
+        lines[0] = "".join(parts)
+        parts = [lines.pop()]
+        for line in lines:
+            number += 1
+            yield number, line.rstrip("\r")
+    last = "".join(parts)
+    if last:
+        yield number + 1, last.rstrip("\r")
 
 
 def write_json_array(out: IO[str], opening: str, items: Iterable[dict[str, Any] | None]) -> int:

@@ -22,11 +22,11 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlmodel import Session, col
 
 from ..errors import AmbiguousNameError, TimelineError
-from ..knowledge import EventVersion, copy_state, sync, utcnow
+from ..knowledge import copy_state, sync, utcnow
 from ..models import (
     Claim,
     Entity,
@@ -47,7 +47,7 @@ from ..revisions import log
 from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
-from ..write.names import ANYWHERE
+from ..write.names import ANYWHERE, check_alias, place_values
 from ..write.new import ClaimLog, stored_external_ids, write_chunk
 from ..write.pipeline import Loader, check_row, validate_row
 from ..write.rows import (
@@ -56,13 +56,25 @@ from ..write.rows import (
     EVENT_COLUMNS,
     EXTERNAL_ID_COLUMNS,
     PARTICIPATION_COLUMNS,
+    PLACE_COLUMNS,
     REVISION_COLUMNS,
     SOURCE_COLUMNS,
     TAG_COLUMNS,
     VERSION_COLUMNS,
+    WHEN_COLUMNS,
     BulkWriter,
 )
-from .base import BadRow, ChunkWriter, Item, Progress, RowError, Step, float_or_none, open_text
+from .base import (
+    BadRow,
+    ChunkWriter,
+    Item,
+    Progress,
+    RowError,
+    Step,
+    float_or_none,
+    iter_lines,
+    open_text,
+)
 from .jsonschema import RECORD_SCHEMA, WHEN_FIELDS
 from .views import BATCH
 
@@ -287,7 +299,7 @@ def write_json(tl: Timeline, query: EventQuery | None, out: IO[str]) -> int:
 def read_jsonl(path: str | os.PathLike[str], progress: Progress | None = None) -> Iterator[Item]:
     """Records of a JSON Lines file, one :class:`Step` per line (blank lines are skipped)."""
     with open_text(path, progress) as stream:
-        for number, line in enumerate(stream, 1):
+        for number, line in iter_lines(stream):
             if not line.strip():
                 continue
             try:
@@ -475,10 +487,13 @@ def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required:
         if required:
             raise BadRow(f"{key} is missing", key)
         return None
-    found = loader.ids.setdefault(table, {}).get(value)
+    found = loader.ids.get(table, _NO_IDS).get(value)
     if found is None:
         raise BadRow(f"{key} {value!r} refers to no {table} earlier in the file", key)
     return found
+
+
+_NO_IDS: dict[Any, int] = {}
 
 
 def _remember(loader: Loader, table: str, record: dict[str, Any], db_id: Any) -> None:
@@ -508,10 +523,9 @@ def _row(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in type(row).model_fields}
 
 
-def _place(loader: Loader, record: dict[str, Any]) -> str:
-    parent_id = _ref(loader, "place", record, "parent", required=False)
+def _place_ref(record: dict[str, Any]) -> PlaceRef:
     kind = str(record.get("kind") or "")
-    ref = PlaceRef(
+    return PlaceRef(
         str(record.get("name") or ""),
         kind,
         record.get("country"),
@@ -520,9 +534,14 @@ def _place(loader: Loader, record: dict[str, Any]) -> str:
         external_ids=dict(record.get("external_ids") or {}),
         new_kind=kind,
     )
+
+
+def _place(loader: Loader, record: dict[str, Any]) -> str:
+    parent_id = _ref(loader, "place", record, "parent", required=False)
+    ref = _place_ref(record)
     names = loader.names
     aliases = [str(alias) for alias in record.get("aliases") or []]
-    found = names.find_place(ref.name, kind, ANYWHERE if parent_id is None else parent_id)
+    found = names.find_place(ref.name, ref.kind, ANYWHERE if parent_id is None else parent_id)
     if found is None:
         place_id = names.create_place(ref, parent_id, aliases)
     else:
@@ -570,6 +589,8 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadRow(f"{field} must be an object of When columns", field)
     try:
+        if tuple(value) == WHEN_FIELDS:  # as exported: known by its values alone (cheaper)
+            return _exported_when(tuple(value.values()), field)
         return _stored_when(tuple(value.items()), field)
     except TypeError:  # a value that is not hashable (the check below words the error)
         return _stored_when.__wrapped__(tuple(value.items()), field)
@@ -594,6 +615,12 @@ def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, An
         raise BadRow(f"{field}.span is missing", field)
     derived = WhenColumns.when_columns(when)
     return {**derived, **{name: getattr(stored, name) for name in WHEN_FIELDS}}
+
+
+@lru_cache(maxsize=1 << 14)
+def _exported_when(values: tuple[Any, ...], field: str) -> dict[str, Any]:
+    """:func:`_stored_when` of a ``when`` with the keys of :data:`WHEN_FIELDS`, in order."""
+    return _stored_when.__wrapped__(tuple(zip(WHEN_FIELDS, values, strict=True)), field)
 
 
 @dataclass
@@ -659,6 +686,7 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
         event_id, outcome = created.id, "created"
     event = loader.session.get(Event, event_id)
     assert event is not None and event_id is not None
+    loader.bare.pop(event_id, None)  # its state may change here
     if outcome != "created":
         changed = {
             name: getattr(row, name)
@@ -723,6 +751,7 @@ def _claim_row(loader: Loader, record: dict[str, Any]) -> SimpleNamespace:
 
 def _claim(loader: Loader, record: dict[str, Any]) -> str:
     row = _claim_row(loader, record)
+    loader.bare.pop(row.event_id, None)  # it may be claimed here
 
     def same(column: Any, value: Any) -> Any:
         return col(column).is_(None) if value is None else col(column) == value
@@ -798,6 +827,11 @@ _HANDLERS = {
 #: What checking a record may raise; such a record goes to the per-row path, which words it.
 _WORDED_PER_ROW = (BadRow, TimelineError, ValueError, TypeError, AttributeError)
 
+#: An event's status and ``When`` columns as the driver gives them.
+State = tuple[Any, tuple[Any, ...]]
+#: The most events :attr:`Loader.bare` holds (about 100 bytes each).
+_BARE_LIMIT = 1 << 18
+
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
@@ -847,26 +881,29 @@ def _flush_events(
     if not pending:
         return
 
-    def write() -> list[int]:
+    def write() -> list[tuple[int, State]]:
         writer = BulkWriter(loader.session.connection())
         value = writer.value
         ids = writer.allocate("timeline_event", len(pending))
+        states: list[State] = []
         events: list[tuple[Any, ...]] = []
         people: list[tuple[Any, ...]] = []
         tags: list[tuple[Any, ...]] = []
         external: list[tuple[Any, ...]] = []
         for (_, found), event_id in zip(pending, ids, strict=True):
             row = found.row
+            state = (row.status.value, writer.when_values(vars(row)))
+            states.append(state)
             events.append(
                 (
                     event_id,
                     row.title,
                     row.summary,
                     row.kind,
-                    row.status.value,
+                    state[0],
                     row.place_id,
                     row.confidence,
-                    *writer.when_values(vars(row)),
+                    *state[1],
                     value(row.created_at),
                     value(row.updated_at),
                 )
@@ -879,15 +916,18 @@ def _flush_events(
         writer.write("timeline_participation", PARTICIPATION_COLUMNS, people)
         writer.write("timeline_event_tag", TAG_COLUMNS, tags)
         writer.write("timeline_event_external_id", EXTERNAL_ID_COLUMNS, external)
-        return ids
+        return list(zip(ids, states, strict=True))
 
-    ids = write_chunk(loader, write, [step for step, _ in pending], write_one, report)
-    if ids is None:
+    written = write_chunk(loader, write, [step for step, _ in pending], write_one, report)
+    if written is None:
         return
     summary = loader.summary
     summary.created += len(pending)
-    for (step, found), event_id in zip(pending, ids, strict=True):
+    bare = len(loader.bare) + len(written) <= _BARE_LIMIT
+    for (step, found), (event_id, state) in zip(pending, written, strict=True):
         _remember(loader, "event", step.record, event_id)
+        if bare:
+            loader.bare[event_id] = state
         if len(summary.created_titles) < 1000:
             summary.created_titles.append(found.row.title)
 
@@ -926,39 +966,56 @@ def _write_claims(
         loader.summary.claims += added
 
 
-def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, dict[str, Any]]:
+#: Which of the events ``ids`` have a claim or a version.
+_CLAIMED = text(
+    "SELECT event_id FROM timeline_claim WHERE event_id IN :ids "
+    "UNION SELECT event_id FROM timeline_event_version WHERE event_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+#: The events ``ids``: their live marks, then their state (status and ``When`` columns), as
+#: the driver gives them. By id alone: with the live marks in the query too, PostgreSQL may
+#: scan the window index (which holds them) of a table loaded in this transaction, 40x slower.
+_STATE = text(
+    f"SELECT id, deleted_at, merged_into_id, status, {', '.join(WHEN_COLUMNS)} "
+    "FROM timeline_event WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, State]:
     """The live events among ``event_ids`` with no claim and no version yet, and their
-    stored status and ``When`` columns."""
-    found: dict[int, dict[str, Any]] = {}
-    ordered = sorted(event_ids)
-    session = loader.session
-    for start in range(0, len(ordered), _IN):
-        part = ordered[start : start + _IN]
-        taken = set(
-            session.scalars(select(col(Claim.event_id)).where(col(Claim.event_id).in_(part)))
-        )
-        taken.update(
-            session.scalars(
-                select(col(EventVersion.event_id)).where(col(EventVersion.event_id).in_(part))
-            )
-        )
-        fields = [col(getattr(Event, name)) for name in ("status", *WHEN_FIELDS)]
-        # By id alone: with the live marks in the query too, PostgreSQL may scan the window
-        # index (which holds them) of a table loaded in this transaction, 40x slower.
-        for event_id, deleted, merged, *values in session.execute(
-            select(col(Event.id), col(Event.deleted_at), col(Event.merged_into_id), *fields).where(
-                col(Event.id).in_([i for i in part if i not in taken])
-            )
-        ):
+    stored state as the driver gives it (as :func:`_state_values` words a state): those this
+    import wrote bare as it wrote them (:attr:`Loader.bare`), the others looked up."""
+    found: dict[int, State] = {}
+    bare = loader.bare
+    unknown = []
+    for event_id in sorted(event_ids):
+        state = bare.pop(event_id, None)  # they are claimed next, or the chunk is undone
+        if state is None:
+            unknown.append(event_id)
+        else:
+            found[event_id] = state
+    connection = loader.session.connection()
+    for start in range(0, len(unknown), _IN):
+        part = unknown[start : start + _IN]
+        taken = set(connection.scalars(_CLAIMED, {"ids": part}).all())
+        unclaimed = [i for i in part if i not in taken]
+        state = connection.execute(_STATE, {"ids": unclaimed}).all()
+        for event_id, deleted, merged, status, *when in state:
             if deleted is None and merged is None:
-                found[int(event_id)] = dict(zip(("status", *WHEN_FIELDS), values, strict=True))
+                found[int(event_id)] = (status, tuple(when))
     return found
+
+
+def _state_values(writer: BulkWriter, state: dict[str, Any]) -> State:
+    """An event's status and ``When`` columns as the writer writes them. Equal to the stored
+    ones read by :func:`_unclaimed_events`, the state is unchanged; not equal, it may still be
+    the same, written by another writer in other words (:func:`copy_state` compares values)."""
+    return Status(state["status"]).value, writer.when_values(state)
 
 
 def _bulk_claims(
     loader: Loader,
     bulk: dict[int, list[tuple[Step, SimpleNamespace]]],
-    stored: dict[int, dict[str, Any]],
+    stored: dict[int, State],
 ) -> int:
     """Write the claims of events that had none, their versions, and their folded state
     (as :func:`timeline.knowledge.sync` after each claim would leave them); returns how
@@ -1006,7 +1063,7 @@ def _bulk_claims(
         versions.extend(log.versions(writer))
         revisions.extend(log.revisions)
         final = log.states[-1][1]
-        if {name: final[name] for name in ("status", *WHEN_FIELDS)} != stored[event_id]:
+        if _state_values(writer, final) != stored[event_id]:
             changed[event_id] = final
     writer.write("timeline_event_version", VERSION_COLUMNS, versions)
     writer.write("timeline_revision", REVISION_COLUMNS, revisions)
@@ -1133,12 +1190,12 @@ def _write_entities(
             known.add(key)
             pending.append((step, row, aliases))
             continue
-        _flush_entities(loader, pending, write_one, report)
+        _flush_named(loader, "entity", pending, write_one, report)
         pending = []
         error = write_one(step)
         if error is not None:
             report(error)
-    _flush_entities(loader, pending, write_one, report)
+    _flush_named(loader, "entity", pending, write_one, report)
 
 
 def _entity_in(
@@ -1160,44 +1217,61 @@ def _entity_in(
     if record.get("created_at"):
         values["created_at"] = record["created_at"]
     row = check_row(Entity, values)
+    return (name_key(name), kind), row, _names(name, record)
+
+
+def _names(name: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """A new entity's or place's names, its own (checked) first, then the record's aliases
+    checked, each with its lookup key, one per key (as the per-row path stores them)."""
     aliases = {name_key(name): name}
     for alias in record.get("aliases") or []:
-        aliases.setdefault(name_key(check_name(str(alias), "alias")), str(alias))
-    return (name_key(name), kind), row, [(n, k) for k, n in aliases.items() if k]
+        checked = check_alias(str(alias))
+        aliases.setdefault(name_key(checked), checked)
+    return [(n, k) for k, n in aliases.items()]
 
 
-def _flush_entities(
+#: Where a run of new entities or places (by record type) is written: the table and its
+#: columns, the aliases' table and its column naming their owner.
+_NAMED = {
+    "entity": ("timeline_entity", ENTITY_COLUMNS, "timeline_entity_alias", "entity_id"),
+    "place": ("timeline_place", PLACE_COLUMNS, "timeline_place_alias", "place_id"),
+}
+
+
+def _flush_named(
     loader: Loader,
+    kind: str,
     pending: list[tuple[Step, SimpleNamespace, list[tuple[str, str]]]],
     write_one: Callable[[Any], RowError | None],
     report: Callable[[RowError], None],
 ) -> None:
-    """Write new entities and their aliases in one savepoint; on a refusal, again one
-    record at a time."""
+    """Write new entities (or places: ``kind``) and their aliases in one savepoint; on a
+    refusal, again one record at a time."""
     if not pending:
         return
+    table, columns, alias_table, owner = _NAMED[kind]
 
     def write() -> list[int]:
         writer = BulkWriter(loader.session.connection())
         value = writer.value
-        ids = writer.allocate("timeline_entity", len(pending))
+        ids = writer.allocate(table, len(pending))
         writer.write(
-            "timeline_entity",
-            ("id", *ENTITY_COLUMNS),
+            table,
+            ("id", *columns),
             [
-                (entity_id, *(value(getattr(row, name)) for name in ENTITY_COLUMNS))
-                for (_, row, _), entity_id in zip(pending, ids, strict=True)
+                (row_id, *(value(getattr(row, name)) for name in columns))
+                for (_, row, _), row_id in zip(pending, ids, strict=True)
             ],
         )
         aliases = [
-            (entity_id, name, key)
-            for (_, _, found), entity_id in zip(pending, ids, strict=True)
+            (row_id, name, key)
+            for (_, _, found), row_id in zip(pending, ids, strict=True)
             for name, key in found
         ]
-        alias_ids = writer.allocate("timeline_entity_alias", len(aliases))
+        alias_ids = writer.allocate(alias_table, len(aliases))
         writer.write(
-            "timeline_entity_alias",
-            ("id", "entity_id", "name", "key"),
+            alias_table,
+            ("id", owner, "name", "key"),
             [(i, *alias) for i, alias in zip(alias_ids, aliases, strict=True)],
         )
         return ids
@@ -1205,13 +1279,68 @@ def _flush_entities(
     ids = write_chunk(loader, write, [step for step, _, _ in pending], write_one, report)
     if ids is None:
         return
-    loader.names.forget()  # the new entities' names are looked up again
-    for (step, _, _), entity_id in zip(pending, ids, strict=True):
-        _remember(loader, "entity", step.record, entity_id)
+    loader.names.forget()  # the new names are looked up again
+    for (step, _, _), row_id in zip(pending, ids, strict=True):
+        _remember(loader, kind, step.record, row_id)
+
+
+def _write_places(
+    loader: Loader,
+    steps: list[Step],
+    write_one: Callable[[Any], RowError | None],
+    report: Callable[[RowError], None],
+) -> None:
+    """Write a run of place records: those whose name no stored place (nor an earlier record
+    of the run) goes by in bulk, with their aliases; the others through ``write_one``, in
+    file order. A place inside one of the run's new places waits for it to be written."""
+    loader.names.prefetch_places(
+        name for step in steps if isinstance(name := step.record.get("name"), str)
+    )
+    pending: list[tuple[Step, SimpleNamespace, list[tuple[str, str]]]] = []
+    waiting: set[Any] = set()  # the file ids of the pending places
+    taken: set[str] = set()  # the lookup keys of their names
+    for step in steps:
+        record = step.record
+        with suppress(TypeError):  # an unhashable parent: the per-row path words it
+            if record.get("parent") in waiting:
+                _flush_named(loader, "place", pending, write_one, report)
+                pending, waiting, taken = [], set(), set()
+        found: tuple[SimpleNamespace, list[tuple[str, str]]] | None = None
+        with suppress(*_WORDED_PER_ROW):
+            hash(record.get("id"))
+            found = _place_in(loader, record)
+        if found is not None and found[1][0][1] not in taken:  # its own name's key
+            row, names = found
+            pending.append((step, row, names))
+            if record.get("id") is not None:
+                waiting.add(record["id"])
+            taken.update(key for _, key in names)
+            continue
+        _flush_named(loader, "place", pending, write_one, report)
+        pending, waiting, taken = [], set(), set()
+        error = write_one(step)
+        if error is not None:
+            report(error)
+    _flush_named(loader, "place", pending, write_one, report)
+
+
+def _place_in(
+    loader: Loader, record: dict[str, Any]
+) -> tuple[SimpleNamespace, list[tuple[str, str]]] | None:
+    """A place record checked as a new place: its row and names (as :func:`_names`); ``None``
+    when a stored place goes by its name (the per-row path adds its aliases)."""
+    parent_id = _ref(loader, "place", record, "parent", required=False)
+    ref = _place_ref(record)
+    where = ANYWHERE if parent_id is None else parent_id
+    if loader.names.find_place(ref.name, ref.kind, where) is not None:
+        return None
+    row = check_row(Place, place_values(ref, parent_id))
+    return row, _names(row.name, record)
 
 
 _CHUNKS: dict[str, ChunkWriter] = {
     "entity": _write_entities,
+    "place": _write_places,
     "source": _write_sources,
     "event": _write_events,
     "claim": _write_claims,

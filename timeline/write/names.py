@@ -335,19 +335,11 @@ class Names:
 
     def create_place(self, ref: PlaceRef, parent: int | None, aliases: Iterable[str] = ()) -> int:
         """A new place inside ``parent``, with its name and ``aliases`` as lookup keys."""
-        name = check_name(_name(ref.name, "place name"), "place name")
-        check_coordinates(ref)
-        values = {
-            "name": name,
-            "kind": check_kind(ref.new_kind or ref.kind, field="place kind"),
-            "country": ref.country.upper() if ref.country else None,
-            "parent_id": parent,
-            "lat": ref.lat,
-            "lon": ref.lon,
-            "external_ids": dict(ref.external_ids),
-        }
+        values = place_values(ref, parent)
         place_id = self._insert(Place, values)
-        self._add_aliases(PlaceAlias, "place_id", place_id, [name, *aliases], self._places, True)
+        self._add_aliases(
+            PlaceAlias, "place_id", place_id, [values["name"], *aliases], self._places, True
+        )
         return place_id
 
     def add_place_aliases(self, place_id: int, aliases: Iterable[str]) -> None:
@@ -593,7 +585,7 @@ class Names:
         first_checked: bool = False,
     ) -> None:
         names = [
-            alias if checked else check_name(_name(alias, "alias"), "alias")
+            alias if checked else check_alias(alias)
             for alias, checked in _checked_first(aliases, first_checked)
         ]
         if not names:
@@ -615,6 +607,27 @@ class Names:
             self.session.execute(insert(model.__table__), rows)  # type: ignore[union-attr]
         cache.pop(name_key(names[0]), None)
         self._changes += 1
+
+
+def place_values(ref: PlaceRef, parent: int | None) -> dict[str, Any]:
+    """The columns of a new place ``ref`` inside ``parent``, after the rule's own checks (its
+    name, coordinates and kind; the model's checks are the caller's)."""
+    name = check_name(_name(ref.name, "place name"), "place name")
+    check_coordinates(ref)
+    return {
+        "name": name,
+        "kind": check_kind(ref.new_kind or ref.kind, field="place kind"),
+        "country": ref.country.upper() if ref.country else None,
+        "parent_id": parent,
+        "lat": ref.lat,
+        "lon": ref.lon,
+        "external_ids": dict(ref.external_ids),
+    }
+
+
+def check_alias(alias: Any) -> str:
+    """``alias`` as a name it may be given: stripped, and checked as a name."""
+    return check_name(_name(alias, "alias"), "alias")
 
 
 def _name(value: Any, field: str) -> str:

@@ -136,10 +136,14 @@ class Loader:
         self.written: list[int] = []  # with keep_ids: the event each draft became, in order
         self.label = False  # errors raised as they are, worded "row N: ..."
         self.ids: dict[str, dict[Any, int]] = {}  # file id -> database id, per record type
+        #: Events this write created with no claim, version or later change yet (the JSON
+        #: formats' records), and their state as written: their claims need not look it up.
+        self.bare: dict[int, Any] = {}
 
     def reset(self) -> None:
         """Forget cached ids (after a savepoint rolled back rows they may point to)."""
         self.names.forget()
+        self.bare.clear()
 
     def parse_when(self, draft: EventDraft) -> When:
         """The draft's ``When``: a relative phrase is resolved against its ``reference``, or

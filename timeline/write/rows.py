@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from ..models import WhenColumns
 from ..when import When
 
-_WHEN_COLUMNS = tuple(WhenColumns.when_columns(When.parse("2026-02-26")))
+#: The stored ``When`` columns, in the order of the tables and of :meth:`BulkWriter.when_values`.
+WHEN_COLUMNS = tuple(WhenColumns.when_columns(When.parse("2026-02-26")))
 EVENT_COLUMNS = (
     "id",
     "title",
@@ -30,7 +31,7 @@ EVENT_COLUMNS = (
     "status",
     "place_id",
     "confidence",
-    *_WHEN_COLUMNS,
+    *WHEN_COLUMNS,
     "created_at",
     "updated_at",
 )
@@ -41,14 +42,14 @@ CLAIM_COLUMNS = (
     "quote",
     "confidence",
     "published",
-    *_WHEN_COLUMNS,
+    *WHEN_COLUMNS,
     "recorded_at",
 )
 #: Each loaded event's first version, so that ``as_of`` sees it (see :mod:`timeline.knowledge`).
 VERSION_COLUMNS = (
     "event_id",
     "status",
-    *_WHEN_COLUMNS,
+    *WHEN_COLUMNS,
     "known_from",
     "known_until",
     "recorded_from",
@@ -73,7 +74,7 @@ REVISION_COLUMNS = (
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_WHEN_KEY = itemgetter(*_WHEN_COLUMNS)
+_WHEN_KEY = itemgetter(*WHEN_COLUMNS)
 
 #: SQLite's full-text triggers on insert, and the statement that does their work for a run of
 #: new rows (ids ``?`` to ``?``) at once (see :meth:`BulkWriter.write`).
@@ -120,6 +121,11 @@ def _same(value: Any) -> Any:
     return value
 
 
+#: The ``When`` columns of the dates written lately, as driver values: SQLite's (``False``)
+#: and PostgreSQL's (``True``); see :meth:`BulkWriter.when_values`.
+_WHENS: dict[bool, dict[tuple[Any, ...], tuple[Any, ...]]] = {False: {}, True: {}}
+_WHENS_LIMIT = 1 << 14
+
 #: The column types of each ``COPY`` (see :meth:`BulkWriter._types`).
 _COPY_TYPES: dict[str, list[str]] = {}
 
@@ -138,17 +144,19 @@ class BulkWriter:
         self.postgres = connection.dialect.name == "postgresql"
         #: A value as the driver takes it fastest (see :func:`sqlite_value`).
         self.value: Callable[[Any], Any] = _same if self.postgres else sqlite_value
-        self._whens: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._whens = _WHENS[self.postgres]
         self.now = datetime.now(timezone.utc)
         self.now_value = self.value(self.now)
         self.types = _COPY_TYPES
 
     def when_values(self, columns: Mapping[str, Any]) -> tuple[Any, ...]:
         """The stored ``When`` columns among ``columns``, as driver values, in the tables'
-        order (cached per writer: dates repeat)."""
+        order (cached: dates repeat, from one chunk to the next)."""
         key = _WHEN_KEY(columns)
         found = self._whens.get(key)
         if found is None:
+            if len(self._whens) >= _WHENS_LIMIT:
+                self._whens.clear()
             found = self._whens[key] = tuple(map(self.value, key))
         return found
 
