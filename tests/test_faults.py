@@ -26,6 +26,7 @@ from timeline import (
 )
 from timeline.database import make_engine
 from timeline.io import export_file, import_file
+from timeline.write import indexes
 
 crash = load_script("benchmarks/crash_trials.py", "timeline_crash_trials")
 
@@ -63,6 +64,11 @@ def _page_count(path: str) -> int:
         return int(connection.execute("PRAGMA page_count").fetchone()[0])
 
 
+def _schema(path: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
 def _seeded(url: str) -> dict[str, tuple[int, str]]:
     """Store two events in ``url``; its tables' snapshot afterwards."""
     with Timeline(url) as tl:
@@ -93,23 +99,33 @@ def _add_events(tl: Timeline, folder: Path, progress: Progress) -> object:
     return tl.add_events(rows(), batch_size=1000)
 
 
+@pytest.mark.parametrize("deferred", [False, True], ids=["indexed", "deferred"])
 @pytest.mark.parametrize("write", [_import_csv, _import_jsonl, _add_events])
-def test_a_disk_that_fills_up_mid_write_keeps_nothing(write: Write, tmp_path: Path) -> None:
+def test_a_disk_that_fills_up_mid_write_keeps_nothing(
+    write: Write, deferred: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SQLite with ``max_page_count`` a few hundred pages above its size: the write stops
     half-way with :class:`DiskFullError`; every table is as before, the file opens and passes
-    its integrity check, and writes work again once there is room."""
+    its integrity check, and writes work again once there is room. A ``deferred`` write has
+    dropped its query indexes when the disk fills up (timeline.write.indexes): they are back."""
+    if deferred:
+        monkeypatch.setattr(indexes, "DEFER_AFTER", 500)
     databases = crash.Databases(tmp_path)
     path = databases.fresh()
     before = _seeded(path)
+    schema = _schema(path)
     limit = _page_count(path) + ROOM
     full = make_engine(path)
     event.listen(full, "connect", lambda dbapi, _: dbapi.execute(f"PRAGMA max_page_count={limit}"))
+    statements: list[str] = []
+    event.listen(full, "before_cursor_execute", lambda *args: statements.append(args[2]))
     seen: list[tuple[int, int | None]] = []
     with Timeline(full) as tl, pytest.raises(DiskFullError) as caught:
         write(tl, tmp_path, lambda done, total: seen.append((done, total)))
     full.dispose()
 
     error = caught.value
+    assert any(s.startswith("DROP INDEX") for s in statements) == deferred
     assert isinstance(error, DatabaseFaultError) and isinstance(error, TimelineError)
     assert str(error).startswith(f"the disk or the database file is full on {path!r}")
     assert "nothing of it was kept; free some space and retry" in str(error)
@@ -120,6 +136,7 @@ def test_a_disk_that_fills_up_mid_write_keeps_nothing(write: Write, tmp_path: Pa
 
     with Timeline(path) as tl:  # no page limit: the room is given back
         assert crash.snapshot(tl.engine) == before
+        assert _schema(path) == schema
         assert crash.integrity(tl.engine, None) == []
         tl.add_event("Assembly reopens", when="2026-02-02", kind="politics.session")
         assert tl.events().count() == 3

@@ -51,6 +51,7 @@ from ..vocab import RelationKind, Status, check_role
 from ..when import Conventions, When
 from ..when.periods import Direction
 from .draft import ClaimDraft, ClaimRecord, EntityRef, EventDraft, PlaceRef, SourceRef
+from .indexes import DeferredIndexes
 from .names import Names, checked
 from .nearmiss import check as check_near_misses
 from .nearmiss import mark as mark_near_misses
@@ -448,6 +449,7 @@ def run_import(
     ):
         lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
         before = mark_near_misses(session)
+        indexes = DeferredIndexes(session.connection()) if api != "event" else None
         loader = Loader(session, conventions, summary, match_content=api is None)
         loader.keep_ids = api == "event"
         loader.reference = reference
@@ -476,6 +478,8 @@ def run_import(
                 batch.clear()
                 session.flush()
                 session.expunge_all()
+                if indexes is not None:
+                    indexes.written(summary.created)
 
         try:
             for count, item in enumerate(items, 1):
@@ -500,6 +504,8 @@ def run_import(
                     session.flush()
                     session.expunge_all()
             flush_batch()
+            if indexes is not None:
+                indexes.build()
             check_near_misses(session, before)  # in the transaction: an error keeps nothing
             if dry_run:
                 session.rollback()
