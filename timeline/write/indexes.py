@@ -35,13 +35,14 @@ DEFER_AFTER = 10_000
 
 
 class DeferredIndexes:
-    """The deferred indexes of one load on ``connection`` (on SQLite; a no-op elsewhere)."""
+    """The deferred indexes of one write on ``connection``: a ``bulk`` one on SQLite (a no-op
+    for any other)."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, *, bulk: bool) -> None:
         self.connection = connection
         self.dropped: list[str] = []  # the statements that made the dropped indexes
-        self.threshold: int | None = None
-        if connection.dialect.name == "sqlite":
+        self.threshold: int | None = None  # events to write before dropping them
+        if bulk and connection.dialect.name == "sqlite":
             stored = connection.execute(text("SELECT max(id) FROM timeline_event")).scalar()
             self.threshold = max(DEFER_AFTER, stored or 0)
 

@@ -449,7 +449,7 @@ def run_import(
     ):
         lock(session.connection(), WRITE_LOCK)  # PostgreSQL: matched ids stay unmatched
         before = mark_near_misses(session)
-        indexes = DeferredIndexes(session.connection()) if api != "event" else None
+        indexes = DeferredIndexes(session.connection(), bulk=api != "event")
         loader = Loader(session, conventions, summary, match_content=api is None)
         loader.keep_ids = api == "event"
         loader.reference = reference
@@ -478,8 +478,7 @@ def run_import(
                 batch.clear()
                 session.flush()
                 session.expunge_all()
-                if indexes is not None:
-                    indexes.written(summary.created)
+                indexes.written(summary.created)
 
         try:
             for count, item in enumerate(items, 1):
@@ -504,8 +503,7 @@ def run_import(
                     session.flush()
                     session.expunge_all()
             flush_batch()
-            if indexes is not None:
-                indexes.build()
+            indexes.build()
             check_near_misses(session, before)  # in the transaction: an error keeps nothing
             if dry_run:
                 session.rollback()
