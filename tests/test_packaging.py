@@ -110,3 +110,26 @@ def test_sdist_holds_the_sources_and_leaves_ci_out(dist: Path) -> None:
         assert kept in names
     assert "timeline/__init__.py" in names and "tests/test_packaging.py" in names
     assert not [n for n in names if n.startswith((".ci/", ".github/"))]
+
+
+def test_ci_pins_each_core_dependency_at_its_lowest_promised_version() -> None:
+    """``.ci/lowest.txt`` holds the versions ``pyproject.toml``'s lower bounds promise: CI runs
+    a suite on them, so raising or lowering a bound without testing it fails here."""
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from 3.11")
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    promised = {}
+    for line in project["dependencies"]:
+        requirement = Requirement(line)
+        [lowest] = [s.version for s in requirement.specifier if s.operator == ">="]
+        promised[canonicalize_name(requirement.name)] = Version(lowest)
+    pinned = {}
+    for line in (ROOT / ".ci" / "lowest.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            requirement = Requirement(line)
+            [version] = [s.version for s in requirement.specifier if s.operator == "=="]
+            pinned[canonicalize_name(requirement.name)] = Version(version)
+    assert {name: pinned.get(name) for name in promised} == promised
