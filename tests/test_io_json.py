@@ -507,3 +507,22 @@ def test_records_that_refer_to_any_ids_restore_the_same_timeline(
     again = tmp_path / "again.jsonl"
     export_file(tl, again, format="jsonl")
     assert again.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_a_when_is_read_whatever_the_order_of_its_keys(tl: Timeline, tmp_path: Path) -> None:
+    path = tmp_path / "when.jsonl"
+    with Timeline(f"{tmp_path}/when.db") as other:
+        other.add_event("Told", when="2026-01-02", kind="misc")
+        export_file(other, path, format="jsonl")
+    records = _records(path)
+    event = next(r for r in records if r["type"] == "event")
+    when = dict(event["when"])  # type: ignore[call-overload]
+    event["when"] = dict(reversed(when.items()))
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert import_file(tl, path).errors == []
+    assert [e.when.edtf for e in tl.events() if e.when] == ["2026-01-02"]
+    odd = {**{k: v for k, v in when.items() if k != "date_phrase"}, "phrase": None}
+    event["when"] = odd  # as many keys, one of them unknown
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with pytest.raises(ImportRowError, match="unknown keys: phrase"):
+        import_file(tl, path)

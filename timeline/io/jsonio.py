@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, Any
 
@@ -593,14 +594,16 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadRow(f"{field} must be an object of When columns", field)
     try:
-        if tuple(value) == WHEN_FIELDS:  # as exported: known by its values alone (cheaper)
-            return _exported_when(tuple(value.values()), field)
+        if len(value) == len(_WHEN_FIELDS) and _WHEN_FIELDS.issuperset(value):
+            return _exported_when(_WHEN_VALUES(value), field)  # as exported: by its values
         return _stored_when(tuple(value.items()), field)
     except TypeError:  # a value that is not hashable (the check below words the error)
         return _stored_when.__wrapped__(tuple(value.items()), field)
 
 
 _WHEN_FIELDS = frozenset(WHEN_FIELDS)
+#: The values of a ``when`` with every key of :data:`WHEN_FIELDS`, in their order.
+_WHEN_VALUES = itemgetter(*WHEN_FIELDS)
 _NO_WHEN: dict[str, Any] = dict.fromkeys(WhenColumns.model_fields)
 
 
@@ -623,7 +626,8 @@ def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, An
 
 @lru_cache(maxsize=1 << 14)
 def _exported_when(values: tuple[Any, ...], field: str) -> dict[str, Any]:
-    """:func:`_stored_when` of a ``when`` with the keys of :data:`WHEN_FIELDS`, in order."""
+    """:func:`_stored_when` of a ``when`` with the keys of :data:`WHEN_FIELDS`, given its
+    values in their order."""
     return _stored_when.__wrapped__(tuple(zip(WHEN_FIELDS, values, strict=True)), field)
 
 
