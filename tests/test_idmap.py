@@ -57,3 +57,10 @@ def test_a_state_map_keeps_each_value_once_and_at_most_its_limit() -> None:
     states.clear()
     states[5] = ("cancelled", ())
     assert states.pop(5) == ("cancelled", ())
+
+
+def test_an_id_map_grows_its_array_by_one_slot_an_id() -> None:
+    ids = IdMap()
+    for key in range(1, 10_001, 2):  # every other id: the slots between stay empty
+        ids[key] = key
+    assert ids._values.buffer_info()[1] == 9_999 and not ids._others

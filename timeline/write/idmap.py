@@ -46,7 +46,7 @@ class IdMap:
         if 0 <= offset < len(values):
             return offset
         if grow and 0 <= offset < len(values) + GAP:
-            values.extend(bytes(8 * (offset + 1 - len(values))))
+            values.frombytes(bytes(values.itemsize * (offset + 1 - len(values))))
             return offset
         return None
 
