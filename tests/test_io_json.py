@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -454,3 +455,74 @@ def test_an_event_changed_one_record_at_a_time_before_its_claims_ends_as_they_sa
         monkeypatch.delitem(jsonio._CHUNKS, "claim")
         assert import_file(one, path).errors == []
         assert states(one) == wanted
+
+
+#: The fields of each record type that hold a file id, or refer to one (of which type).
+_ID_FIELDS = {
+    "entity": {"id": "entity"},
+    "place": {"id": "place", "parent": "place"},
+    "source": {"id": "source", "publisher": "entity"},
+    "event": {"id": "event", "place": "place"},
+    "relation": {"source": "event", "target": "event"},
+    "claim": {"event": "event", "source": "source"},
+    "statement": {"speaker": "entity", "source": "source", "event": "event"},
+}
+
+
+@pytest.mark.parametrize(
+    "renumber",
+    [
+        lambda kind, n: f"{kind}-{n}",
+        lambda kind, n: -n,
+        lambda kind, n: n * 100_000,
+        lambda kind, n: 10**6 - n,
+        lambda kind, n: n if n % 2 else f"{kind}{n}",
+    ],
+    ids=["strings", "negative", "sparse", "descending", "mixed"],
+)
+def test_records_that_refer_to_any_ids_restore_the_same_timeline(
+    tl: Timeline, tmp_path: Path, renumber: Any
+) -> None:
+    """File ids need not be the dense integers an export writes: any ids restore the same
+    timeline (and an integer id may be referred to as a whole float)."""
+    with Timeline(f"{tmp_path}/source.db") as source:
+        seed(source)
+        _story(source, 12)
+        path = tmp_path / "all.jsonl"
+        export_file(source, path, format="jsonl")
+    records = _records(path)
+    for record in records:
+        for name, kind in _ID_FIELDS.get(str(record["type"]), {}).items():
+            if record.get(name) is not None:
+                record[name] = renumber(kind, record[name])
+        for actor in record.get("actors") or []:  # type: ignore[attr-defined]
+            actor["entity"] = renumber("entity", actor["entity"])
+        if record["type"] == "statement":
+            record["about"] = [renumber("entity", n) for n in record["about"]]  # type: ignore[attr-defined]
+        if record["type"] == "claim" and isinstance(record["event"], int):
+            record["event"] = float(record["event"])
+    renumbered = tmp_path / "renumbered.jsonl"
+    renumbered.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert import_file(tl, renumbered).errors == []
+    again = tmp_path / "again.jsonl"
+    export_file(tl, again, format="jsonl")
+    assert again.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_a_when_is_read_whatever_the_order_of_its_keys(tl: Timeline, tmp_path: Path) -> None:
+    path = tmp_path / "when.jsonl"
+    with Timeline(f"{tmp_path}/when.db") as other:
+        other.add_event("Told", when="2026-01-02", kind="misc")
+        export_file(other, path, format="jsonl")
+    records = _records(path)
+    event = next(r for r in records if r["type"] == "event")
+    when = dict(event["when"])  # type: ignore[call-overload]
+    event["when"] = dict(reversed(when.items()))
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert import_file(tl, path).errors == []
+    assert [e.when.edtf for e in tl.events() if e.when] == ["2026-01-02"]
+    odd = {**{k: v for k, v in when.items() if k != "date_phrase"}, "phrase": None}
+    event["when"] = odd  # as many keys, one of them unknown
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with pytest.raises(ImportRowError, match="unknown keys: phrase"):
+        import_file(tl, path)

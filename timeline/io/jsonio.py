@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ from ..revisions import log
 from ..text import check_name, name_key
 from ..vocab import RelationKind, Status, check_kind, check_mapping
 from ..write.draft import PlaceRef, SourceRef
+from ..write.idmap import IdMap
 from ..write.names import ANYWHERE, check_alias, place_values
 from ..write.new import ClaimLog, stored_external_ids, write_chunk
 from ..write.pipeline import Loader, check_row, validate_row
@@ -493,12 +495,15 @@ def _ref(loader: Loader, table: str, record: dict[str, Any], key: str, required:
     return found
 
 
-_NO_IDS: dict[Any, int] = {}
+_NO_IDS = IdMap()
 
 
 def _remember(loader: Loader, table: str, record: dict[str, Any], db_id: Any) -> None:
     if record.get("id") is not None:
-        loader.ids.setdefault(table, {})[record["id"]] = int(db_id)
+        ids = loader.ids.get(table)
+        if ids is None:
+            ids = loader.ids[table] = IdMap()
+        ids[record["id"]] = int(db_id)
 
 
 def _entity(loader: Loader, record: dict[str, Any]) -> str:
@@ -589,14 +594,16 @@ def _when_columns(value: Any, field: str, required: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadRow(f"{field} must be an object of When columns", field)
     try:
-        if tuple(value) == WHEN_FIELDS:  # as exported: known by its values alone (cheaper)
-            return _exported_when(tuple(value.values()), field)
+        if len(value) == len(_WHEN_FIELDS) and _WHEN_FIELDS.issuperset(value):
+            return _exported_when(_WHEN_VALUES(value), field)  # as exported: by its values
         return _stored_when(tuple(value.items()), field)
     except TypeError:  # a value that is not hashable (the check below words the error)
         return _stored_when.__wrapped__(tuple(value.items()), field)
 
 
 _WHEN_FIELDS = frozenset(WHEN_FIELDS)
+#: The values of a ``when`` with every key of :data:`WHEN_FIELDS`, in their order.
+_WHEN_VALUES = itemgetter(*WHEN_FIELDS)
 _NO_WHEN: dict[str, Any] = dict.fromkeys(WhenColumns.model_fields)
 
 
@@ -619,7 +626,8 @@ def _stored_when(items: tuple[tuple[str, Any], ...], field: str) -> dict[str, An
 
 @lru_cache(maxsize=1 << 14)
 def _exported_when(values: tuple[Any, ...], field: str) -> dict[str, Any]:
-    """:func:`_stored_when` of a ``when`` with the keys of :data:`WHEN_FIELDS`, in order."""
+    """:func:`_stored_when` of a ``when`` with the keys of :data:`WHEN_FIELDS`, given its
+    values in their order."""
     return _stored_when.__wrapped__(tuple(zip(WHEN_FIELDS, values, strict=True)), field)
 
 
@@ -686,7 +694,7 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
         event_id, outcome = created.id, "created"
     event = loader.session.get(Event, event_id)
     assert event is not None and event_id is not None
-    loader.bare.pop(event_id, None)  # its state may change here
+    loader.bare.pop(event_id)  # its state may change here
     if outcome != "created":
         changed = {
             name: getattr(row, name)
@@ -751,7 +759,7 @@ def _claim_row(loader: Loader, record: dict[str, Any]) -> SimpleNamespace:
 
 def _claim(loader: Loader, record: dict[str, Any]) -> str:
     row = _claim_row(loader, record)
-    loader.bare.pop(row.event_id, None)  # it may be claimed here
+    loader.bare.pop(row.event_id)  # it may be claimed here
 
     def same(column: Any, value: Any) -> Any:
         return col(column).is_(None) if value is None else col(column) == value
@@ -829,8 +837,6 @@ _WORDED_PER_ROW = (BadRow, TimelineError, ValueError, TypeError, AttributeError)
 
 #: An event's status and ``When`` columns as the driver gives them.
 State = tuple[Any, tuple[Any, ...]]
-#: The most events :attr:`Loader.bare` holds (about 100 bytes each).
-_BARE_LIMIT = 1 << 18
 
 
 def _plain(value: Any) -> Any:
@@ -923,11 +929,9 @@ def _flush_events(
         return
     summary = loader.summary
     summary.created += len(pending)
-    bare = len(loader.bare) + len(written) <= _BARE_LIMIT
     for (step, found), (event_id, state) in zip(pending, written, strict=True):
         _remember(loader, "event", step.record, event_id)
-        if bare:
-            loader.bare[event_id] = state
+        loader.bare[event_id] = state
         if len(summary.created_titles) < 1000:
             summary.created_titles.append(found.row.title)
 
@@ -988,7 +992,7 @@ def _unclaimed_events(loader: Loader, event_ids: set[int]) -> dict[int, State]:
     bare = loader.bare
     unknown = []
     for event_id in sorted(event_ids):
-        state = bare.pop(event_id, None)  # they are claimed next, or the chunk is undone
+        state = bare.pop(event_id)  # they are claimed next, or the chunk is undone
         if state is None:
             unknown.append(event_id)
         else:

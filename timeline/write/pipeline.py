@@ -51,6 +51,7 @@ from ..vocab import RelationKind, Status, check_role
 from ..when import Conventions, When
 from ..when.periods import Direction
 from .draft import ClaimDraft, ClaimRecord, EntityRef, EventDraft, PlaceRef, SourceRef
+from .idmap import IdMap, StateMap
 from .indexes import DeferredIndexes
 from .names import Names, checked
 from .nearmiss import check as check_near_misses
@@ -136,10 +137,10 @@ class Loader:
         self.keep_ids = False
         self.written: list[int] = []  # with keep_ids: the event each draft became, in order
         self.label = False  # errors raised as they are, worded "row N: ..."
-        self.ids: dict[str, dict[Any, int]] = {}  # file id -> database id, per record type
+        self.ids: dict[str, IdMap] = {}  # file id -> database id, per record type
         #: Events this write created with no claim, version or later change yet (the JSON
         #: formats' records), and their state as written: their claims need not look it up.
-        self.bare: dict[int, Any] = {}
+        self.bare = StateMap()
 
     def reset(self) -> None:
         """Forget cached ids (after a savepoint rolled back rows they may point to)."""
