@@ -729,8 +729,8 @@ def _event(loader: Loader, record: dict[str, Any]) -> str:
     for scheme, value in external.items():
         if loader.find_event({scheme: value}) is None:
             loader.session.add(EventExternalId(event_id=event_id, scheme=scheme, value=value))
-    _remember(loader, "event", record, event_id)
     loader.session.flush()
+    _remember(loader, "event", record, event_id)  # once the database took it
     return outcome
 
 
