@@ -69,6 +69,10 @@ CHUNK = 2000
 
 #: The garbage collector's first threshold while a bulk write runs (see fewer_collections).
 BULK_GC_THRESHOLD = 50_000
+#: Items between full collections of a bulk write. The cycles its chunks leave behind reach the
+#: oldest generation, whose collections grow rarer as it grows: without these, a JSON Lines
+#: restore's memory grew by about 90 bytes a record (+25 MB over 300,000 documents).
+FULL_COLLECTION_EVERY = 100_000
 _gc_lock = threading.Lock()
 _gc_writes: list[tuple[int, int, int]] = []  # the thresholds each running bulk write found
 
@@ -483,6 +487,8 @@ def run_import(
 
         try:
             for count, item in enumerate(items, 1):
+                if count % FULL_COLLECTION_EVERY == 0 and api != "event":
+                    gc.collect()
                 chunked = (
                     write_records if isinstance(item, EventDraft) else getattr(item, "chunk", None)
                 )
