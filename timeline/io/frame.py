@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TimelineError
+from ..when.value import BOUNDS
 from .views import event_views
 
 if TYPE_CHECKING:
@@ -75,6 +76,6 @@ def to_dataframe(tl: Timeline, query: EventQuery | None = None) -> Any:
             )
         )
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
-    for name in ("start_earliest", "start_latest", "end_earliest", "end_latest"):
+    for name in BOUNDS:
         frame[name] = pd.to_datetime(frame[name], errors="coerce")
     return frame

@@ -28,6 +28,7 @@ from ..models import (
     Source,
 )
 from ..vocab import RelationKind
+from ..when.value import BOUNDS
 
 if TYPE_CHECKING:
     from ..query import EventQuery
@@ -44,7 +45,7 @@ def bounds(event: Event, when: When) -> dict[str, date | None]:
     day as stored (for an open end, the day it was still going)."""
     return {
         name: value if isinstance(value := getattr(when, name), datetime) else getattr(event, name)
-        for name in ("start_earliest", "start_latest", "end_earliest", "end_latest")
+        for name in BOUNDS
     }
 
 

@@ -21,7 +21,7 @@ from timeline.when.edtf_date import parse_date
 from timeline.when.edtf_write import format_datetime
 from timeline.when.endpoint import Endpoint
 from timeline.when.enums import Precision
-from timeline.when.value import When
+from timeline.when.value import BOUNDS, When
 
 __all__ = ["notation", "read_notation", "zone_name"]
 
@@ -30,8 +30,6 @@ _NAMED = re.compile(
     r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)"
     r"\[([^\[\]]*)\]"
 )
-
-_BOUNDS = ("start_earliest", "start_latest", "end_earliest", "end_latest")
 
 
 def zone_name(zone: tzinfo | None) -> str | None:
@@ -99,7 +97,7 @@ def read_notation(source: str, text: str, conventions: Conventions) -> When | No
         return None
     if not zones:
         return when
-    named = {name: zones.get(getattr(when, name), getattr(when, name)) for name in _BOUNDS}
+    named = {name: zones.get(getattr(when, name), getattr(when, name)) for name in BOUNDS}
     return dataclasses.replace(when, **named)
 
 

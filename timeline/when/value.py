@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from timeline.when.enums import Certainty
     from timeline.when.periods import Direction
 
-__all__ = ["Endpoint", "When"]
+__all__ = ["BOUNDS", "Endpoint", "When"]
+
+#: The names of a ``When``'s four bounds, earliest start to latest end.
+BOUNDS = ("start_earliest", "start_latest", "end_earliest", "end_latest")
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class When:
             "end_uncertain",
         ):
             setter(self, name, bool(getattr(self, name)))
-        for name in ("start_earliest", "start_latest", "end_earliest", "end_latest"):
+        for name in BOUNDS:
             check_bound(getattr(self, name), text, name)
         if self.reference is not None and not isinstance(self.reference, date):
             raise InvalidDateError(self.reference, "a reference must be a date", part="reference")
